@@ -1,0 +1,55 @@
+# Fenxiao — `make run` serves the demo shop, `make test` runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run install system-packages translations test lint format worker gunicorn clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+system-packages:
+	@bash scripts/install-system-packages.sh
+
+translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel -q compile -d app/translations
+
+install: system-packages $(VENV)/.installed translations
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed demo --if-empty
+	@echo ""
+	@echo "  Fenxiao demo shop — http://$(HOST):$(PORT)/"
+	@echo "  API docs        http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "  OpenAPI         http://$(HOST):$(PORT)/api/v1/openapi.json"
+	@echo "  Readiness       http://$(HOST):$(PORT)/readyz"
+	@echo ""
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+
+test: system-packages $(VENV)/.dev-installed translations lint
+	@bash scripts/run-tests.sh
+
+worker: install
+	$(FLASK) rq worker
+
+gunicorn: install
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,81 @@
+"""Fenxiao: a WeChat-first social distribution mall."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from app.config import Config, describe_backends, engine_options
+
+log = logging.getLogger("fenxiao")
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build an app; `config` (an object or dict) overrides what the environment says."""
+    config_obj = Config()
+    app = Flask(__name__, instance_path=config_obj.INSTANCE_PATH, instance_relative_config=False)
+    app.config.from_object(config_obj)
+    overrides = config if isinstance(config, dict) else \
+        {key: getattr(config, key) for key in dir(config) if key.isupper()} if config is not None else {}
+    app.config.update(overrides)
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:  # follow the database actually chosen
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
+    app.json.sort_keys = False
+
+    from app.core.request_log import configure_logging, install_request_log
+
+    configure_logging(app)
+    _init_extensions(app)
+    install_request_log(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    from app.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+    log.info("Fenxiao starting: %s", describe_backends(app.config))
+    if app.config.get("REDIS_URL") and not os.environ.get("SECRET_KEY") and not app.config["TESTING"]:
+        log.warning("SECRET_KEY is not set: each host would sign tokens with its own key")
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from pathlib import Path
+
+    from app.core import after_commit
+    from app.core.i18n import select_locale
+    from app.extensions import babel, db, migrate, queues, redis_ext
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True)
+    from app import models  # noqa: F401  (every model registers with the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    babel.init_app(app, locale_selector=select_locale)
+    redis_ext.init_app(app)
+    queues.init_app(app)
+    after_commit.install()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.api.docs import assets as api_docs_assets
+    from app.media.blueprint import bp as media_bp
+    from app.ops.blueprint import bp as ops_bp
+
+    app.register_blueprint(ops_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_assets)
+    app.register_blueprint(media_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

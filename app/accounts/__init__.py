@@ -1,0 +1,1 @@
+"""Identities: shoppers (WeChat users) and staff who log into the console."""

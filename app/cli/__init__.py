@@ -1,0 +1,13 @@
+"""Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from app.cli.rq import rq_cli
+    from app.cli.seed import seed_cli
+    from app.cli.staff import staff_cli
+
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(rq_cli)
+    app.cli.add_command(staff_cli)

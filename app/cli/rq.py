@@ -1,0 +1,28 @@
+"""`flask rq worker`: an RQ worker (with the scheduler, for retries) on the app's queues."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from rq import Worker
+
+from app.extensions import QUEUE_NAMES, queues
+
+rq_cli = AppGroup("rq", help="Background job workers.")
+
+
+@rq_cli.command("worker")
+@click.argument("queue_names", nargs=-1)
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+def worker(queue_names: tuple[str, ...], burst: bool) -> None:
+    """Work QUEUE_NAMES (default: money notify media default, in that priority)."""
+    if current_app.config.get("RQ_INLINE"):
+        raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker is needed.")
+    names = queue_names or ("money", "notify", "media", "default")
+    unknown = set(names) - set(QUEUE_NAMES)
+    if unknown:
+        raise click.ClickException(f"unknown queues: {', '.join(sorted(unknown))}")
+    connection = current_app.extensions["redis"]
+    Worker([queues.get(name) for name in names], connection=connection).work(
+        with_scheduler=True, burst=burst)

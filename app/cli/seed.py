@@ -1,0 +1,29 @@
+"""`flask seed demo`: a believable demo shop, safe to run again (it adds what is missing)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from app.extensions import db
+
+seed_cli = AppGroup("seed", help="Demo data.")
+
+
+@seed_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the shop already has products.")
+def demo(if_empty: bool) -> None:
+    """Create the demo shop: staff owner, shoppers, categories, products with SKUs and images."""
+    from app.accounts.seed import seed_accounts
+    from app.catalog.models import Product
+    from app.catalog.seed import seed_catalog
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(Product)):
+        click.echo("demo shop already seeded")
+        return
+    report = seed_accounts()
+    report += seed_catalog()
+    db.session.commit()
+    for line in report:
+        click.echo(line)

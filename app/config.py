@@ -1,0 +1,121 @@
+"""Configuration read from the environment.
+
+Settings an operator changes live here and are listed in the README; settings a merchant
+changes live in the database. Every default is the embedded demo: no services needed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy.engine import make_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def normalise_database_url(url: str) -> str:
+    """Force utf8mb4 on MySQL/MariaDB URLs so Chinese text and emoji survive."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() in {"mysql", "mariadb"}:
+        if parsed.drivername in {"mysql", "mariadb"}:
+            parsed = parsed.set(drivername=f"{parsed.drivername}+pymysql")
+        query = dict(parsed.query)
+        query.setdefault("charset", "utf8mb4")
+        parsed = parsed.set(query=query)
+    return parsed.render_as_string(hide_password=False)
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once per instance folder."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+class Config:
+    """Reads the environment when instantiated, so tests can set it per app."""
+
+    def __init__(self) -> None:
+        instance = Path(os.environ.get("FENXIAO_INSTANCE_PATH", BASE_DIR / "instance"))
+        self.INSTANCE_PATH = str(instance)
+        self.SECRET_KEY = _secret_key(instance)
+
+        database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'fenxiao.db'}"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        # Without a real Redis, jobs run inline in the request that enqueued them.
+        self.RQ_INLINE = _env_bool("RQ_INLINE", default=self.REDIS_URL is None)
+
+        self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+        self.API_TOKEN_MAX_AGE = _env_int("API_TOKEN_MAX_AGE", 7 * 24 * 3600)
+        self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(instance / "media")
+        self.MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+        self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
+        self.LANGUAGES = ("zh_Hans_CN", "en")
+
+        self.WECHAT_OA_APPID = os.environ.get("WECHAT_OA_APPID", "")
+        self.WECHAT_OA_SECRET = os.environ.get("WECHAT_OA_SECRET", "")
+        self.WECHAT_MP_APPID = os.environ.get("WECHAT_MP_APPID", "")
+        self.WECHAT_MP_SECRET = os.environ.get("WECHAT_MP_SECRET", "")
+        # Sandbox mode: no real credentials, or forced. The dev login only exists here.
+        has_credentials = bool(self.WECHAT_MP_APPID and self.WECHAT_MP_SECRET)
+        self.WECHAT_SANDBOX = _env_bool("WECHAT_SANDBOX", default=not has_credentials)
+
+        self.TESTING = False
+
+
+def engine_options(database_url: str) -> dict:
+    if make_url(database_url).get_backend_name() == "sqlite":
+        # Wait for a writer instead of failing with "database is locked".
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_recycle": 1800}
+
+
+def describe_backends(config) -> str:
+    """One line naming the run mode and the backends, without any password."""
+    db_url = make_url(config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+    if config.get("REDIS_URL"):
+        redis_desc = _hide_password(config["REDIS_URL"])
+    else:
+        redis_desc = "in-process fakeredis"
+    mode = "production" if config.get("REDIS_URL") and not db_url.startswith("sqlite") else "embedded"
+    jobs = "inline" if config.get("RQ_INLINE") else "rq-workers"
+    wechat = "sandbox" if config.get("WECHAT_SANDBOX") else "live"
+    return f"mode={mode} database={db_url} redis={redis_desc} jobs={jobs} wechat={wechat}"
+
+
+def _hide_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)

@@ -1,0 +1,1 @@
+"""Cross-domain primitives: money, errors, validation, pagination, jobs, tokens."""

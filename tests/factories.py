@@ -1,0 +1,30 @@
+"""Small factories: build just the rows a test needs, committed like real data."""
+
+from __future__ import annotations
+
+import itertools
+
+from app.catalog.models import Category, Product, Sku
+from app.extensions import db
+
+_sequence = itertools.count(1)
+
+
+def category(name: str | None = None, *, parent: Category | None = None, visible: bool = True) -> Category:
+    row = Category(name=name or f"分类{next(_sequence)}", parent_id=parent.id if parent else None,
+                   is_visible=visible)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def product(in_category: Category, title: str | None = None, *, price_fen: int = 1990,
+            on_shelf: bool = True, skus: int = 1, stock: int = 10) -> Product:
+    row = Product(category_id=in_category.id, title=title or f"商品{next(_sequence)}", is_on_shelf=on_shelf)
+    db.session.add(row)
+    db.session.flush()
+    for index in range(skus):
+        db.session.add(Sku(product_id=row.id, specs={"规格": f"款{index + 1}"}, price_fen=price_fen + index * 100,
+                           stock=stock))
+    db.session.commit()
+    return row

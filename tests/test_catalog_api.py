@@ -1,0 +1,58 @@
+"""The storefront catalogue: what shows, and bounded pagination."""
+
+from __future__ import annotations
+
+from tests import factories
+
+
+def test_products_are_paginated_with_a_total(client, app):
+    shelf = factories.category("零食")
+    for _ in range(5):
+        factories.product(shelf)
+    body = client.get("/api/v1/products?page=2&size=2").get_json()
+    assert (body["page"], body["size"], body["total"]) == (2, 2, 5)
+    assert len(body["items"]) == 2
+
+
+def test_page_size_is_bounded(client):
+    for query in ("size=101", "size=0", "page=0", "page=abc"):
+        response = client.get(f"/api/v1/products?{query}")
+        assert response.status_code == 422, query
+        assert list(response.get_json()["error"]["fields"]) in (["size"], ["page"])
+
+
+def test_products_off_shelf_or_in_hidden_categories_do_not_show(client, app):
+    visible = factories.category("可见")
+    hidden = factories.category("隐藏", visible=False)
+    shown = factories.product(visible, "上架商品")
+    factories.product(visible, "下架商品", on_shelf=False)
+    in_hidden = factories.product(hidden, "隐藏分类商品")
+    titles = [item["title"] for item in client.get("/api/v1/products").get_json()["items"]]
+    assert titles == ["上架商品"]
+    assert client.get(f"/api/v1/products/{shown.id}").status_code == 200
+    assert client.get(f"/api/v1/products/{in_hidden.id}").status_code == 404
+
+
+def test_a_top_category_lists_its_childrens_products(client, app):
+    top = factories.category("服饰")
+    child = factories.category("女装", parent=top)
+    factories.product(child, "连衣裙")
+    body = client.get(f"/api/v1/products?category_id={top.id}").get_json()
+    assert [item["title"] for item in body["items"]] == ["连衣裙"]
+    tree = client.get("/api/v1/categories").get_json()["items"]
+    assert tree[0]["name"] == "服饰" and tree[0]["children"][0]["name"] == "女装"
+
+
+def test_product_detail_shows_skus_and_lowest_price_in_fen(client, app):
+    item = factories.product(factories.category(), price_fen=1990, skus=3)
+    body = client.get(f"/api/v1/products/{item.id}").get_json()
+    assert body["min_price_fen"] == 1990
+    assert [sku["price_fen"] for sku in body["skus"]] == [1990, 2090, 2190]
+
+
+def test_keyword_search_treats_wildcards_literally(client, app):
+    shelf = factories.category()
+    factories.product(shelf, "100%纯棉T恤")
+    factories.product(shelf, "羊毛衫")
+    titles = [i["title"] for i in client.get("/api/v1/products?keyword=%25").get_json()["items"]]
+    assert titles == ["100%纯棉T恤"]

@@ -32,6 +32,7 @@ run: install
 	@echo "  Fenxiao demo shop — http://$(HOST):$(PORT)/"
 	@echo "  API docs        http://$(HOST):$(PORT)/api/v1/docs"
 	@echo "  OpenAPI         http://$(HOST):$(PORT)/api/v1/openapi.json"
+	@echo "  WeChat sandbox  http://$(HOST):$(PORT)/sandbox/"
 	@echo "  Readiness       http://$(HOST):$(PORT)/readyz"
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -29,6 +29,9 @@ def create_app(config: Any = None) -> Flask:
     from app.core.request_log import configure_logging, install_request_log
 
     configure_logging(app)
+    from app.wechat import sandbox
+
+    sandbox.init_app(app)  # before extensions: it may fill in WeChat settings
     _init_extensions(app)
     install_request_log(app)
     _register_blueprints(app)

@@ -82,10 +82,24 @@ class Config:
         self.BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
         self.LANGUAGES = ("zh_Hans_CN", "en")
 
-        self.WECHAT_OA_APPID = os.environ.get("WECHAT_OA_APPID", "")
-        self.WECHAT_OA_SECRET = os.environ.get("WECHAT_OA_SECRET", "")
-        self.WECHAT_MP_APPID = os.environ.get("WECHAT_MP_APPID", "")
-        self.WECHAT_MP_SECRET = os.environ.get("WECHAT_MP_SECRET", "")
+        env = os.environ.get
+        self.WECHAT_OA_APPID = env("WECHAT_OA_APPID", "")
+        self.WECHAT_OA_SECRET = env("WECHAT_OA_SECRET", "")
+        self.WECHAT_OA_TOKEN = env("WECHAT_OA_TOKEN", "")
+        self.WECHAT_OA_ENCODING_AES_KEY = env("WECHAT_OA_ENCODING_AES_KEY", "")
+        self.WECHAT_MP_APPID = env("WECHAT_MP_APPID", "")
+        self.WECHAT_MP_SECRET = env("WECHAT_MP_SECRET", "")
+        self.WECHAT_PAY_MCHID = env("WECHAT_PAY_MCHID", "")
+        self.WECHAT_PAY_CERT_SERIAL_NO = env("WECHAT_PAY_CERT_SERIAL_NO", "")
+        self.WECHAT_PAY_PRIVATE_KEY_PATH = env("WECHAT_PAY_PRIVATE_KEY_PATH", "")
+        self.WECHAT_PAY_APIV3_KEY = env("WECHAT_PAY_APIV3_KEY", "")
+        self.WECHAT_PAY_PUBLIC_KEY_PATH = env("WECHAT_PAY_PUBLIC_KEY_PATH", "")
+        self.WECHAT_PAY_PUBLIC_KEY_ID = env("WECHAT_PAY_PUBLIC_KEY_ID", "")
+        # WeChat's hosts; in sandbox mode these point at our own /sandbox/... instead.
+        self.WECHAT_API_BASE_URL = env("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")
+        self.WECHAT_OPEN_BASE_URL = env("WECHAT_OPEN_BASE_URL", "https://open.weixin.qq.com")
+        self.WECHAT_PAY_BASE_URL = env("WECHAT_PAY_BASE_URL", "https://api.mch.weixin.qq.com")
+        self.WECHAT_HTTP_TIMEOUT = float(env("WECHAT_HTTP_TIMEOUT", "5"))
         # Sandbox mode: no real credentials, or forced. The dev login only exists here.
         has_credentials = bool(self.WECHAT_MP_APPID and self.WECHAT_MP_SECRET)
         self.WECHAT_SANDBOX = _env_bool("WECHAT_SANDBOX", default=not has_credentials)

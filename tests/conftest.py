@@ -7,7 +7,9 @@ tables and an empty Redis db, on SQLite + fakeredis or on MariaDB + Redis.
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
+import threading
 
 import pytest
 from sqlalchemy import text
@@ -118,3 +120,63 @@ def login(client):
         return {"Authorization": f"Bearer {response.get_json()['token']}"}
 
     return do_login
+
+
+class LiveServer:
+    """The app served over real HTTP on a free local port, so outbound WeChat calls (which
+    the sandbox answers) and sandbox notifications (which the app receives) cross a socket."""
+
+    def __init__(self, app, port: int) -> None:
+        from werkzeug.serving import make_server
+
+        self.app = app
+        self.url = f"http://127.0.0.1:{port}"
+        self._server = make_server("127.0.0.1", port, app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+    @property
+    def sandbox(self):
+        return self.app.extensions["wechat_sandbox"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def make_live_server(make_app):
+    """Start the app (sandbox included) on a real port; keyword arguments override config."""
+    servers = []
+
+    def factory(**overrides) -> LiveServer:
+        port = _free_port()
+        app = make_app(PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", **overrides)
+        server = LiveServer(app, port).start()
+        servers.append(server)
+        return server
+
+    yield factory
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def live_server(make_live_server):
+    return make_live_server()
+
+
+@pytest.fixture
+def live_app(live_server):
+    """The live server's app, with an app context pushed for the test's own queries."""
+    with live_server.app.app_context():
+        yield live_server.app

@@ -70,3 +70,15 @@ def test_embedded_default_is_sqlite_and_fakeredis(monkeypatch, tmp_path):
     assert config.REDIS_URL is None and config.RQ_INLINE is True
     line = describe_backends(vars(config))
     assert "mode=embedded" in line and "in-process fakeredis" in line and "jobs=inline" in line
+
+
+def test_the_root_lists_where_things_are(client):
+    links = client.get("/").get_json()["links"]
+    assert links["api_docs"] == "/api/v1/docs" and links["wechat_sandbox"] == "/sandbox/"
+    assert client.get("/sandbox/").get_json()["sandbox"] is True
+
+
+def test_the_sandbox_does_not_exist_outside_sandbox_mode(make_app):
+    app = make_app(WECHAT_SANDBOX=False)
+    assert app.test_client().get("/sandbox/").status_code == 404
+    assert app.test_client().post("/sandbox/api/cgi-bin/stable_token", json={}).status_code == 404

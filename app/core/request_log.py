@@ -37,6 +37,8 @@ def configure_logging(app: Flask) -> None:
             "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    # The dev server's own access log prints query strings (codes, tokens): ours replaces it.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def install_request_log(app: Flask) -> None:

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from app.extensions import db, redis_client
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger(__name__)
+
+
+@bp.get("/")
+def index():
+    """Where things are, for someone who opens the server's address in a browser."""
+    links = {"api_docs": "/api/v1/docs", "openapi": "/api/v1/openapi.json", "readiness": "/readyz"}
+    if current_app.config.get("WECHAT_SANDBOX"):
+        links["wechat_sandbox"] = "/sandbox/"
+    return jsonify(name="Fenxiao 分销", links=links)
 
 
 @bp.get("/healthz")

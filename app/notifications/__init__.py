@@ -1,0 +1,1 @@
+"""Messages to shoppers: mini-program subscribe messages."""

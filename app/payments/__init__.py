@@ -1,0 +1,1 @@
+"""Payments through WeChat Pay v3: payments, refunds and merchant transfers."""

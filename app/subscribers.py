@@ -1,0 +1,1 @@
+"""Imports every module that subscribes jobs to domain events, so they are registered."""

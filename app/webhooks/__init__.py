@@ -1,0 +1,1 @@
+"""Inbound HTTP from WeChat: official-account message push and WeChat Pay notifications."""

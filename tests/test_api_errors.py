@@ -128,3 +128,31 @@ def test_a_crash_is_a_json_500_without_details_and_rolls_back(make_app):
     assert "secret internals" not in response.get_data(as_text=True)
     with app.app_context():
         assert _user_count() == 0
+
+
+def test_domain_refusals_and_throttling_use_their_statuses(make_app):
+    from werkzeug.exceptions import TooManyRequests
+
+    from app.core.errors import Conflict, Forbidden
+
+    app = make_app()
+
+    @app.get("/api/v1/test-forbidden")
+    def forbidden():
+        raise Forbidden("not yours", code="not_your_team")
+
+    @app.get("/api/v1/test-conflict")
+    def conflict():
+        raise Conflict("already paid", code="already_paid")
+
+    @app.get("/api/v1/test-throttled")
+    def throttled():
+        raise TooManyRequests()
+
+    client = app.test_client()
+    assert (client.get("/api/v1/test-forbidden").status_code, _error(client.get("/api/v1/test-forbidden"))["code"]) \
+        == (403, "not_your_team")
+    assert client.get("/api/v1/test-conflict").status_code == 409
+    throttled_response = client.get("/api/v1/test-throttled")
+    assert throttled_response.status_code == 429
+    assert _error(throttled_response)["message"] == "请求过于频繁，请稍后再试。"

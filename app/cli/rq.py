@@ -18,7 +18,7 @@ rq_cli = AppGroup("rq", help="Background job workers.")
 def worker(queue_names: tuple[str, ...], burst: bool) -> None:
     """Work QUEUE_NAMES (default: money notify media default, in that priority)."""
     if current_app.config.get("RQ_INLINE"):
-        raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker is needed.")
+        raise click.ClickException("jobs run inline here (no REDIS_URL, or RQ_INLINE=1): no worker is needed.")
     names = queue_names or ("money", "notify", "media", "default")
     unknown = set(names) - set(QUEUE_NAMES)
     if unknown:

@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run install system-packages translations test lint format worker gunicorn clean
+.PHONY: run install system-packages assets translations test lint format worker gunicorn clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,16 +20,23 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 system-packages:
 	@bash scripts/install-system-packages.sh
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: system-packages node_modules/.installed
+
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel -q compile -d app/translations
 
-install: system-packages $(VENV)/.installed translations
+install: system-packages $(VENV)/.installed translations assets
 
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed demo --if-empty
 	@echo ""
 	@echo "  Fenxiao demo shop — http://$(HOST):$(PORT)/"
+	@echo "  Console         http://$(HOST):$(PORT)/admin/"
 	@echo "  API docs        http://$(HOST):$(PORT)/api/v1/docs"
 	@echo "  OpenAPI         http://$(HOST):$(PORT)/api/v1/openapi.json"
 	@echo "  WeChat sandbox  http://$(HOST):$(PORT)/sandbox/"
@@ -43,7 +50,7 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 
-test: system-packages $(VENV)/.dev-installed translations lint
+test: system-packages $(VENV)/.dev-installed translations assets lint
 	@bash scripts/run-tests.sh
 
 worker: install
@@ -53,4 +60,4 @@ gunicorn: install
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

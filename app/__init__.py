@@ -63,12 +63,27 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     redis_ext.init_app(app)
     queues.init_app(app)
+    _init_sessions(app)
     after_commit.install()
 
 
+def _init_sessions(app: Flask) -> None:
+    """Server-side sessions in Redis (logout really ends them) and CSRF for the console."""
+    from flask_session import Session
+
+    from app.admin.security import csrf
+
+    app.config.update(SESSION_TYPE="redis", SESSION_REDIS=app.extensions["redis"],
+                      SESSION_KEY_PREFIX="fenxiao:session:")
+    Session(app)
+    csrf.init_app(app)
+
+
 def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.api.docs import assets as api_docs_assets
+    from app.core.security_headers import install_security_headers
     from app.media.blueprint import bp as media_bp
     from app.ops.blueprint import bp as ops_bp
 
@@ -76,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_assets)
     app.register_blueprint(media_bp)
+    app.register_blueprint(admin_bp)
+    install_security_headers(app)
 
 
 def _register_cli(app: Flask) -> None:

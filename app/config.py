@@ -104,6 +104,16 @@ class Config:
         has_credentials = bool(self.WECHAT_MP_APPID and self.WECHAT_MP_SECRET)
         self.WECHAT_SANDBOX = _env_bool("WECHAT_SANDBOX", default=not has_credentials)
 
+        # Console sessions: stored server-side in Redis (a cookie holds only the id).
+        self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE",
+                                               default=self.PUBLIC_BASE_URL.startswith("https://"))
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_NAME = "fenxiao_session"
+        self.PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME", 8 * 3600)
+        self.WTF_CSRF_CHECK_DEFAULT = False  # the console checks CSRF itself; the API uses bearer tokens
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session it belongs to
+
         self.TESTING = False
 
 

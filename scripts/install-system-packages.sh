@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# System packages the project needs beyond Python: a CJK font so Chinese text renders in
-# product images and posters. Installed only when missing and only when we are root.
+# System packages the project needs beyond Python: Node.js + npm (console assets), and a CJK
+# font so Chinese text renders in product images and posters. Installed only when missing
+# and only when we are root.
 set -euo pipefail
 
-if fc-list :lang=zh 2>/dev/null | grep -q . || [ -n "${FONT_PATH:-}" ]; then
-  exit 0
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q "$@" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "$@" >/dev/null; }
+}
+can_apt() { [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; }
+
+if ! command -v npm >/dev/null 2>&1; then
+  if can_apt; then echo "installing Node.js and npm…"; apt_install nodejs npm
+  else echo "error: npm is needed for the console's assets; install Node.js" >&2; exit 1; fi
 fi
-if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "note: no CJK font found; install fonts-wqy-microhei (or set FONT_PATH) for Chinese text in images"
-  exit 0
+
+if ! fc-list :lang=zh 2>/dev/null | grep -q . && [ -z "${FONT_PATH:-}" ]; then
+  if can_apt; then echo "installing fonts-wqy-microhei (CJK font)…"; apt_install fonts-wqy-microhei
+  else echo "note: no CJK font found; install fonts-wqy-microhei (or set FONT_PATH) for Chinese text in images"; fi
 fi
-echo "installing fonts-wqy-microhei (CJK font)…"
-export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1 \
-  || { apt-get update -q >/dev/null && apt-get install -y -q fonts-wqy-microhei >/dev/null; }

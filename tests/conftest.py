@@ -12,6 +12,7 @@ import tempfile
 import threading
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from tests import backends
@@ -20,6 +21,28 @@ _TMP = tempfile.mkdtemp(prefix="fenxiao-tests-")
 os.environ["FENXIAO_INSTANCE_PATH"] = _TMP  # never the demo instance folder
 for _name in ("DATABASE_URL", "REDIS_URL", "WECHAT_SANDBOX", "RQ_INLINE"):
     os.environ.pop(_name, None)
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (its own `g` and database session), as it
+    would in production, even while the test holds an app context of its own. The test's
+    session commits around each request, so the request sees what the test wrote and the
+    test's next query sees what the request wrote (MariaDB's snapshot would hide it)."""
+
+    def open(self, *args, **kwargs):
+        from flask import has_app_context
+
+        from app.extensions import db
+
+        outer = db.session() if has_app_context() else None
+        if outer is not None:
+            outer.commit()
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            if outer is not None:
+                outer.commit()
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +91,7 @@ def make_app(backend, _schema):
         from app import create_app
 
         app = create_app(make_config(backend, **overrides))
+        app.test_client_class = IsolatedClient
         apps.append(app)
         return app
 

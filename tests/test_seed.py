@@ -6,7 +6,7 @@ import os
 
 from sqlalchemy import func, select
 
-from app.accounts import services as accounts
+from app.accounts import staff as accounts
 from app.catalog.models import Category, Product, Sku
 from app.extensions import db
 

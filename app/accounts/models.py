@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import TimestampMixin, utcnow
 from app.extensions import db
@@ -34,6 +34,20 @@ class User(TimestampMixin, db.Model):
         self.last_seen_at = utcnow()
 
 
+class Role(TimestampMixin, db.Model):
+    """A named set of console permissions. Built-in roles (owner, operator, finance,
+    customer service) are created by the seed and cannot be deleted; merchants add custom ones."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(32), nullable=False)
+    permissions: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False,
+                                                   comment="areas this role may use, see permissions.AREAS")
+    is_builtin: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+
+
 class StaffAccount(TimestampMixin, db.Model):
     """Someone who logs into the merchant console."""
 
@@ -43,6 +57,13 @@ class StaffAccount(TimestampMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     display_name: Mapped[str] = mapped_column(String(64), default="", nullable=False)
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
-    role: Mapped[str] = mapped_column(String(32), default="owner", nullable=False)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"), index=True, nullable=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    auth_version: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
+                                              comment="bumped on any privilege change: older sessions end")
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    role: Mapped[Role] = relationship(lazy="joined")
+
+    def can(self, area: str) -> bool:
+        return self.is_active and area in self.role.permissions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.accounts import services as accounts
+from app.accounts import staff as accounts
 from app.accounts.models import User
 from app.extensions import db
 

@@ -1,21 +1,17 @@
-"""Use cases for shoppers and staff accounts. Services flush; the edge commits."""
+"""Use cases for shoppers. Services flush; the edge commits."""
 
 from __future__ import annotations
 
 import re
-import secrets
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts.models import StaffAccount, User
+from app.accounts.models import User
 from app.core.errors import NotFound, Unauthorized, ValidationError
 from app.core.tokens import InvalidToken, issue_token, read_token
 from app.extensions import db
 
-_password_hasher = PasswordHasher()
 DEV_NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
@@ -59,39 +55,3 @@ def get_user(user_id: int) -> User:
     if user is None:
         raise NotFound(_("The requested resource does not exist."))
     return user
-
-
-def hash_password(password: str) -> str:
-    return _password_hasher.hash(password)
-
-
-def password_matches(password_hash: str, password: str) -> bool:
-    try:
-        return _password_hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def generate_password() -> str:
-    return secrets.token_urlsafe(12)
-
-
-def create_staff(username: str, password: str, *, role: str = "owner", display_name: str = "") -> StaffAccount:
-    staff = StaffAccount(username=username, password_hash=hash_password(password), role=role,
-                         display_name=display_name or username)
-    db.session.add(staff)
-    db.session.flush()
-    return staff
-
-
-def find_staff(username: str) -> StaffAccount | None:
-    return db.session.scalar(select(StaffAccount).where(StaffAccount.username == username))
-
-
-def set_staff_password(username: str, password: str) -> StaffAccount:
-    staff = find_staff(username)
-    if staff is None:
-        raise NotFound(_("The requested resource does not exist."))
-    staff.password_hash = hash_password(password)
-    db.session.flush()
-    return staff

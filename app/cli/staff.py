@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from app.accounts import services as accounts
+from app.accounts import staff as accounts
 from app.extensions import db
 
 staff_cli = AppGroup("staff", help="Console staff accounts.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -76,6 +76,10 @@ def _http_messages() -> dict[int, tuple[str, str]]:
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    if request.path.startswith("/admin") and request.accept_mimetypes.accept_html:
+        response = make_response(render_template("admin/error.html", status=status, message=message))
+        response.status_code = status
+        return response
     response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
     response.status_code = status
     return response

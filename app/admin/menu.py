@@ -1,0 +1,50 @@
+"""The sidebar: one entry per console page group, shown only to roles that may use it.
+
+Later issues add their pages here; an entry whose endpoint does not exist is not shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, g, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from app.admin import bp
+from app.admin.security import ANY_STAFF
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    area: str
+    label: object
+    icon: str
+    endpoint: str
+    prefix: str
+
+
+ENTRIES = (
+    MenuEntry(ANY_STAFF, _l("Dashboard"), "speedometer2", "admin.dashboard", "/admin/"),
+    MenuEntry("settings", _l("Staff and roles"), "people", "admin.staff_list", "/admin/settings/staff"),
+    MenuEntry("settings", _l("Audit log"), "journal-text", "admin.audit_log", "/admin/settings/audit"),
+)
+
+
+@bp.app_context_processor
+def sidebar():
+    def console_menu():
+        staff = g.get("staff")
+        items = []
+        for entry in ENTRIES:
+            if entry.endpoint not in current_app.view_functions or staff is None:
+                continue
+            if entry.area != ANY_STAFF and not staff.can(entry.area):
+                continue
+            if entry.prefix == "/admin/":
+                active = request.path == entry.prefix
+            else:
+                active = request.path.startswith(entry.prefix)
+            items.append({"label": entry.label, "icon": entry.icon, "url": url_for(entry.endpoint), "active": active})
+        return items
+
+    return {"console_menu": console_menu}

@@ -1,0 +1,1 @@
+"""Figures for the merchant: the dashboard and, later, reports."""

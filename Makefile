@@ -9,7 +9,7 @@ PORT   ?= 5000
 .PHONY: run install system-packages assets translations test lint format worker gunicorn clean
 
 $(VENV)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	touch $@
 
@@ -50,7 +50,8 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 
-test: system-packages $(VENV)/.dev-installed translations assets lint
+test: $(VENV)/.dev-installed translations assets lint
+	@bash scripts/install-system-packages.sh --test
 	@bash scripts/run-tests.sh
 
 worker: install

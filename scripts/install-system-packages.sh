@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the project needs beyond Python: Node.js + npm (console assets), and a CJK
 # font so Chinese text renders in product images and posters. Installed only when missing
-# and only when we are root.
+# and only when we are root. With --test: also Chromium, for the browser tests.
 set -euo pipefail
 
 apt_install() {
@@ -18,4 +18,9 @@ fi
 if ! fc-list :lang=zh 2>/dev/null | grep -q . && [ -z "${FONT_PATH:-}" ]; then
   if can_apt; then echo "installing fonts-wqy-microhei (CJK font)…"; apt_install fonts-wqy-microhei
   else echo "note: no CJK font found; install fonts-wqy-microhei (or set FONT_PATH) for Chinese text in images"; fi
+fi
+
+if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
+  if can_apt; then echo "installing chromium (browser tests)…"; apt_install chromium
+  else echo "note: no chromium; the browser tests will be skipped (CI requires them)"; fi
 fi

@@ -21,7 +21,7 @@
         grid: { left: 48, right: 16, top: 16, bottom: 28 },
         tooltip: { trigger: "axis", valueFormatter: function (fen) { return "¥" + (fen / 100).toFixed(2); } },
         xAxis: { type: "category", data: data.days },
-        yAxis: { type: "value", axisLabel: { formatter: function (fen) { return "¥" + (fen / 100); } } },
+        yAxis: { type: "value", minInterval: 100, axisLabel: { formatter: function (fen) { return "¥" + (fen / 100); } } },
         series: [{ type: "line", smooth: true, areaStyle: {}, data: series[node.getAttribute("data-chart")] }]
       });
       window.addEventListener("resize", function () { chart.resize(); });

@@ -29,6 +29,8 @@ class User(TimestampMixin, db.Model):
     token_version: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
                                                comment="bump to revoke every token issued so far")
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    is_disabled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False,
+                                              comment="disabled by the merchant: cannot log in or buy")
 
     def touch(self) -> None:
         self.last_seen_at = utcnow()

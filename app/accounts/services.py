@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core.errors import NotFound, Unauthorized, ValidationError
+from app.core.errors import Forbidden, NotFound, Unauthorized, ValidationError
 from app.core.tokens import InvalidToken, issue_token, read_token
 from app.extensions import db
 
@@ -30,6 +30,8 @@ def user_for_token(token: str) -> User:
     user = db.session.get(User, claims.user_id)
     if user is None or user.token_version != claims.version:
         raise Unauthorized(_("The login token is not valid."), code="token_invalid")
+    if user.is_disabled:
+        raise Forbidden(_("This account has been disabled by the shop."), code="account_disabled")
     return user
 
 

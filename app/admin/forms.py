@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -31,3 +40,34 @@ class StaffForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=64)])
     role_id = SelectField(_l("Role"), coerce=int, choices=[])
     is_active = BooleanField(_l("Active"), default=True)
+
+
+class AdjustmentForm(FlaskForm):
+    """A balance (yuan) or points adjustment; `request_key` makes a double submit count once."""
+
+    direction = SelectField(_l("Change"), choices=[("add", _l("Increase")), ("deduct", _l("Deduct"))])
+    amount = StringField(_l("Amount"), validators=[DataRequired(), Length(max=16)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=255)])
+    request_key = HiddenField()
+
+
+class LevelForm(FlaskForm):
+    name = StringField(_l("Level name"), validators=[DataRequired(), Length(max=32)])
+    threshold_yuan = StringField(_l("Cumulative spend to reach it (yuan)"), validators=[DataRequired()])
+    discount = StringField(_l("Discount (e.g. 9.5 for 95%)"), validators=[DataRequired()])
+    benefits = TextAreaField(_l("Benefits"), validators=[Optional(), Length(max=2000)])
+
+
+class ShopSettingsForm(FlaskForm):
+    name = StringField(_l("Shop name"), validators=[DataRequired(), Length(max=64)])
+    logo_url = StringField(_l("Logo URL"), validators=[Optional(), Length(max=512)])
+    service_phone = StringField(_l("Service phone"), validators=[Optional(), Length(max=32)])
+    home_page = SelectField(_l("Home page"), choices=[("default", _l("Standard home page")),
+                                                        ("category", _l("Categories first")),
+                                                        ("custom", _l("Custom page"))])
+    unpaid_close_minutes = IntegerField(_l("Close unpaid orders after (minutes)"), validators=[InputRequired()])
+    auto_receive_days = IntegerField(_l("Confirm receipt automatically after (days)"), validators=[InputRequired()])
+    after_sale_days = IntegerField(_l("After-sales window (days)"), validators=[InputRequired()])
+    pay_wechat = BooleanField(_l("WeChat Pay"))
+    pay_balance = BooleanField(_l("Balance"))
+    pay_cod = BooleanField(_l("Cash on delivery"))

@@ -25,6 +25,8 @@ class MenuEntry:
 
 ENTRIES = (
     MenuEntry(ANY_STAFF, _l("Dashboard"), "speedometer2", "admin.dashboard", "/admin/"),
+    MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
+    MenuEntry("settings", _l("Shop settings"), "gear", "admin.shop_settings", "/admin/settings/shop"),
     MenuEntry("settings", _l("Staff and roles"), "people", "admin.staff_list", "/admin/settings/staff"),
     MenuEntry("settings", _l("Audit log"), "journal-text", "admin.audit_log", "/admin/settings/audit"),
 )

@@ -1,0 +1,155 @@
+"""Members: list and search, a detail page with balance and points adjustments, levels."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.admin import bp
+from app.admin.forms import AdjustmentForm, LevelForm
+from app.admin.security import actor, area
+from app.core.errors import DomainError
+from app.core.money import yuan_to_fen
+from app.core.pagination import PageQuery, paginate
+from app.core.validation import validate
+from app.extensions import db
+from app.members import services as members
+from app.members.models import BalanceEntry, MemberLevel, PointsEntry
+
+
+@bp.get("/members")
+@area("members")
+def member_list():
+    keyword = request.args.get("q", "").strip()
+    page = paginate(members.search_members(keyword or None), validate(PageQuery, request.args.to_dict()),
+                    lambda user: (user, members.wallet_of(user.id)))
+    return render_template("admin/member_list.html", page=page, keyword=keyword)
+
+
+def _detail(user: User, balance_form: AdjustmentForm, points_form: AdjustmentForm, status: int = 200):
+    for form in (balance_form, points_form):
+        form.request_key.data = secrets.token_hex(16)  # a fresh key per rendering of the form
+    balance_entries = db.session.scalars(select(BalanceEntry).where(BalanceEntry.user_id == user.id)
+                                         .order_by(BalanceEntry.id.desc()).limit(50)).all()
+    points_entries = db.session.scalars(select(PointsEntry).where(PointsEntry.user_id == user.id)
+                                        .order_by(PointsEntry.id.desc()).limit(50)).all()
+    return render_template("admin/member_detail.html", member=user, wallet=members.wallet_of(user.id),
+                           balance_form=balance_form, points_form=points_form,
+                           balance_entries=balance_entries, points_entries=points_entries), status
+
+
+@bp.get("/members/<int:user_id>")
+@area("members")
+def member_detail(user_id: int):
+    user = db.get_or_404(User, user_id)
+    return _detail(user, AdjustmentForm(prefix="balance"), AdjustmentForm(prefix="points"))
+
+
+@bp.post("/members/<int:user_id>/balance")
+@area("members")
+def member_adjust_balance(user_id: int):
+    return _adjust(user_id, "balance")
+
+
+@bp.post("/members/<int:user_id>/points")
+@area("members")
+def member_adjust_points(user_id: int):
+    return _adjust(user_id, "points")
+
+
+def _adjust(user_id: int, what: str):
+    user = db.get_or_404(User, user_id)
+    forms = {"balance": AdjustmentForm(prefix="balance"), "points": AdjustmentForm(prefix="points")}
+    form = forms[what]
+    if form.validate():
+        try:
+            amount = _parse_amount(form.amount.data, what)
+            delta = amount if form.direction.data == "add" else -amount
+            key = form.request_key.data or secrets.token_hex(16)
+            if what == "balance":
+                members.adjust_balance(actor(), user.id, delta, form.reason.data, key)
+            else:
+                members.adjust_points(actor(), user.id, delta, form.reason.data, key)
+        except DomainError as refusal:
+            db.session.rollback()
+            for name, message in (refusal.fields or {"amount": refusal.message}).items():
+                getattr(form, name, form.amount).errors.append(message)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.member_detail", user_id=user.id))
+    return _detail(user, forms["balance"], forms["points"], status=422)
+
+
+def _parse_amount(text: str, what: str) -> int:
+    try:
+        if what == "balance":
+            value = yuan_to_fen(text)
+        else:
+            value = int(Decimal(text.strip()))
+            if Decimal(text.strip()) != value:
+                raise ValueError(text)
+    except (ValueError, InvalidOperation) as exc:
+        raise DomainError(_("Enter an amount like 12.50."), fields={"amount": _("Enter an amount like 12.50.")}) \
+            from exc
+    if value <= 0:
+        message = _("Must be greater than %(n)s.", n=0)
+        raise DomainError(message, fields={"amount": message})
+    return value
+
+
+@bp.post("/members/<int:user_id>/status")
+@area("members")
+def member_toggle(user_id: int):
+    user = db.get_or_404(User, user_id)
+    members.set_disabled(actor(), user, request.form.get("disabled") == "1")
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("admin.member_detail", user_id=user.id))
+
+
+@bp.get("/members/levels")
+@area("members")
+def level_list():
+    levels = db.session.scalars(select(MemberLevel).order_by(MemberLevel.threshold_fen)).all()
+    return render_template("admin/level_list.html", levels=levels)
+
+
+@bp.route("/members/levels/new", methods=["GET", "POST"])
+@bp.route("/members/levels/<int:level_id>", methods=["GET", "POST"])
+@area("members")
+def level_edit(level_id: int | None = None):
+    level = db.get_or_404(MemberLevel, level_id) if level_id else None
+    form = LevelForm()
+    if request.method == "GET" and level is not None:
+        form.name.data, form.benefits.data = level.name, level.benefits
+        form.threshold_yuan.data = f"{level.threshold_fen / 100:.2f}"
+        form.discount.data = f"{level.discount_bp / 1000:g}"
+    if form.validate_on_submit():
+        try:
+            threshold_fen = yuan_to_fen(form.threshold_yuan.data)
+        except ValueError:
+            form.threshold_yuan.errors.append(_("Enter an amount like 12.50."))
+        try:
+            discount_bp = int(Decimal(form.discount.data.strip()) * 1000)
+        except InvalidOperation:
+            form.discount.errors.append(_("Enter a number like 9.5."))
+        if not form.threshold_yuan.errors and not form.discount.errors:
+            try:
+                members.save_level(actor(), level, name=form.name.data.strip(), threshold_fen=threshold_fen,
+                                   discount_bp=discount_bp, benefits=form.benefits.data or "")
+            except DomainError as refusal:
+                db.session.rollback()
+                mapping = {"threshold": form.threshold_yuan, "discount": form.discount, "name": form.name}
+                for name, message in refusal.fields.items():
+                    mapping.get(name, form.name).errors.append(message)
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("admin.level_list"))
+    return render_template("admin/level_form.html", form=form, level=level)

@@ -1,0 +1,76 @@
+"""Member levels, wallets and their ledgers.
+
+A wallet's balance and points only change together with a ledger row in the same
+transaction, and never below zero (a check constraint backs the service's own check).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.core.models import TimestampMixin, utcnow
+from app.extensions import db
+
+
+class MemberLevel(TimestampMixin, db.Model):
+    """普通会员 / 银卡 / 金卡 …: reached by cumulative spend, giving a discount and benefits."""
+
+    __tablename__ = "member_levels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    threshold_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
+                                               comment="cumulative paid spend that reaches this level")
+    discount_bp: Mapped[int] = mapped_column(Integer, default=10_000, nullable=False,
+                                             comment="price multiplier in basis points: 9500 = 95折")
+    benefits: Mapped[str] = mapped_column(Text, default="", nullable=False)
+
+
+class Wallet(TimestampMixin, db.Model):
+    """One per shopper: stored balance and points, with the level they have reached."""
+
+    __tablename__ = "wallets"
+    __table_args__ = (
+        CheckConstraint("balance_fen >= 0", name="balance_not_negative"),
+        CheckConstraint("points >= 0", name="points_not_negative"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    balance_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    points: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    total_spent_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    level_id: Mapped[int | None] = mapped_column(ForeignKey("member_levels.id"), index=True)
+
+    user: Mapped[User] = relationship()
+    level: Mapped[MemberLevel | None] = relationship()
+
+
+class _LedgerColumns:
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False, comment="admin_adjust, order_pay, refund, …")
+    ref: Mapped[str] = mapped_column(String(64), nullable=False,
+                                     comment="what caused it; unique per kind, so a replay cannot apply twice")
+    reason: Mapped[str] = mapped_column(String(255), default="", nullable=False)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+
+class BalanceEntry(_LedgerColumns, db.Model):
+    __tablename__ = "balance_entries"
+    __table_args__ = (UniqueConstraint("kind", "ref", name="uq_balance_entries_kind_ref"),)
+
+    delta_fen: Mapped[int] = mapped_column(Integer, nullable=False)
+    balance_after_fen: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class PointsEntry(_LedgerColumns, db.Model):
+    __tablename__ = "points_entries"
+    __table_args__ = (UniqueConstraint("kind", "ref", name="uq_points_entries_kind_ref"),)
+
+    delta: Mapped[int] = mapped_column(Integer, nullable=False)
+    points_after: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -1,0 +1,161 @@
+"""Balance and points changes, member levels, enabling and disabling shoppers.
+
+Every balance or points change locks the wallet row, writes a ledger row and (for staff
+changes) an audit row in the same transaction; a (kind, ref) pair applies at most once.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.audit.services import Actor
+from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.money import fen_to_yuan
+from app.extensions import db
+from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet
+
+MAX_ADJUSTMENT_FEN = 10_000_000  # ¥100,000 at a time: a typo guard, not a business rule
+MAX_POINTS_ADJUSTMENT = 10_000_000
+
+
+def wallet_for_update(user_id: int) -> Wallet:
+    """The user's wallet, locked for this transaction (created on first use)."""
+    wallet = db.session.scalar(select(Wallet).where(Wallet.user_id == user_id).with_for_update())
+    if wallet is None:
+        if db.session.get(User, user_id) is None:
+            raise NotFound(_("The requested resource does not exist."), code="member_not_found")
+        wallet = Wallet(user_id=user_id, balance_fen=0, points=0, total_spent_fen=0)
+        db.session.add(wallet)
+        try:
+            db.session.flush()
+        except IntegrityError as exc:  # another transaction created it at the same moment
+            raise Conflict(_("Please try again."), code="retry") from exc
+    return wallet
+
+
+def wallet_of(user_id: int) -> Wallet:
+    return db.session.get(Wallet, user_id) or Wallet(user_id=user_id, balance_fen=0, points=0, total_spent_fen=0)
+
+
+def _check_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Some fields are invalid."), fields={"reason": _("Please give a reason.")})
+    return reason[:255]
+
+
+def change_balance(user_id: int, delta_fen: int, *, kind: str, ref: str, reason: str = "",
+                   staff_id: int | None = None) -> BalanceEntry:
+    """Apply one balance change with its ledger row; refuse to go below zero."""
+    if (existing := db.session.scalar(select(BalanceEntry).where(BalanceEntry.kind == kind, BalanceEntry.ref == ref))):
+        return existing  # already applied: a replay changes nothing
+    wallet = wallet_for_update(user_id)
+    if wallet.balance_fen + delta_fen < 0:
+        raise Conflict(_("The balance is not enough: it cannot go below zero."), code="balance_not_enough",
+                       fields={"amount": _("At most %(yuan)s can be deducted.", yuan=_yuan(wallet.balance_fen))})
+    wallet.balance_fen += delta_fen
+    entry = BalanceEntry(user_id=user_id, delta_fen=delta_fen, balance_after_fen=wallet.balance_fen, kind=kind,
+                         ref=ref, reason=reason, staff_id=staff_id)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def change_points(user_id: int, delta: int, *, kind: str, ref: str, reason: str = "",
+                  staff_id: int | None = None) -> PointsEntry:
+    if (existing := db.session.scalar(select(PointsEntry).where(PointsEntry.kind == kind, PointsEntry.ref == ref))):
+        return existing
+    wallet = wallet_for_update(user_id)
+    if wallet.points + delta < 0:
+        raise Conflict(_("Not enough points: they cannot go below zero."), code="points_not_enough",
+                       fields={"amount": _("At most %(points)s points can be deducted.", points=wallet.points)})
+    wallet.points += delta
+    entry = PointsEntry(user_id=user_id, delta=delta, points_after=wallet.points, kind=kind, ref=ref,
+                        reason=reason, staff_id=staff_id)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def adjust_balance(actor: Actor, user_id: int, delta_fen: int, reason: str, request_key: str) -> BalanceEntry:
+    """A staff adjustment; `request_key` (from the form) makes a double submit apply once."""
+    reason = _check_reason(reason)
+    if delta_fen == 0 or abs(delta_fen) > MAX_ADJUSTMENT_FEN:
+        raise ValidationError(_("Some fields are invalid."),
+                              fields={"amount": _("Enter a non-zero amount of at most ¥100,000.")})
+    before = wallet_of(user_id).balance_fen
+    entry = change_balance(user_id, delta_fen, kind="admin_adjust", ref=request_key, reason=reason,
+                           staff_id=actor.staff_id)
+    audit.record(actor, area="members", action="balance.adjust", target_type="user", target_id=user_id,
+                 summary=reason, before={"balance_fen": before}, after={"balance_fen": entry.balance_after_fen})
+    return entry
+
+
+def adjust_points(actor: Actor, user_id: int, delta: int, reason: str, request_key: str) -> PointsEntry:
+    reason = _check_reason(reason)
+    if delta == 0 or abs(delta) > MAX_POINTS_ADJUSTMENT:
+        raise ValidationError(_("Some fields are invalid."), fields={"amount": _("Enter a non-zero number.")})
+    before = wallet_of(user_id).points
+    entry = change_points(user_id, delta, kind="admin_adjust", ref=request_key, reason=reason,
+                          staff_id=actor.staff_id)
+    audit.record(actor, area="members", action="points.adjust", target_type="user", target_id=user_id,
+                 summary=reason, before={"points": before}, after={"points": entry.points_after})
+    return entry
+
+
+def set_disabled(actor: Actor, user: User, disabled: bool) -> None:
+    if user.is_disabled != disabled:
+        audit.record(actor, area="members", action="member.disable" if disabled else "member.enable",
+                     target_type="user", target_id=user.id, summary=user.nickname,
+                     before={"is_disabled": user.is_disabled}, after={"is_disabled": disabled})
+        user.is_disabled = disabled
+        if disabled:
+            user.token_version += 1  # tokens issued before stay dead after re-enabling
+        db.session.flush()
+
+
+def search_members(keyword: str | None = None) -> Select:
+    statement = select(User).order_by(User.id.desc())
+    if keyword:
+        keyword = keyword.strip()
+        statement = statement.where(or_(User.nickname.contains(keyword, autoescape=True),
+                                        User.phone.contains(keyword, autoescape=True),
+                                        User.mp_openid == keyword, User.oa_openid == keyword,
+                                        User.unionid == keyword))
+    return statement
+
+
+def save_level(actor: Actor, level: MemberLevel | None, *, name: str, threshold_fen: int, discount_bp: int,
+               benefits: str) -> MemberLevel:
+    fields = {}
+    if not 1 <= discount_bp <= 10_000:
+        fields["discount"] = _("Between 0.01 and 10 (10 means no discount).")
+    if threshold_fen < 0:
+        fields["threshold"] = _("Must be at least %(n)s.", n=0)
+    clash = db.session.scalar(select(MemberLevel).where(MemberLevel.name == name))
+    if clash is not None and clash is not level:
+        fields["name"] = _("This name is taken.")
+    if fields:
+        raise ValidationError(_("Some fields are invalid."), fields=fields)
+    before = _level_snapshot(level) if level else None
+    if level is None:
+        level = MemberLevel()
+        db.session.add(level)
+    level.name, level.threshold_fen, level.discount_bp, level.benefits = name, threshold_fen, discount_bp, benefits
+    db.session.flush()
+    audit.record(actor, area="members", action="level.save", target_type="member_level", target_id=level.id,
+                 summary=name, before=before, after=_level_snapshot(level))
+    return level
+
+
+def _level_snapshot(level: MemberLevel) -> dict:
+    return {"name": level.name, "threshold_fen": level.threshold_fen, "discount_bp": level.discount_bp,
+            "benefits": level.benefits}
+
+
+def _yuan(fen: int) -> str:
+    return "¥" + fen_to_yuan(fen)

@@ -1,0 +1,55 @@
+"""Reading and changing the shop's settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from app.audit import services as audit
+from app.audit.services import Actor
+from app.core.errors import ValidationError
+from app.extensions import db
+from app.shop.models import ShopSettings
+
+HOME_PAGES = ("default", "category", "custom")
+EDITABLE = ("name", "logo_url", "service_phone", "home_page", "unpaid_close_minutes", "auto_receive_days",
+            "after_sale_days", "pay_wechat", "pay_balance", "pay_cod")
+
+
+def shop_settings() -> ShopSettings:
+    """The settings row, created with defaults the first time."""
+    settings = db.session.get(ShopSettings, 1)
+    if settings is None:
+        settings = ShopSettings(id=1)
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+def snapshot(settings: ShopSettings) -> dict[str, Any]:
+    return {key: getattr(settings, key) for key in EDITABLE}
+
+
+def update_shop_settings(actor: Actor, values: dict[str, Any]) -> ShopSettings:
+    fields = {}
+    if values.get("home_page") not in HOME_PAGES:
+        fields["home_page"] = _("Not one of the allowed values.")
+    if not 5 <= int(values.get("unpaid_close_minutes", 0)) <= 1440:
+        fields["unpaid_close_minutes"] = _("Between %(low)s and %(high)s.", low=5, high=1440)
+    for key in ("auto_receive_days", "after_sale_days"):
+        if not 1 <= int(values.get(key, 0)) <= 60:
+            fields[key] = _("Between %(low)s and %(high)s.", low=1, high=60)
+    if not (values.get("pay_wechat") or values.get("pay_balance") or values.get("pay_cod")):
+        fields["pay_wechat"] = _("Keep at least one payment method on.")
+    if fields:
+        raise ValidationError(_("Some fields are invalid."), fields=fields)
+    settings = shop_settings()
+    before = snapshot(settings)
+    for key in EDITABLE:
+        setattr(settings, key, values[key])
+    db.session.flush()
+    changed_before, changed_after = audit.changed_fields(before, snapshot(settings))
+    audit.record(actor, area="settings", action="shop.update", target_type="shop", target_id=1,
+                 summary=settings.name, before=changed_before, after=changed_after)
+    return settings

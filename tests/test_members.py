@@ -1,0 +1,139 @@
+"""Member balance and points: ledger rows, never below zero, applied once, audited."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+
+from app.accounts.models import User
+from app.audit.models import AuditEntry
+from app.audit.services import Actor
+from app.core.errors import Conflict, ValidationError
+from app.extensions import db
+from app.members import services as members
+from app.members.models import BalanceEntry, Wallet
+from tests.admin_helpers import csrf_token, log_in, make_staff
+
+
+def _member(nickname: str = "小花", phone: str | None = None) -> User:
+    user = User(nickname=nickname, phone=phone)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def test_an_adjustment_writes_a_ledger_row_and_an_audit_row(app):
+    user = _member()
+    staff = make_staff()
+    entry = members.adjust_balance(Actor(staff.id, "127.0.0.1"), user.id, 1250, "补偿运费", "k1")
+    db.session.commit()
+    assert (entry.delta_fen, entry.balance_after_fen) == (1250, 1250)
+    audit = db.session.query(AuditEntry).filter_by(action="balance.adjust").one()
+    assert audit.before == {"balance_fen": 0} and audit.after == {"balance_fen": 1250}
+
+
+def test_a_deduction_can_never_take_the_balance_below_zero(app):
+    user = _member()
+    members.adjust_balance(Actor(None), user.id, 500, "充值", "k1")
+    db.session.commit()
+    with pytest.raises(Conflict) as refusal:
+        members.adjust_balance(Actor(None), user.id, -501, "扣款", "k2")
+    assert "¥5.00" in refusal.value.fields["amount"]
+    db.session.rollback()
+    assert db.session.get(Wallet, user.id).balance_fen == 500
+    assert db.session.query(BalanceEntry).count() == 1
+
+
+def test_the_same_request_key_applies_once(app):
+    user = _member()
+    first = members.adjust_balance(Actor(None), user.id, 300, "奖励", "same-key")
+    again = members.adjust_balance(Actor(None), user.id, 300, "奖励", "same-key")
+    db.session.commit()
+    assert first.id == again.id
+    assert db.session.get(Wallet, user.id).balance_fen == 300
+
+
+def test_a_reason_is_required(app):
+    user = _member()
+    with pytest.raises(ValidationError) as refusal:
+        members.adjust_points(Actor(None), user.id, 10, "  ", "k")
+    assert "reason" in refusal.value.fields
+
+
+def test_concurrent_deductions_cannot_overdraw(make_app, backend):
+    if backend.name != "mariadb":
+        pytest.skip("row locks need a server database (run with FENXIAO_TEST_BACKEND=mariadb)")
+    app = make_app()
+    with app.app_context():
+        user = _member()
+        members.adjust_balance(Actor(None), user.id, 1000, "充值", "seed")
+        db.session.commit()
+        user_id = user.id
+    outcomes: list[str] = []
+    barrier = threading.Barrier(5)
+
+    def deduct(index: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                members.adjust_balance(Actor(None), user_id, -300, "并发扣款", f"d{index}")
+                db.session.commit()
+                outcomes.append("ok")
+            except Conflict:
+                db.session.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=deduct, args=(i,)) for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        assert sorted(outcomes) == ["ok"] * 3 + ["refused"] * 2
+        assert db.session.get(Wallet, user_id).balance_fen == 100
+        ledger = db.session.query(BalanceEntry).filter_by(user_id=user_id).all()
+        assert sum(entry.delta_fen for entry in ledger) == 100
+
+
+def test_console_adjusts_balance_and_shows_field_errors(app):
+    user = _member("王芳", "13800138000")
+    make_staff()
+    client = app.test_client()
+    log_in(client)
+    assert "王芳" in client.get("/admin/members?q=1380013").get_data(as_text=True)
+    page = client.get(f"/admin/members/{user.id}").get_data(as_text=True)
+    key = re.search(r'id="balance-request_key" name="balance-request_key" type="hidden" value="(\w+)"', page).group(1)
+    form = {"balance-direction": "add", "balance-amount": "12.50", "balance-reason": "活动奖励",
+            "balance-request_key": key, "csrf_token": csrf_token(client, f"/admin/members/{user.id}")}
+    assert client.post(f"/admin/members/{user.id}/balance", data=form).status_code == 302
+    assert client.post(f"/admin/members/{user.id}/balance", data=form).status_code == 302  # double submit
+    assert db.session.get(Wallet, user.id).balance_fen == 1250
+    form.update({"balance-direction": "deduct", "balance-amount": "20", "balance-request_key": "other"})
+    refused = client.post(f"/admin/members/{user.id}/balance", data=form)
+    assert refused.status_code == 422
+    assert "最多可扣减 ¥12.50" in refused.get_data(as_text=True)
+    form.update({"balance-amount": "1.234"})
+    assert "请输入金额" in client.post(f"/admin/members/{user.id}/balance", data=form).get_data(as_text=True)
+
+
+def test_disabling_a_member_ends_their_api_tokens(app, client, login):
+    headers = login("xiaohua")
+    user = db.session.query(User).filter_by(mp_openid="dev_xiaohua").one()
+    members.set_disabled(Actor(None), user, True)
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    members.set_disabled(Actor(None), user, False)
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401  # old tokens stay dead
+    assert client.get("/api/v1/me", headers=login("xiaohua")).status_code == 200
+
+
+def test_level_validation_and_audit(app):
+    level = members.save_level(Actor(None), None, name="金卡", threshold_fen=100_000, discount_bp=9500, benefits="95折")
+    db.session.commit()
+    with pytest.raises(ValidationError) as refusal:
+        members.save_level(Actor(None), None, name="金卡", threshold_fen=-1, discount_bp=0, benefits="")
+    assert set(refusal.value.fields) == {"name", "threshold", "discount"}
+    assert db.session.query(AuditEntry).filter_by(action="level.save", target_id=str(level.id)).count() == 1

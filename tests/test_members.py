@@ -137,3 +137,13 @@ def test_level_validation_and_audit(app):
         members.save_level(Actor(None), None, name="金卡", threshold_fen=-1, discount_bp=0, benefits="")
     assert set(refusal.value.fields) == {"name", "threshold", "discount"}
     assert db.session.query(AuditEntry).filter_by(action="level.save", target_id=str(level.id)).count() == 1
+
+
+def test_member_list_sorts_by_balance(app):
+    poor, rich = _member("穷"), _member("富")
+    members.adjust_balance(Actor(None), rich.id, 9900, "充值", "r")
+    members.adjust_balance(Actor(None), poor.id, 100, "充值", "p")
+    db.session.commit()
+    ordered = [user.nickname for user in db.session.scalars(members.search_members(sort="balance"))]
+    assert ordered == ["富", "穷"]
+    assert [u.nickname for u in db.session.scalars(members.search_members(sort="oldest"))] == ["穷", "富"]

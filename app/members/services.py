@@ -7,7 +7,7 @@ changes) an audit row in the same transaction; a (kind, ref) pair applies at mos
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -118,8 +118,17 @@ def set_disabled(actor: Actor, user: User, disabled: bool) -> None:
         db.session.flush()
 
 
-def search_members(keyword: str | None = None) -> Select:
-    statement = select(User).order_by(User.id.desc())
+MEMBER_SORTS = {
+    "newest": (User.id.desc(),),
+    "oldest": (User.id.asc(),),
+    "balance": (func.coalesce(Wallet.balance_fen, 0).desc(), User.id.desc()),
+    "points": (func.coalesce(Wallet.points, 0).desc(), User.id.desc()),
+}
+
+
+def search_members(keyword: str | None = None, sort: str = "newest") -> Select:
+    statement = (select(User).outerjoin(Wallet, Wallet.user_id == User.id)
+                 .order_by(*MEMBER_SORTS.get(sort, MEMBER_SORTS["newest"])))
     if keyword:
         keyword = keyword.strip()
         statement = statement.where(or_(User.nickname.contains(keyword, autoescape=True),

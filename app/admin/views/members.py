@@ -26,9 +26,11 @@ from app.members.models import BalanceEntry, MemberLevel, PointsEntry
 @area("members")
 def member_list():
     keyword = request.args.get("q", "").strip()
-    page = paginate(members.search_members(keyword or None), validate(PageQuery, request.args.to_dict()),
+    sort = request.args.get("sort", "newest")
+    page = paginate(members.search_members(keyword or None, sort), validate(PageQuery, request.args.to_dict()),
                     lambda user: (user, members.wallet_of(user.id)))
-    return render_template("admin/member_list.html", page=page, keyword=keyword)
+    return render_template("admin/member_list.html", page=page, keyword=keyword, sort=sort,
+                           sorts=members.MEMBER_SORTS)
 
 
 def _detail(user: User, balance_form: AdjustmentForm, points_form: AdjustmentForm, status: int = 200):

@@ -36,10 +36,11 @@ def upsert_wechat_user(channel: Channel, openid: str, unionid: str | None, *, ni
 
 
 def _find_or_create(channel: Channel, openid: str, unionid: str | None, is_test: bool) -> User:
+    # Plain reads: a locking read of a missing row takes InnoDB gap locks, and concurrent
+    # first logins then deadlock each other; the unique keys settle such races instead.
     column = _OPENID_COLUMNS[channel]
-    by_openid = db.session.scalar(select(User).where(column == openid).with_for_update())
-    by_unionid = db.session.scalar(select(User).where(User.unionid == unionid).with_for_update()) \
-        if unionid else None
+    by_openid = db.session.scalar(select(User).where(column == openid))
+    by_unionid = db.session.scalar(select(User).where(User.unionid == unionid)) if unionid else None
     if by_openid is not None:
         if unionid and by_openid.unionid is None:
             if by_unionid is None:

@@ -29,7 +29,7 @@ def _lost_a_race(exc: Exception) -> bool:
     return code == MYSQL_DEADLOCK
 
 
-def commit_with_retry(work: Callable[[], T], *, attempts: int = 2) -> T:
+def commit_with_retry(work: Callable[[], T], *, attempts: int = 3) -> T:
     """`work()` then commit; on a lost race, roll back and try again (at most `attempts` times)."""
     for attempt in range(1, attempts + 1):
         try:

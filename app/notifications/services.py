@@ -85,8 +85,9 @@ def notify(user_id: int, kind: str, values: dict[str, Any], *, dedupe_key: str |
 
     None when there is nothing to send: no enabled template for `kind`, or a user who never
     used the mini-program. With `dedupe_key`, a second call for the same event returns the
-    first message instead of sending again (callers that may notify one event concurrently
-    lock their own row first, e.g. the order, so the second call waits and finds the first).
+    first message instead of sending again. (Two transactions notifying one event at the same
+    moment: the unique key makes the later one fail at flush; callers lock their own row
+    first, e.g. the order, or commit with app.core.transactions.commit_with_retry.)
     """
     if kind not in VALUE_NAMES:
         raise ValueError(f"unknown subscribe-message kind {kind!r}")
@@ -96,9 +97,8 @@ def notify(user_id: int, kind: str, values: dict[str, Any], *, dedupe_key: str |
     if template is None or user is None or not user.mp_openid:
         log.info("no %s message for user %s: no template or no mini-program openid", kind, user_id)
         return None
-    if dedupe_key:  # a locking read: sees a row another transaction committed meanwhile
-        existing = db.session.scalar(select(SubscribeMessage).where(SubscribeMessage.dedupe_key == dedupe_key)
-                                     .with_for_update())
+    if dedupe_key:
+        existing = db.session.scalar(select(SubscribeMessage).where(SubscribeMessage.dedupe_key == dedupe_key))
         if existing is not None:
             return existing
     message = SubscribeMessage(user_id=user_id, kind=kind, template_id=template.template_id,

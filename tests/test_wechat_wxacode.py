@@ -72,3 +72,12 @@ def test_the_sandbox_refuses_bad_scenes_like_wechat(live_app, live_server, body,
                            json=body, timeout=5)
     assert answer.headers["Content-Type"].startswith("application/json")
     assert answer.json()["errcode"] == errcode
+
+
+def test_a_transparent_code_has_a_see_through_background(live_app, live_server):
+    token = mp_client().access_token
+    answer = requests.post(f"{live_server.url}/sandbox/api/wxa/getwxacodeunlimit?access_token={token}",
+                           json={"scene": "t=1", "width": 280, "is_hyaline": True}, timeout=5)
+    image = Image.open(io.BytesIO(answer.content))
+    assert image.mode == "RGBA" and image.size == (280, 280)
+    assert image.getpixel((0, 0))[3] == 0  # the quiet zone

@@ -152,6 +152,10 @@ def deliver(message_id: int) -> Delivery:
         return Delivery.DONE
     user = db.session.get(User, message.user_id)
     message.attempts += 1
+    if user is None or not user.mp_openid:
+        message.errmsg = "the user has no mini-program openid"
+        states.move(message, states.FAILED)
+        return Delivery.DONE
     try:
         send_subscribe_message(user.mp_openid, message.template_id, message.data, message.page or None)
     except WeChatError as exc:

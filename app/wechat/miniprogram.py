@@ -51,9 +51,11 @@ def phone_number(code: str) -> str:
     with wechat_call("getuserphonenumber"):
         result = mp_client().post("https://api.weixin.qq.com/wxa/business/getuserphonenumber",
                                   data={"code": code})
-    info = result["phone_info"]
+    info = result.get("phone_info") or {}
     country = str(info.get("countryCode") or "86")
     pure = info.get("purePhoneNumber") or info.get("phoneNumber")
+    if not pure:
+        raise WeChatError(None, "getuserphonenumber returned no number")
     return pure if country == "86" else f"+{country}{pure}"
 
 

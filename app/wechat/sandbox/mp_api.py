@@ -111,12 +111,9 @@ def _qr_png(text: str, width: int, line_color, transparent: bool) -> bytes:
         colour = tuple(int((line_color or {}).get(c, 0)) for c in "rgb")
     except (TypeError, ValueError, AttributeError):
         colour = (0, 0, 0)
-    image = code.make_image(fill_color=colour, back_color="white").get_image().convert("RGBA")
-    if transparent:
-        image.putdata([(r, g, b, 0) if (r, g, b) == (255, 255, 255) else (r, g, b, a)
-                       for r, g, b, a in image.getdata()])
-    else:
-        image = image.convert("RGB")
+    image = code.make_image(fill_color=colour, back_color="white").get_image().convert("RGB")
+    if transparent:  # is_hyaline: the white background becomes see-through
+        image.putalpha(image.convert("L").point(lambda level: 0 if level == 255 else 255))
     image = image.resize((width, width), Image.Resampling.NEAREST)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

@@ -100,6 +100,9 @@ class Config:
         self.WECHAT_OPEN_BASE_URL = env("WECHAT_OPEN_BASE_URL", "https://open.weixin.qq.com")
         self.WECHAT_PAY_BASE_URL = env("WECHAT_PAY_BASE_URL", "https://api.mch.weixin.qq.com")
         self.WECHAT_HTTP_TIMEOUT = float(env("WECHAT_HTTP_TIMEOUT", "5"))
+        # Hosts (besides PUBLIC_BASE_URL's) whose pages may ask for a JS-SDK signature.
+        self.WECHAT_JSSDK_DOMAINS = [host.strip().lower() for host in env("WECHAT_JSSDK_DOMAINS", "").split(",")
+                                     if host.strip()]
         # Sandbox mode: no real credentials, or forced. The dev login only exists here.
         has_credentials = bool(self.WECHAT_MP_APPID and self.WECHAT_MP_SECRET)
         self.WECHAT_SANDBOX = _env_bool("WECHAT_SANDBOX", default=not has_credentials)

@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`."""
+"""Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`, `flask wechat ...`."""
 
 from flask import Flask
 
@@ -7,7 +7,9 @@ def register(app: Flask) -> None:
     from app.cli.rq import rq_cli
     from app.cli.seed import seed_cli
     from app.cli.staff import staff_cli
+    from app.cli.wechat import wechat_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(rq_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(wechat_cli)

@@ -22,6 +22,7 @@ class Payment(TimestampMixin, db.Model):
     __tablename__ = "payments"
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount_positive"),
+        CheckConstraint("refund_held_fen >= 0 AND refund_held_fen <= amount_fen", name="refunds_within_amount"),
         Index("ix_payments_status_created_at", "status", "created_at"),
         Index("ix_payments_purpose_subject_id", "purpose", "subject_id"),
     )
@@ -49,6 +50,9 @@ class Payment(TimestampMixin, db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, comment="WeChat's success_time, UTC")
     notified_at: Mapped[datetime | None] = mapped_column(DateTime, comment="when the paid notification came")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    refund_held_fen: Mapped[int] = mapped_column(
+        Integer, default=0, nullable=False,
+        comment="sum of refunds that are not failed or closed; the database keeps it within amount_fen")
 
 
 class Refund(TimestampMixin, db.Model):

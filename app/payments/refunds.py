@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import update
 
 from app.core.events import publish
 from app.core.jobs import job
@@ -34,9 +34,24 @@ EVENTS = {RefundStatus.SUCCEEDED: "refund.succeeded", RefundStatus.CLOSED: "refu
 
 
 def refundable_fen(payment: Payment) -> int:
-    held = db.session.scalar(select(func.coalesce(func.sum(Refund.amount_fen), 0)).where(
-        Refund.payment_id == payment.id, Refund.status.in_(REFUND_HOLDS_AMOUNT)))
-    return payment.amount_fen - int(held or 0)
+    return payment.amount_fen - payment.refund_held_fen
+
+
+def _hold(payment: Payment, amount_fen: int) -> bool:
+    """Reserve `amount_fen` of the payment in one conditional UPDATE: atomic on every backend,
+    so two refunds racing (even on SQLite, which has no row locks) cannot both fit."""
+    held = Payment.refund_held_fen + amount_fen
+    result = db.session.execute(update(Payment).where(Payment.id == payment.id, held <= Payment.amount_fen)
+                                .values(refund_held_fen=held).execution_options(synchronize_session=False))
+    db.session.refresh(payment, with_for_update=True)
+    return result.rowcount == 1
+
+
+def _release(row: Refund) -> None:
+    """A refund that refunded nothing gives its amount back."""
+    db.session.execute(update(Payment).where(Payment.id == row.payment_id)
+                       .values(refund_held_fen=Payment.refund_held_fen - row.amount_fen)
+                       .execution_options(synchronize_session=False))
 
 
 def refund(payment_id: int, amount_fen: int, reason: str = "") -> Refund:
@@ -47,8 +62,8 @@ def refund(payment_id: int, amount_fen: int, reason: str = "") -> Refund:
         raise PaymentError(PaymentErrorCode.PAYMENT_NOT_FOUND, _("The payment does not exist."))
     if payment.status != PaymentStatus.PAID:
         raise PaymentError(PaymentErrorCode.NOT_REFUNDABLE, _("Only a paid payment can be refunded."))
-    left = refundable_fen(payment)
-    if amount_fen > left:
+    if not _hold(payment, amount_fen):
+        left = refundable_fen(payment)
         raise PaymentError(PaymentErrorCode.REFUND_EXCEEDS_PAID,
                            _("At most %(yuan)s yuan can still be refunded.", yuan=fen_to_yuan(left)),
                            fields={"amount_fen": _("At most %(yuan)s yuan.", yuan=fen_to_yuan(left))})
@@ -76,6 +91,7 @@ def submit_refund(refund_id: int) -> None:
     except PayApiError as exc:
         log.warning("refund %s refused by WeChat: %s", row.out_refund_no, exc.code)
         if move(row, RefundStatus.FAILED, wechat_status=exc.code[:32], fail_reason=f"{exc.code}: {exc.message}"[:255]):
+            _release(row)
             publish(EVENTS[RefundStatus.FAILED], row.id)
         return
     _apply_refund_state(row, answer, notified=False)
@@ -111,6 +127,8 @@ def _apply_refund_state(row: Refund, answer: dict[str, Any], *, notified: bool) 
         values["notified_at"] = utcnow()
     if not move(row, wanted, **values):
         return False
+    if wanted not in REFUND_HOLDS_AMOUNT:
+        _release(row)
     if wanted in EVENTS:
         publish(EVENTS[wanted], row.id)
     if wanted == RefundStatus.ABNORMAL:

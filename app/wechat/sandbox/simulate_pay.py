@@ -142,3 +142,16 @@ def simulate_transfer_fail():
     body = request.get_json(silent=True)
     reason = body.get("fail_reason") if isinstance(body, dict) else None
     return _finish_transfer("FAIL", str(reason or "ACCOUNT_FROZEN")[:64])
+
+
+@bp.get("/pay")
+def pay_records():
+    """What the sandbox's WeChat Pay holds, newest last: the numbers the simulate actions take."""
+    with state().lock:
+        return jsonify(
+            transactions=[{k: r[k] for k in ("out_trade_no", "trade_state", "total", "transaction_id")}
+                          for r in transactions().values()],
+            refunds=[{k: r[k] for k in ("out_refund_no", "out_trade_no", "status", "refund")}
+                     for r in refunds().values()],
+            transfers=[{k: r[k] for k in ("out_bill_no", "state", "transfer_amount")} for r in transfers().values()],
+        )

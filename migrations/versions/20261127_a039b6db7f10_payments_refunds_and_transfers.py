@@ -1,8 +1,8 @@
 """payments refunds and transfers
 
-Revision ID: 166d094cb26c
+Revision ID: a039b6db7f10
 Revises: 84be780dc7a1
-Create Date: 2026-11-27 08:32:20.338564
+Create Date: 2026-11-27 08:35:38.047043
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '166d094cb26c'
+revision = 'a039b6db7f10'
 down_revision = '84be780dc7a1'
 branch_labels = None
 depends_on = None
@@ -38,9 +38,11 @@ def upgrade():
     sa.Column('paid_at', sa.DateTime(), nullable=True, comment="WeChat's success_time, UTC"),
     sa.Column('notified_at', sa.DateTime(), nullable=True, comment='when the paid notification came'),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('refund_held_fen', sa.Integer(), nullable=False, comment='sum of refunds that are not failed or closed; the database keeps it within amount_fen'),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('amount_fen > 0', name=op.f('ck_payments_amount_positive')),
+    sa.CheckConstraint('refund_held_fen >= 0 AND refund_held_fen <= amount_fen', name=op.f('ck_payments_refunds_within_amount')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_payments_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payments')),
     sa.UniqueConstraint('open_subject', name=op.f('uq_payments_open_subject')),

@@ -78,7 +78,8 @@ def notification(resource: dict[str, Any], original_type: str = "transaction", *
     return body, signed_headers(body, **header_options)
 
 
-def post_notification(server, body: str | bytes, headers: dict[str, str], path: str = "/wechat/pay/notify"):
+def post_notification(server, body: Any, headers: dict[str, str], path: str = "/wechat/pay/notify"):
+    """POST like WeChat; `body` may be text, bytes or an iterator of bytes (sent chunked)."""
     data = body.encode() if isinstance(body, str) else body
     return requests.post(f"{server.url}{path}", data=data, timeout=30,
                          headers={**headers, "Content-Type": "application/json"})

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.extensions import db
 from app.payments.models import Payment
+from app.payments.services import apply_payment_notification
 from app.payments.states import PaymentStatus
 from tests.pay_helpers import (
     fresh,
@@ -35,6 +37,22 @@ def test_simulated_payment_marks_the_payment_paid_and_publishes_after_commit(liv
     assert paid.status == PaymentStatus.PAID and paid.transaction_id == result["transaction_id"]
     assert paid.paid_at is not None and paid.notified_at is not None and paid.trade_state == "SUCCESS"
     # and payment.succeeded reached its subscribers once (they run after the commit)
+    assert published == [("payment.succeeded", payment.id)]
+
+
+def test_payment_succeeded_is_published_only_when_the_change_commits(live_app, live_server):
+    # given a payment WeChat considers paid
+    payment = start_payment(shopper()).payment
+    simulate(live_server, "pay/success", out_trade_no=payment.out_trade_no, notify=False)
+    # when its notification is applied but the transaction rolls back
+    assert apply_payment_notification(paid_resource(payment)) is True
+    db.session.rollback()
+    # then nobody heard of it, and the payment is still unpaid
+    assert published == [] and fresh(Payment, payment.id).status == PaymentStatus.UNPAID
+    # when it is applied and committed, subscribers hear of it once
+    assert apply_payment_notification(paid_resource(payment)) is True
+    assert published == []
+    db.session.commit()
     assert published == [("payment.succeeded", payment.id)]
 
 

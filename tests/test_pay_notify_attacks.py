@@ -134,3 +134,10 @@ def test_wechats_signature_probe_is_refused(live_server, paid_at_wechat, caplog)
     headers["Wechatpay-Signature"] = "WECHATPAY/SIGNTEST/" + headers["Wechatpay-Signature"]
     answer = post_notification(live_server, body, headers)
     _refused(live_server, paid_at_wechat, answer, 401, caplog, "signature does not verify")
+
+
+def test_an_oversized_chunked_body_with_no_length_is_refused(live_server, paid_at_wechat, caplog):
+    body, headers = notification(paid_resource(paid_at_wechat))
+    chunks = (part.encode() for part in [body, " " * (40 * 1024), " " * (40 * 1024)])
+    answer = post_notification(live_server, chunks, headers)
+    _refused(live_server, paid_at_wechat, answer, 413, caplog, "body too large")

@@ -8,6 +8,8 @@ from app.extensions import db
 from app.payments.models import Transfer
 from app.payments.states import TransferStatus
 from app.payments.transfers import TransferPrompt, create_transfer, query_transfer
+from app.wechat import pay
+from app.wechat.pay import PayApiError
 from app.wechat.sandbox.simulate_pay import transfer_notification
 from tests.pay_helpers import fresh, post_notification, published, shopper, simulate
 
@@ -98,3 +100,10 @@ def test_a_lost_transfer_notification_is_caught_up_by_a_query(live_app, live_ser
     db.session.commit()
     assert transfer.status == TransferStatus.SUCCEEDED and transfer.notified_at is None
     assert published == [("transfer.succeeded", prompt.transfer.id)]
+
+
+def test_the_sandbox_refuses_a_transfer_without_its_scene_report_like_wechat(live_app, live_server):
+    with pytest.raises(PayApiError) as refused:
+        pay.create_transfer_bill(out_bill_no="withdrawal9n1", openid="dev_alice", amount_fen=100, remark="提现",
+                                 scene_id="1005", report_infos=[{"info_type": "岗位类型", "info_content": "分销员"}])
+    assert (refused.value.status, refused.value.code) == (400, "PARAM_ERROR")

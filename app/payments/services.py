@@ -47,6 +47,11 @@ class PaymentPrompt:
     params: dict[str, str]  # for wx.requestPayment
 
 
+def _fit(text: str, max_bytes: int) -> str:
+    """Cut `text` to WeChat's length limit, which counts UTF-8 bytes, never mid-character."""
+    return text.encode()[:max_bytes].decode(errors="ignore")
+
+
 def get_payment(payment_id: int) -> Payment:
     payment = db.session.get(Payment, payment_id)
     if payment is None:
@@ -76,7 +81,7 @@ def create_jsapi_payment(*, user_id: int, openid: str, amount_fen: int, descript
     appid, mchid = pay.merchant()
     payment = Payment(out_trade_no=new_number("P"), purpose=purpose, subject_id=subject_id, open_subject=subject,
                       user_id=user_id, payer_openid=openid, amount_fen=amount_fen,
-                      description=description.strip()[:127] or subject, appid=appid, mchid=mchid,
+                      description=_fit(description.strip(), 127) or subject, appid=appid, mchid=mchid,
                       status=PaymentStatus.UNPAID)
     db.session.add(payment)
     try:

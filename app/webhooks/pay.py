@@ -76,11 +76,15 @@ def _receive(kind: str, apply: Callable[[dict[str, Any]], bool]):
 def _body() -> bytes:
     if (request.content_length or 0) > MAX_BODY_BYTES:
         raise NotificationRejected(413, "body too large")
-    request.max_content_length = MAX_BODY_BYTES  # also bounds a chunked body with no length
+    # A chunked body has no length: read one byte past the limit to tell "too big" from "just fits".
+    request.max_content_length = MAX_BODY_BYTES + 1
     try:
-        return request.get_data(cache=False)
+        body = request.get_data(cache=False)
     except RequestEntityTooLarge as exc:
         raise NotificationRejected(413, "body too large") from exc
+    if len(body) > MAX_BODY_BYTES:
+        raise NotificationRejected(413, "body too large")
+    return body
 
 
 def _fail(kind: str, number: str, status: int, reason: str, *, level: int = logging.WARNING):

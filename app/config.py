@@ -95,6 +95,10 @@ class Config:
         self.WECHAT_PAY_APIV3_KEY = env("WECHAT_PAY_APIV3_KEY", "")
         self.WECHAT_PAY_PUBLIC_KEY_PATH = env("WECHAT_PAY_PUBLIC_KEY_PATH", "")
         self.WECHAT_PAY_PUBLIC_KEY_ID = env("WECHAT_PAY_PUBLIC_KEY_ID", "")
+        # 商家转账 scene (1005 佣金报酬 fits commission withdrawals); it must be enabled for the merchant.
+        self.WECHAT_PAY_TRANSFER_SCENE_ID = env("WECHAT_PAY_TRANSFER_SCENE_ID", "1005")
+        # An unpaid payment this old with no notification is queried by the reconcile sweep.
+        self.WECHAT_PAY_RECONCILE_MINUTES = _env_int("WECHAT_PAY_RECONCILE_MINUTES", 5)
         # WeChat's hosts; in sandbox mode these point at our own /sandbox/... instead.
         self.WECHAT_API_BASE_URL = env("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")
         self.WECHAT_OPEN_BASE_URL = env("WECHAT_OPEN_BASE_URL", "https://open.weixin.qq.com")

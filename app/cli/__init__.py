@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.cli.payments import payments_cli
     from app.cli.rq import rq_cli
     from app.cli.seed import seed_cli
     from app.cli.staff import staff_cli
@@ -13,3 +14,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(rq_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(wechat_cli)
+    app.cli.add_command(payments_cli)

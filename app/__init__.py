@@ -71,11 +71,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.docs import assets as api_docs_assets
     from app.media.blueprint import bp as media_bp
     from app.ops.blueprint import bp as ops_bp
+    from app.webhooks.oa import bp as wechat_oa_bp
 
     app.register_blueprint(ops_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_assets)
     app.register_blueprint(media_bp)
+    app.register_blueprint(wechat_oa_bp)
 
 
 def _register_cli(app: Flask) -> None:

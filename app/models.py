@@ -2,3 +2,4 @@
 
 from app.accounts.models import StaffAccount, User  # noqa: F401
 from app.catalog.models import Category, Product, Sku  # noqa: F401
+from app.officialaccount.models import Fan, KeywordRule, SceneTouch, SpecialReply  # noqa: F401

@@ -18,12 +18,14 @@ def demo(if_empty: bool) -> None:
     from app.accounts.seed import seed_accounts
     from app.catalog.models import Product
     from app.catalog.seed import seed_catalog
+    from app.officialaccount.seed import seed_official_account
 
     if if_empty and db.session.scalar(select(func.count()).select_from(Product)):
         click.echo("demo shop already seeded")
         return
     report = seed_accounts()
     report += seed_catalog()
+    report += seed_official_account()
     db.session.commit()
     for line in report:
         click.echo(line)

@@ -1,3 +1,3 @@
 """Imports every sandbox module so their routes register on the blueprint."""
 
-from app.wechat.sandbox import index, tokens  # noqa: F401
+from app.wechat.sandbox import index, simulate_oa, tokens  # noqa: F401

@@ -1,0 +1,111 @@
+"""/wechat/oa: the official account's message push (GET to verify the URL, POST messages).
+
+Answers inside WeChat's 5 seconds, always with 200 for anything signed with our token and
+readable: the reply XML (encrypted in compatible and safe modes), or "success" for no reply.
+A bad signature gets 403; a body that is not a readable WeChat message gets 400 or 413;
+nothing is written for either, and both are logged without the body.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Blueprint, Response, request
+from wechatpy import parse_message
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.extensions import db
+from app.officialaccount import inbound
+from app.webhooks import oa_dedup
+from app.wechat.oa_crypto import BadEnvelope, BadSignature, oa_crypto
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("wechat_oa", __name__, url_prefix="/wechat")
+
+MAX_BODY_BYTES = 64 * 1024  # a pushed message is a few hundred bytes
+NO_REPLY = b"success"
+
+
+def _plain(body: bytes | str, status: int = 200) -> Response:
+    return Response(body, status=status, mimetype="text/plain")
+
+
+def _refused(status: int, reason: str) -> Response:
+    log.warning("official-account push refused (%d): %s", status, reason)
+    return _plain({403: "forbidden", 400: "bad request", 413: "too large"}.get(status, "refused"), status)
+
+
+@bp.get("/oa")
+def verify_url():
+    """WeChat's server configuration check: echo `echostr` if the signature is ours."""
+    args = request.args
+    try:
+        oa_crypto().check_url(args.get("signature", ""), args.get("timestamp", ""), args.get("nonce", ""))
+    except BadSignature as exc:
+        return _refused(403, str(exc))
+    return _plain(args.get("echostr", ""))
+
+
+@bp.post("/oa")
+def receive():
+    args = request.args
+    timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
+    crypto = oa_crypto()
+    try:
+        crypto.check_url(args.get("signature", ""), timestamp, nonce)
+    except BadSignature as exc:
+        return _refused(403, str(exc))
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return _refused(413, f"body of {request.content_length} bytes")
+    request.max_content_length = MAX_BODY_BYTES
+    try:
+        body = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        return _refused(413, "body larger than its declared length allows")
+    encrypted = args.get("encrypt_type", "raw").lower() == "aes"
+    msg_signature = args.get("msg_signature", "") if encrypted else None
+    try:
+        xml = crypto.open(body, msg_signature=msg_signature, timestamp=timestamp, nonce=nonce)
+        message = parse_message(xml)
+        identity = inbound.identity(message)
+    except BadSignature as exc:
+        return _refused(403, str(exc))
+    except Exception as exc:  # BadEnvelope, or XML wechatpy cannot read: nothing to act on
+        reason = str(exc) if isinstance(exc, BadEnvelope) else f"unreadable message ({type(exc).__name__})"
+        return _refused(400, reason)
+    if not oa_dedup.claim(identity):
+        return _retry_answer(identity)
+    try:
+        reply = inbound.answer(message, xml)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        oa_dedup.release(identity)
+        log.exception("official-account push %s failed; answered with no reply", identity)
+        return _plain(NO_REPLY)
+    answer = _seal(reply, encrypted=encrypted, nonce=nonce)
+    oa_dedup.remember(identity, answer)
+    return _response(answer)
+
+
+def _seal(reply: str, *, encrypted: bool, nonce: str) -> bytes:
+    if reply == "success" or not encrypted:
+        return reply.encode("utf-8")
+    return oa_crypto().seal(reply, nonce=nonce, timestamp=str(int(time.time()))).encode("utf-8")
+
+
+def _response(answer: bytes) -> Response:
+    if answer.startswith(b"<"):
+        return Response(answer, mimetype="application/xml")
+    return _plain(answer)
+
+
+def _retry_answer(identity: str) -> Response:
+    """A retry of a message already handled: the same bytes, and no second side effect."""
+    answer = oa_dedup.recall(identity)
+    if answer is None:
+        log.info("official-account push %s is still being handled; answered this retry with no reply", identity)
+        return _plain(NO_REPLY)
+    return _response(answer)

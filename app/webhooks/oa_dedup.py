@@ -1,0 +1,42 @@
+"""WeChat pushes a message again when our answer is slow (up to three retries in ~15 s).
+
+The first delivery claims the message in Redis (SET NX with a TTL); it does the work and
+stores the exact bytes it answered. A retry finds the claim and gets those same bytes, so
+side effects happen once; a retry racing the first delivery waits briefly for its answer.
+"""
+
+from __future__ import annotations
+
+import time
+
+from app.extensions import redis_client
+
+TTL_SECONDS = 30 * 60
+PENDING = b"\x00pending"
+_PREFIX = "oa:push:"
+
+
+def claim(identity: str) -> bool:
+    """True for the first delivery of this message; False for a retry."""
+    return bool(redis_client.set(_PREFIX + identity, PENDING, nx=True, ex=TTL_SECONDS))
+
+
+def remember(identity: str, answer: bytes) -> None:
+    redis_client.set(_PREFIX + identity, answer, ex=TTL_SECONDS)
+
+
+def release(identity: str) -> None:
+    """Forget a claim whose work failed, so a retry can do it."""
+    redis_client.delete(_PREFIX + identity)
+
+
+def recall(identity: str, *, wait: float = 2.0, step: float = 0.05) -> bytes | None:
+    """The answer given to the first delivery, waiting up to `wait` seconds if it is still working."""
+    deadline = time.monotonic() + wait
+    while True:
+        answer = redis_client.get(_PREFIX + identity)
+        if answer != PENDING:
+            return answer
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(step)

@@ -1,0 +1,110 @@
+"""Official-account message push: signatures and the AES envelope, through wechatpy.
+
+Plaintext mode signs the URL only (sha1 of token, timestamp, nonce). Compatible and safe
+modes (`encrypt_type=aes`) add `msg_signature` over the ciphertext, encrypt with the
+EncodingAESKey, and expect the reply encrypted the same way. Plain values in, plain out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+
+import xmltodict
+from flask import current_app
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.utils import check_signature
+
+log = logging.getLogger(__name__)
+
+
+class BadSignature(Exception):
+    """Not signed with our token (or not for our appid): answered with 403."""
+
+
+class BadEnvelope(Exception):
+    """Signed, but not a message we can open: answered with 400."""
+
+
+class OaCrypto:
+    def __init__(self, token: str, encoding_aes_key: str, appid: str) -> None:
+        self.token = token
+        self.appid = appid
+        self._aes: WeChatCrypto | None = None
+        if encoding_aes_key:
+            try:
+                self._aes = WeChatCrypto(token, encoding_aes_key, appid)
+            except (AssertionError, ValueError):
+                log.error("WECHAT_OA_ENCODING_AES_KEY is not a 43-character EncodingAESKey: encrypted pushes "
+                          "will be refused")
+
+    def check_url(self, signature: str, timestamp: str, nonce: str) -> None:
+        """The `signature` WeChat puts on every push (and on the GET verification)."""
+        if not (self.token and signature and timestamp and nonce):
+            raise BadSignature("missing signature parameters")
+        try:
+            check_signature(self.token, signature.lower(), timestamp, nonce)
+        except InvalidSignatureException as exc:
+            raise BadSignature("signature does not match") from exc
+
+    def open(self, body: bytes, *, msg_signature: str | None, timestamp: str, nonce: str) -> str:
+        """The message's plaintext XML; `msg_signature` given means it came encrypted."""
+        if msg_signature is None:
+            return _text(body)
+        if self._aes is None:
+            raise BadEnvelope("encrypted push but no EncodingAESKey is configured")
+        envelope = parse_root(_text(body))
+        if not isinstance(envelope.get("Encrypt"), str):
+            raise BadEnvelope("no Encrypt element")
+        expected = _sha1_signature(self.token, timestamp, nonce, envelope["Encrypt"])
+        if not hmac.compare_digest(expected, msg_signature.lower()):
+            raise BadSignature("msg_signature does not match")
+        try:
+            return self._aes.decrypt_message(envelope, msg_signature.lower(), timestamp, nonce)
+        except InvalidAppIdException as exc:
+            raise BadSignature("encrypted for another appid") from exc
+        except InvalidSignatureException as exc:
+            raise BadSignature("msg_signature does not match") from exc
+        except Exception as exc:  # bad base64, bad padding, bad length: not WeChat's ciphertext
+            raise BadEnvelope("ciphertext does not decrypt") from exc
+
+    def seal(self, reply_xml: str, *, nonce: str, timestamp: str) -> str:
+        """The reply encrypted and signed the way WeChat expects in compatible and safe modes."""
+        if self._aes is None:
+            raise BadEnvelope("no EncodingAESKey is configured")
+        return self._aes.encrypt_message(reply_xml, nonce, timestamp)
+
+
+def _sha1_signature(*parts: str) -> str:
+    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadEnvelope("body is not UTF-8") from exc
+
+
+def parse_root(text: str) -> dict:
+    """The <xml> element of a pushed message as a dict, or BadEnvelope."""
+    try:
+        root = xmltodict.parse(text)["xml"]  # entity declarations are refused (disable_entities)
+    except Exception as exc:
+        raise BadEnvelope("body is not WeChat XML") from exc
+    if not isinstance(root, dict):
+        raise BadEnvelope("body is not WeChat XML")
+    return root
+
+
+def oa_crypto() -> OaCrypto:
+    """This app's crypto, built once (the key is decoded once, not per message)."""
+    crypto = current_app.extensions.get("wechat_oa_crypto")
+    if crypto is None:
+        config = current_app.config
+        crypto = OaCrypto(config["WECHAT_OA_TOKEN"], config["WECHAT_OA_ENCODING_AES_KEY"],
+                          config["WECHAT_OA_APPID"])
+        current_app.extensions["wechat_oa_crypto"] = crypto
+    return crypto

@@ -105,3 +105,13 @@ def test_an_unreachable_merchant_server_without_a_fallback_means_no_reply(app, c
     db.session.commit()
     response = oa_push.post(client, app.config, oa_push.text("o_fan", "在吗"))
     assert response.status_code == 200 and response.get_data() == b"success"
+
+
+def test_a_retried_message_reaches_the_merchant_server_once_and_gets_the_same_answer(app, client, forwarding):
+    query, body = oa_push.signed(app.config, oa_push.text("o_fan", "我要退货"), "safe")
+    first = client.post(f"/wechat/oa?{query}", data=body, content_type="text/xml")
+    forwarding.answer = "error"  # what a second call would now get, if there were one
+    retry = client.post(f"/wechat/oa?{query}", data=body, content_type="text/xml")
+    assert retry.get_data() == first.get_data()
+    assert oa_push.reply_of(app.config, retry)["Content"] == "商家服务器的回复"
+    assert len(forwarding.received) == 1

@@ -21,15 +21,25 @@ def _resend(client, query, body):
 def test_a_retried_text_message_gets_the_same_reply_bytes(app, client, mode):
     replies.set_special_reply("default", "text", {"content": "默认回复"})
     db.session.commit()
-    query, body = oa_push.signed(app.config, oa_push.text("o_fan", "在吗"), mode)
+    xml = oa_push.text("o_fan", "在吗")
 
-    first = _resend(client, query, body)
-    replies.set_special_reply("default", "text", {"content": "改过的回复"})  # what a retry must not see
+    answers = []
+    for attempt in range(4):  # WeChat signs each attempt afresh
+        query, body = oa_push.signed(app.config, xml, mode, timestamp=str(1_800_000_000 + attempt * 5),
+                                     nonce=str(1000 + attempt))
+        answers.append(_resend(client, query, body))
+
+    assert oa_push.reply_of(app.config, answers[0], mode)["Content"] == "默认回复"
+    assert len({answer.get_data() for answer in answers}) == 1
+
+
+def test_different_messages_with_the_same_reply_are_sealed_differently(app, client):
+    replies.set_special_reply("default", "text", {"content": "默认回复"})
     db.session.commit()
-    retries = [_resend(client, query, body) for _ in range(3)]
-
-    assert first.status_code == 200 and oa_push.reply_of(app.config, first, mode)["Content"] == "默认回复"
-    assert all(retry.get_data() == first.get_data() for retry in retries)
+    first = oa_push.post(client, app.config, oa_push.text("o_fan", "在吗"))
+    second = oa_push.post(client, app.config, oa_push.text("o_fan", "在吗"))
+    assert first.get_data() != second.get_data()
+    assert oa_push.reply_of(app.config, first)["Content"] == oa_push.reply_of(app.config, second)["Content"]
 
 
 def test_a_retried_subscribe_counts_once(app, client):

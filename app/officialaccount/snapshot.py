@@ -2,8 +2,9 @@
 
 A message needs its reply inside WeChat's 5 seconds, and most are text: answering one must
 not cost database queries or regex compilation. Each process keeps a compiled snapshot and
-checks one Redis counter, bumped after every committed change, to know when to rebuild it
-(and rebuilds at least every MAX_AGE seconds, in case the counter was lost).
+looks at one Redis counter, bumped after every committed change, at most once every
+CHECK_INTERVAL seconds, to know when to rebuild it (and rebuilds at least every MAX_AGE
+seconds, in case the counter was lost). The process that made a change rebuilds at once.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from app.extensions import db, redis_client
 from app.officialaccount.models import KeywordRule, SpecialReply
 
 VERSION_KEY = "oa:replies:version"
+CHECK_INTERVAL = 1.0
 MAX_AGE = 60.0
 _lock = threading.Lock()
 
@@ -42,12 +44,13 @@ class CompiledRule:
         return any(matcher(text) for matcher in self.matchers)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Snapshot:
     version: bytes | None
     built_at: float
     rules: tuple[CompiledRule, ...]
     special: dict[str, ReplySpec]
+    checked_at: float = 0.0
 
     def keyword_reply(self, text: str) -> ReplySpec | None:
         for rule in self.rules:
@@ -82,16 +85,22 @@ def _build(version: bytes | None) -> Snapshot:
 
 def current() -> Snapshot:
     """This process's snapshot, rebuilt when the shared version moved or it got old."""
-    version = redis_client.get(VERSION_KEY)
+    now = time.monotonic()
     cached: Snapshot | None = current_app.extensions.get("oa_reply_snapshot")
-    if cached is not None and cached.version == version and time.monotonic() - cached.built_at < MAX_AGE:
+    if cached is not None and now - cached.checked_at < CHECK_INTERVAL and now - cached.built_at < MAX_AGE:
+        return cached
+    version = redis_client.get(VERSION_KEY)
+    if cached is not None and cached.version == version and now - cached.built_at < MAX_AGE:
+        cached.checked_at = now
         return cached
     with _lock:
         snapshot = _build(version)
+        snapshot.checked_at = now
         current_app.extensions["oa_reply_snapshot"] = snapshot
     return snapshot
 
 
 def bump_version() -> None:
-    """Tell every process to rebuild; called after a change commits."""
+    """Tell every process to rebuild (this one at once); called after a change commits."""
     redis_client.incr(VERSION_KEY)
+    current_app.extensions.pop("oa_reply_snapshot", None)

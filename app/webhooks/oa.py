@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request
 from wechatpy import parse_message
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.core import after_commit
 from app.extensions import db
 from app.officialaccount import inbound
 from app.webhooks import oa_dedup
@@ -69,31 +70,50 @@ def receive():
     try:
         xml = crypto.open(body, msg_signature=msg_signature, timestamp=timestamp, nonce=nonce)
         message = parse_message(xml)
-        identity = inbound.identity(message)
+        identity, created = inbound.identity(message), message.time
     except BadSignature as exc:
         return _refused(403, str(exc))
     except Exception as exc:  # BadEnvelope, or XML wechatpy cannot read: nothing to act on
         reason = str(exc) if isinstance(exc, BadEnvelope) else f"unreadable message ({type(exc).__name__})"
         return _refused(400, reason)
-    if not oa_dedup.claim(identity):
+    try:
+        plan = inbound.plan(message, xml)
+    except Exception:
+        log.exception("official-account push %s could not be planned; answered with no reply", identity)
+        return _plain(NO_REPLY)
+    if plan.once and not oa_dedup.claim(identity):
         return _retry_answer(identity)
     try:
-        reply = inbound.answer(message, xml)
-        db.session.commit()
+        reply = plan.run()
+        if _has_work_to_commit():
+            db.session.commit()
     except Exception:
         db.session.rollback()
-        oa_dedup.release(identity)
+        if plan.once:
+            oa_dedup.release(identity)
         log.exception("official-account push %s failed; answered with no reply", identity)
         return _plain(NO_REPLY)
-    answer = _seal(reply, encrypted=encrypted, nonce=nonce)
-    oa_dedup.remember(identity, answer)
+    answer = _seal(reply, encrypted=encrypted, identity=identity, created=created)
+    if plan.once:
+        oa_dedup.remember(identity, answer)
     return _response(answer)
 
 
-def _seal(reply: str, *, encrypted: bool, nonce: str) -> bytes:
+def _has_work_to_commit() -> bool:
+    """A reply that only read the cached replies opened no session: nothing to commit."""
+    if not db.session.registry.has():
+        return False
+    session = db.session()
+    return session.in_transaction() or bool(after_commit.pending(session))
+
+
+def _seal(reply: str, *, encrypted: bool, identity: str, created: int | None) -> bytes:
+    """The answer's bytes; a retry of a message that only reads gets these same bytes again,
+    because both the reply and its sealing are derived from the message, not the clock."""
     if reply == "success" or not encrypted:
         return reply.encode("utf-8")
-    return oa_crypto().seal(reply, nonce=nonce, timestamp=str(int(time.time()))).encode("utf-8")
+    timestamp = str(created or int(time.time()))
+    return oa_crypto().seal(reply, identity=identity, timestamp=timestamp).encode("utf-8")
 
 
 def _response(answer: bytes) -> Response:

@@ -1,8 +1,11 @@
 """WeChat pushes a message again when our answer is slow (up to three retries in ~15 s).
 
-The first delivery claims the message in Redis (SET NX with a TTL); it does the work and
+A push that changes something (a fan, a scene touch, a call to the merchant's server) is
+claimed in Redis first (SET NX with a TTL); the delivery holding the claim does the work and
 stores the exact bytes it answered. A retry finds the claim and gets those same bytes, so
 side effects happen once; a retry racing the first delivery waits briefly for its answer.
+A push that only reads (most text messages) needs no claim: its answer is derived from the
+message alone (see OaCrypto.seal), so a retry is answered with the same bytes anyway.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ seconds, in case the counter was lost). The process that made a change rebuilds 
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -16,10 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from app.extensions import db, redis_client
 from app.officialaccount.models import KeywordRule, SpecialReply
+
+log = logging.getLogger(__name__)
 
 VERSION_KEY = "oa:replies:version"
 CHECK_INTERVAL = 1.0
@@ -89,7 +93,10 @@ def current() -> Snapshot:
     cached: Snapshot | None = current_app.extensions.get("oa_reply_snapshot")
     if cached is not None and now - cached.checked_at < CHECK_INTERVAL and now - cached.built_at < MAX_AGE:
         return cached
-    version = redis_client.get(VERSION_KEY)
+    try:
+        version = redis_client.get(VERSION_KEY)
+    except RedisError:  # answer from what we have; MAX_AGE still brings changes in
+        version = cached.version if cached is not None else None
     if cached is not None and cached.version == version and now - cached.built_at < MAX_AGE:
         cached.checked_at = now
         return cached
@@ -102,5 +109,8 @@ def current() -> Snapshot:
 
 def bump_version() -> None:
     """Tell every process to rebuild (this one at once); called after a change commits."""
-    redis_client.incr(VERSION_KEY)
     current_app.extensions.pop("oa_reply_snapshot", None)
+    try:
+        redis_client.incr(VERSION_KEY)
+    except RedisError:
+        log.warning("Redis unavailable: other processes see the new replies within %ss", int(MAX_AGE))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
 from app.extensions import db
-from app.officialaccount import replies
+from app.officialaccount import replies, snapshot
+from app.officialaccount.models import SpecialReply
 from tests import oa_push
 
 
@@ -114,3 +116,18 @@ def test_news_image_and_music_replies_render_as_wechat_expects(app, client):
     assert image["MsgType"] == "image" and image["Image"]["MediaId"] == "MEDIA_poster_1"
     music = _ask(app, client, oa_push.text("o_fan", "音乐"))
     assert music["MsgType"] == "music" and music["Music"]["HQMusicUrl"] == "https://m.example.com/a.mp3"
+
+
+def test_a_change_made_by_another_process_is_picked_up_when_the_shared_version_moves(app, client, monkeypatch):
+    monkeypatch.setattr(snapshot, "CHECK_INTERVAL", 0.0)
+    replies.set_special_reply("default", "text", {"content": "旧回复"})
+    db.session.commit()
+    assert _ask(app, client, oa_push.text("o_fan", "在吗"))["Content"] == "旧回复"
+
+    # another process edits the row and bumps the version; this process's snapshot is stale
+    db.session.execute(update(SpecialReply).values(content={"content": "新回复"}))
+    db.session.commit()
+    assert _ask(app, client, oa_push.text("o_fan", "在吗"))["Content"] == "旧回复"
+    app.extensions["redis"].incr(snapshot.VERSION_KEY)
+
+    assert _ask(app, client, oa_push.text("o_fan", "在吗"))["Content"] == "新回复"

@@ -57,10 +57,6 @@ def plan(message: BaseMessage, original_xml: str) -> Plan:
     return _reply_with(spec, message, original_xml)
 
 
-def answer(message: BaseMessage, original_xml: str) -> str:
-    return plan(message, original_xml).run()
-
-
 def _reply_with(spec: ReplySpec | None, message: BaseMessage, original_xml: str) -> Plan:
     forwards = spec is not None and spec.kind == "custom"
     return Plan(forwards, lambda: render(spec, message, original_xml))

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, request
 from wechatpy import parse_message
+from wechatpy.messages import BaseMessage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.core import after_commit
@@ -49,40 +51,34 @@ def verify_url():
     return _plain(args.get("echostr", ""))
 
 
+@dataclass(frozen=True)
+class _Push:
+    message: BaseMessage
+    xml: str  # plaintext, whatever the mode
+    identity: str
+    created: int | None
+    encrypted: bool
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
 @bp.post("/oa")
 def receive():
-    args = request.args
-    timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
-    crypto = oa_crypto()
     try:
-        crypto.check_url(args.get("signature", ""), timestamp, nonce)
-    except BadSignature as exc:
-        return _refused(403, str(exc))
-    if (request.content_length or 0) > MAX_BODY_BYTES:
-        return _refused(413, f"body of {request.content_length} bytes")
-    request.max_content_length = MAX_BODY_BYTES
+        push = _read_push()
+    except _Refused as refusal:
+        return _refused(refusal.status, str(refusal))
     try:
-        body = request.get_data(cache=False)
-    except RequestEntityTooLarge:
-        return _refused(413, "body larger than its declared length allows")
-    encrypted = args.get("encrypt_type", "raw").lower() == "aes"
-    msg_signature = args.get("msg_signature", "") if encrypted else None
-    try:
-        xml = crypto.open(body, msg_signature=msg_signature, timestamp=timestamp, nonce=nonce)
-        message = parse_message(xml)
-        identity, created = inbound.identity(message), message.time
-    except BadSignature as exc:
-        return _refused(403, str(exc))
-    except Exception as exc:  # BadEnvelope, or XML wechatpy cannot read: nothing to act on
-        reason = str(exc) if isinstance(exc, BadEnvelope) else f"unreadable message ({type(exc).__name__})"
-        return _refused(400, reason)
-    try:
-        plan = inbound.plan(message, xml)
+        plan = inbound.plan(push.message, push.xml)
     except Exception:
-        log.exception("official-account push %s could not be planned; answered with no reply", identity)
+        log.exception("official-account push %s could not be planned; answered with no reply", push.identity)
         return _plain(NO_REPLY)
-    if plan.once and not oa_dedup.claim(identity):
-        return _retry_answer(identity)
+    if plan.once and not oa_dedup.claim(push.identity):
+        return _retry_answer(push.identity)
     try:
         reply = plan.run()
         if _has_work_to_commit():
@@ -90,13 +86,42 @@ def receive():
     except Exception:
         db.session.rollback()
         if plan.once:
-            oa_dedup.release(identity)
-        log.exception("official-account push %s failed; answered with no reply", identity)
+            oa_dedup.release(push.identity)
+        log.exception("official-account push %s failed; answered with no reply", push.identity)
         return _plain(NO_REPLY)
-    answer = _seal(reply, encrypted=encrypted, identity=identity, created=created)
+    answer = _seal(reply, push)
     if plan.once:
-        oa_dedup.remember(identity, answer)
+        oa_dedup.remember(push.identity, answer)
     return _response(answer)
+
+
+def _read_push() -> _Push:
+    """The signed, size-checked, decrypted and parsed push, or _Refused (403, 413 or 400)."""
+    args = request.args
+    timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
+    crypto = oa_crypto()
+    try:
+        crypto.check_url(args.get("signature", ""), timestamp, nonce)
+    except BadSignature as exc:
+        raise _Refused(403, str(exc)) from exc
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise _Refused(413, f"body of {request.content_length} bytes")
+    request.max_content_length = MAX_BODY_BYTES
+    try:
+        body = request.get_data(cache=False)
+    except RequestEntityTooLarge as exc:
+        raise _Refused(413, "body larger than its declared length allows") from exc
+    encrypted = args.get("encrypt_type", "raw").lower() == "aes"
+    try:
+        xml = crypto.open(body, msg_signature=args.get("msg_signature", "") if encrypted else None,
+                          timestamp=timestamp, nonce=nonce)
+        message = parse_message(xml)
+        return _Push(message, xml, inbound.identity(message), message.time, encrypted)
+    except BadSignature as exc:
+        raise _Refused(403, str(exc)) from exc
+    except Exception as exc:  # BadEnvelope, or XML wechatpy cannot read: nothing to act on
+        reason = str(exc) if isinstance(exc, BadEnvelope) else f"unreadable message ({type(exc).__name__})"
+        raise _Refused(400, reason) from exc
 
 
 def _has_work_to_commit() -> bool:
@@ -107,13 +132,13 @@ def _has_work_to_commit() -> bool:
     return session.in_transaction() or bool(after_commit.pending(session))
 
 
-def _seal(reply: str, *, encrypted: bool, identity: str, created: int | None) -> bytes:
+def _seal(reply: str, push: _Push) -> bytes:
     """The answer's bytes; a retry of a message that only reads gets these same bytes again,
     because both the reply and its sealing are derived from the message, not the clock."""
-    if reply == "success" or not encrypted:
+    if reply == "success" or not push.encrypted:
         return reply.encode("utf-8")
-    timestamp = str(created or int(time.time()))
-    return oa_crypto().seal(reply, identity=identity, timestamp=timestamp).encode("utf-8")
+    timestamp = str(push.created or int(time.time()))
+    return oa_crypto().seal(reply, identity=push.identity, timestamp=timestamp).encode("utf-8")
 
 
 def _response(answer: bytes) -> Response:

@@ -101,3 +101,14 @@ def test_an_encrypted_push_without_a_configured_aes_key_is_400(make_app):
             f"&msg_signature={'0' * 40}"
     response = app.test_client().post(f"/wechat/oa?{query}", data=b"<xml><Encrypt>x</Encrypt></xml>")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("body", [b"hello, not xml", b"<xml><ToUserName>gh</ToUserName></xml>",
+                                  b"<xml><Encrypt><![CDATA[a]]></Encrypt><Encrypt><![CDATA[b]]></Encrypt></xml>"])
+def test_an_encrypted_push_without_one_readable_encrypt_element_is_400(app, client, body):
+    token = app.config["WECHAT_OA_TOKEN"]
+    query = (f"signature={oa_push.sha1(token, '1700000000', '7')}&timestamp=1700000000&nonce=7&encrypt_type=aes"
+             f"&msg_signature={'0' * 40}")
+    response = client.post(f"/wechat/oa?{query}", data=body, content_type="text/xml")
+    assert response.status_code == 400
+    assert _nothing_written(app)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import string
 
 import xmltodict
@@ -37,6 +38,7 @@ _SEALED = """<xml>
 </xml>"""
 
 
+_ENCRYPT = re.compile(r"<Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]></Encrypt>")
 _ALPHABET = string.ascii_letters + string.digits  # what wechatpy's random prefix is drawn from
 
 
@@ -87,14 +89,12 @@ class OaCrypto:
             return _text(body)
         if self._aes is None:
             raise BadEnvelope("encrypted push but no EncodingAESKey is configured")
-        envelope = parse_root(_text(body))
-        if not isinstance(envelope.get("Encrypt"), str):
-            raise BadEnvelope("no Encrypt element")
-        expected = _sha1_signature(self.token, timestamp, nonce, envelope["Encrypt"])
+        ciphertext = _ciphertext(_text(body))
+        expected = _sha1_signature(self.token, timestamp, nonce, ciphertext)
         if not hmac.compare_digest(expected, msg_signature.lower()):
             raise BadSignature("msg_signature does not match")
         try:
-            return self._aes.decrypt(envelope["Encrypt"], self.appid)
+            return self._aes.decrypt(ciphertext, self.appid)
         except InvalidAppIdException as exc:
             raise BadSignature("encrypted for another appid") from exc
         except Exception as exc:  # bad base64, bad padding, bad length: not WeChat's ciphertext
@@ -122,6 +122,18 @@ def _text(body: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadEnvelope("body is not UTF-8") from exc
+
+
+def _ciphertext(text: str) -> str:
+    """The <Encrypt> value. WeChat's own layout is matched directly (it is on every encrypted
+    push); anything else is parsed as XML. Only this value is signed, by msg_signature."""
+    found = _ENCRYPT.findall(text)
+    if len(found) == 1:
+        return found[0]
+    encrypt = parse_root(text).get("Encrypt")
+    if not isinstance(encrypt, str):
+        raise BadEnvelope("no Encrypt element")
+    return encrypt
 
 
 def parse_root(text: str) -> dict:

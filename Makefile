@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run install system-packages translations test lint format worker gunicorn clean
+.PHONY: run install system-packages translations test lint format worker gunicorn bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ test: system-packages $(VENV)/.dev-installed translations lint
 
 worker: install
 	$(FLASK) rq worker
+
+bench: install  ## encrypted official-account messages through the webhook vs a bare Flask endpoint
+	$(PY) bench/wechat_webhook.py
 
 gunicorn: install
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app

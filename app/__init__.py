@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.media.blueprint import bp as media_bp
     from app.ops.blueprint import bp as ops_bp
     from app.web.wechat_oauth import bp as wechat_oauth_bp
+    from app.webhooks.oa import bp as wechat_oa_bp
     from app.webhooks.pay import bp as pay_notify_bp
 
     app.register_blueprint(ops_bp)
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(wechat_oauth_bp)
     app.register_blueprint(pay_notify_bp)
+    app.register_blueprint(wechat_oa_bp)
 
 
 def _register_cli(app: Flask) -> None:

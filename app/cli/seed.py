@@ -20,6 +20,7 @@ def demo(if_empty: bool) -> None:
     from app.catalog.seed import seed_catalog
     from app.notifications.seed import seed_subscribe_templates
     from app.officialaccount.menus import seed_demo_menu
+    from app.officialaccount.seed import seed_official_account
 
     if if_empty and db.session.scalar(select(func.count()).select_from(Product)):
         click.echo("demo shop already seeded")
@@ -28,6 +29,7 @@ def demo(if_empty: bool) -> None:
     report += seed_catalog()
     report += seed_demo_menu()
     report += seed_subscribe_templates()
+    report += seed_official_account()
     db.session.commit()
     for line in report:
         click.echo(line)

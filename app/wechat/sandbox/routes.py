@@ -7,6 +7,7 @@ from app.wechat.sandbox import (  # noqa: F401
     pay,
     pay_refunds,
     pay_transfers,
+    simulate_oa,
     simulate_pay,
     tokens,
 )

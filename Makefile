@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run install system-packages assets translations test lint format worker gunicorn clean
+.PHONY: run install system-packages assets translations test lint format worker gunicorn bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ test: $(VENV)/.dev-installed translations assets lint
 
 worker: install
 	$(FLASK) rq worker
+
+bench: install  ## encrypted official-account messages through the webhook vs a bare Flask endpoint
+	$(PY) bench/wechat_webhook.py
 
 gunicorn: install
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app

@@ -95,11 +95,18 @@ class Config:
         self.WECHAT_PAY_APIV3_KEY = env("WECHAT_PAY_APIV3_KEY", "")
         self.WECHAT_PAY_PUBLIC_KEY_PATH = env("WECHAT_PAY_PUBLIC_KEY_PATH", "")
         self.WECHAT_PAY_PUBLIC_KEY_ID = env("WECHAT_PAY_PUBLIC_KEY_ID", "")
+        # 商家转账 scene (1005 佣金报酬 fits commission withdrawals); it must be enabled for the merchant.
+        self.WECHAT_PAY_TRANSFER_SCENE_ID = env("WECHAT_PAY_TRANSFER_SCENE_ID", "1005")
+        # An unpaid payment this old with no notification is queried by the reconcile sweep.
+        self.WECHAT_PAY_RECONCILE_MINUTES = _env_int("WECHAT_PAY_RECONCILE_MINUTES", 5)
         # WeChat's hosts; in sandbox mode these point at our own /sandbox/... instead.
         self.WECHAT_API_BASE_URL = env("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")
         self.WECHAT_OPEN_BASE_URL = env("WECHAT_OPEN_BASE_URL", "https://open.weixin.qq.com")
         self.WECHAT_PAY_BASE_URL = env("WECHAT_PAY_BASE_URL", "https://api.mch.weixin.qq.com")
         self.WECHAT_HTTP_TIMEOUT = float(env("WECHAT_HTTP_TIMEOUT", "5"))
+        # Hosts (besides PUBLIC_BASE_URL's) whose pages may ask for a JS-SDK signature.
+        self.WECHAT_JSSDK_DOMAINS = [host.strip().lower() for host in env("WECHAT_JSSDK_DOMAINS", "").split(",")
+                                     if host.strip()]
         # Sandbox mode: no real credentials, or forced. The dev login only exists here.
         has_credentials = bool(self.WECHAT_MP_APPID and self.WECHAT_MP_SECRET)
         self.WECHAT_SANDBOX = _env_bool("WECHAT_SANDBOX", default=not has_credentials)

@@ -22,3 +22,8 @@ def test_every_string_in_the_code_is_translated_to_chinese():
             ROOT / "app", METHODS, KEYWORDS)
     }
     assert sorted(in_code - translated) == []
+
+
+def test_wechat_refusals_are_answered_in_chinese_by_default(client):
+    response = client.get("/api/v1/wechat/jssdk-config", query_string={"url": "https://evil.example/"})
+    assert response.get_json()["error"]["fields"]["url"] == "该地址不是本站页面。"

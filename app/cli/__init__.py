@@ -1,13 +1,17 @@
-"""Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`."""
+"""Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`, `flask wechat ...`."""
 
 from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.cli.payments import payments_cli
     from app.cli.rq import rq_cli
     from app.cli.seed import seed_cli
     from app.cli.staff import staff_cli
+    from app.cli.wechat import wechat_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(rq_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(wechat_cli)
+    app.cli.add_command(payments_cli)

@@ -18,12 +18,18 @@ def demo(if_empty: bool) -> None:
     from app.accounts.seed import seed_accounts
     from app.catalog.models import Product
     from app.catalog.seed import seed_catalog
+    from app.notifications.seed import seed_subscribe_templates
+    from app.officialaccount.menus import seed_demo_menu
+    from app.officialaccount.seed import seed_official_account
 
     if if_empty and db.session.scalar(select(func.count()).select_from(Product)):
         click.echo("demo shop already seeded")
         return
     report = seed_accounts()
     report += seed_catalog()
+    report += seed_demo_menu()
+    report += seed_subscribe_templates()
+    report += seed_official_account()
     db.session.commit()
     for line in report:
         click.echo(line)

@@ -77,6 +77,8 @@ class SharedTokenClient(WeChatClient):
     # -- every API call ----------------------------------------------------------------
     def _request(self, method, url_or_endpoint, **kwargs):
         url_or_endpoint = self._to_our_host(url_or_endpoint)
+        if "api_base_url" in kwargs:  # some wechatpy APIs (wxa) pass the real host as a base
+            kwargs["api_base_url"] = self._to_our_host(kwargs["api_base_url"])
         params = dict(kwargs.pop("params", None) or {})
         explicit_token = "access_token" in params
         if not explicit_token:

@@ -1,7 +1,7 @@
 """roles, staff roles and audit log
 
 Revision ID: c94ea0044dcf
-Revises: 84be780dc7a1
+Revises: f5910c1b6272
 Create Date: 2026-11-27 08:28:18.000712
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c94ea0044dcf'
-down_revision = '84be780dc7a1'
+down_revision = 'f5910c1b6272'
 branch_labels = None
 depends_on = None
 

@@ -1,3 +1,13 @@
 """Imports every sandbox module so their routes register on the blueprint."""
 
-from app.wechat.sandbox import index, tokens  # noqa: F401
+from app.wechat.sandbox import (  # noqa: F401
+    index,
+    mp_api,
+    oa_api,
+    pay,
+    pay_refunds,
+    pay_transfers,
+    simulate_oa,
+    simulate_pay,
+    tokens,
+)

@@ -1,0 +1,74 @@
+"""One person, one User: WeChat identities from the mini-program and the official account.
+
+Each channel has its own openid; the unionid (given when both apps are bound to one open
+platform account) is what shows two openids are the same person. Whichever channel a person
+arrives through first, the second one attaches its openid to the same User.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+Channel = Literal["mp", "oa"]
+_OPENID_COLUMNS = {"mp": User.mp_openid, "oa": User.oa_openid}
+
+
+def upsert_wechat_user(channel: Channel, openid: str, unionid: str | None, *, nickname: str | None = None,
+                       avatar_url: str | None = None, is_test: bool = False) -> User:
+    """The User for this openid, found by openid, else by unionid, else created.
+
+    Two first logins at once may both create a row; one then fails on the unique openid, so
+    the edge commits this with app.core.transactions.commit_with_retry.
+    """
+    user = _find_or_create(channel, openid, unionid, is_test)
+    _update_profile(user, nickname, avatar_url)
+    user.touch()
+    db.session.flush()
+    return user
+
+
+def _find_or_create(channel: Channel, openid: str, unionid: str | None, is_test: bool) -> User:
+    # Plain reads: a locking read of a missing row takes InnoDB gap locks, and concurrent
+    # first logins then deadlock each other; the unique keys settle such races instead.
+    column = _OPENID_COLUMNS[channel]
+    by_openid = db.session.scalar(select(User).where(column == openid))
+    by_unionid = db.session.scalar(select(User).where(User.unionid == unionid)) if unionid else None
+    if by_openid is not None:
+        if unionid and by_openid.unionid is None:
+            if by_unionid is None:
+                by_openid.unionid = unionid
+            else:  # two Users already hold history; merging them is an operator's decision
+                log.warning("user %s (%s openid) and user %s share a unionid; left apart",
+                            by_openid.id, channel, by_unionid.id)
+        return by_openid
+    if by_unionid is not None:
+        if getattr(by_unionid, column.key) is None:
+            setattr(by_unionid, column.key, openid)
+            return by_unionid
+        log.warning("unionid of user %s arrives with a second %s openid; a new user is made", by_unionid.id, channel)
+        unionid = None
+    user = User(unionid=unionid, is_test=is_test, **{column.key: openid})
+    db.session.add(user)
+    return user
+
+
+def _update_profile(user: User, nickname: str | None, avatar_url: str | None) -> None:
+    if nickname:
+        user.nickname = nickname[:64]
+    if avatar_url:
+        user.avatar_url = avatar_url[:512]
+
+
+def set_phone(user: User, phone: str) -> User:
+    """The phone number WeChat vouched for (getPhoneNumber), replacing any earlier one."""
+    user.phone = phone[:20]
+    db.session.flush()
+    return user

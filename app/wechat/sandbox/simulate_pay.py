@@ -1,0 +1,157 @@
+"""Simulate actions: WeChat Pay tells the app a payment, refund or transfer happened.
+
+Each changes the sandbox's record, then POSTs a notification signed with the platform key
+and encrypted with the APIv3 key to the notify_url the app gave, over HTTP, and returns
+what the app answered. `"notify": false` changes the record without telling the app (a lost
+notification, for the reconcile job to find). Calling one again re-sends the notification,
+as WeChat's retries do.
+
+    curl -s -X POST localhost:5000/sandbox/simulate/pay/success -H 'Content-Type: application/json' \\
+         -d '{"out_trade_no": "P20261127081808a1b2c3d4e5f6"}'
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import requests
+from flask import jsonify, request
+
+from app.wechat.sandbox import bp
+from app.wechat.sandbox.pay import state, transaction_view, transactions
+from app.wechat.sandbox.pay_refunds import refunds
+from app.wechat.sandbox.pay_signing import (
+    beijing_now,
+    encrypt_resource,
+    notification_body,
+    signed_headers,
+)
+from app.wechat.sandbox.pay_transfers import bill_view, transfers
+
+NOTIFY_TIMEOUT = 10
+
+
+def transaction_notification(record: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    body = notification_body("TRANSACTION.SUCCESS", "支付成功",
+                             encrypt_resource(transaction_view(record), "transaction"))
+    return body, signed_headers(body)
+
+
+def refund_notification(record: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    resource = {key: record[key] for key in ("mchid", "out_trade_no", "transaction_id", "out_refund_no",
+                                             "refund_id")}
+    resource.update(refund_status=record["status"], user_received_account="支付用户零钱",
+                    amount={"total": record["total"], "refund": record["refund"], "payer_total": record["total"],
+                            "payer_refund": record["refund"]})
+    if record["success_time"]:
+        resource["success_time"] = record["success_time"]
+    event = {"SUCCESS": ("REFUND.SUCCESS", "退款成功"), "CLOSED": ("REFUND.CLOSED", "退款关闭")}.get(
+        record["status"], ("REFUND.ABNORMAL", "退款异常"))
+    body = notification_body(*event, encrypt_resource(resource, "refund"))
+    return body, signed_headers(body)
+
+
+def transfer_notification(record: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    body = notification_body("MCHTRANSFER.BILL.FINISHED", "商家转账单据终态通知",
+                             encrypt_resource(bill_view(record), "mch_payment"))
+    return body, signed_headers(body)
+
+
+def deliver(notify_url: str, body: str, headers: dict[str, str]) -> dict[str, Any]:
+    """POST a notification as WeChat does and report the app's answer."""
+    try:
+        answer = requests.post(notify_url, data=body.encode(), timeout=NOTIFY_TIMEOUT,
+                               headers={**headers, "Content-Type": "application/json"})
+    except requests.RequestException as exc:
+        return {"notify_url": notify_url, "delivered": False, "error": type(exc).__name__}
+    return {"notify_url": notify_url, "delivered": True, "app_status": answer.status_code, "app_body": answer.text}
+
+
+def _wanted(field: str) -> tuple[str, bool]:
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    return str(body.get(field) or request.args.get(field) or ""), body.get("notify", True) is not False
+
+
+def _not_found(what: str, number: str):
+    return jsonify(error=f"no sandbox {what} {number!r}"), 404
+
+
+@bp.post("/simulate/pay/success")
+def simulate_pay_success():
+    """The shopper paid: the transaction succeeds and WeChat notifies the app."""
+    out_trade_no, notify = _wanted("out_trade_no")
+    with state().lock:
+        record = transactions().get(out_trade_no)
+        if record is None:
+            return _not_found("transaction", out_trade_no)
+        if record["trade_state"] == "CLOSED":
+            return jsonify(error="the transaction is closed"), 409
+        if record["trade_state"] == "NOTPAY":
+            record.update(trade_state="SUCCESS", success_time=beijing_now(),
+                          transaction_id="4200" + "".join(secrets.choice("0123456789") for _ in range(24)))
+        body, headers = transaction_notification(record)
+    result = {"out_trade_no": out_trade_no, "transaction_id": record["transaction_id"]}
+    if notify:
+        result.update(deliver(record["notify_url"], body, headers))
+    return jsonify(result)
+
+
+@bp.post("/simulate/refund/success")
+def simulate_refund_success():
+    """WeChat finished a refund and notifies the app."""
+    out_refund_no, notify = _wanted("out_refund_no")
+    with state().lock:
+        record = refunds().get(out_refund_no)
+        if record is None:
+            return _not_found("refund", out_refund_no)
+        if record["status"] == "PROCESSING":
+            record.update(status="SUCCESS", success_time=beijing_now())
+        body, headers = refund_notification(record)
+    result = {"out_refund_no": out_refund_no, "refund_id": record["refund_id"], "status": record["status"]}
+    if notify and record["notify_url"]:
+        result.update(deliver(record["notify_url"], body, headers))
+    return jsonify(result)
+
+
+def _finish_transfer(final_state: str, fail_reason: str = ""):
+    out_bill_no, notify = _wanted("out_bill_no")
+    with state().lock:
+        record = transfers().get(out_bill_no)
+        if record is None:
+            return _not_found("transfer", out_bill_no)
+        if record["state"] not in ("SUCCESS", "FAIL", "CANCELLED"):
+            record.update(state=final_state, fail_reason=fail_reason, update_time=beijing_now())
+        body, headers = transfer_notification(record)
+    result = {"out_bill_no": out_bill_no, "transfer_bill_no": record["transfer_bill_no"], "state": record["state"]}
+    if notify and record["notify_url"]:
+        result.update(deliver(record["notify_url"], body, headers))
+    return jsonify(result)
+
+
+@bp.post("/simulate/transfer/success")
+def simulate_transfer_success():
+    """The receiver confirmed and the money arrived."""
+    return _finish_transfer("SUCCESS")
+
+
+@bp.post("/simulate/transfer/fail")
+def simulate_transfer_fail():
+    """The transfer failed (body may name a fail_reason, default ACCOUNT_FROZEN)."""
+    body = request.get_json(silent=True)
+    reason = body.get("fail_reason") if isinstance(body, dict) else None
+    return _finish_transfer("FAIL", str(reason or "ACCOUNT_FROZEN")[:64])
+
+
+@bp.get("/pay")
+def pay_records():
+    """What the sandbox's WeChat Pay holds, newest last: the numbers the simulate actions take."""
+    with state().lock:
+        return jsonify(
+            transactions=[{k: r[k] for k in ("out_trade_no", "trade_state", "total", "transaction_id")}
+                          for r in transactions().values()],
+            refunds=[{k: r[k] for k in ("out_refund_no", "out_trade_no", "status", "refund")}
+                     for r in refunds().values()],
+            transfers=[{k: r[k] for k in ("out_bill_no", "state", "transfer_amount")} for r in transfers().values()],
+        )

@@ -42,7 +42,7 @@ run: install
 	@echo "  WeChat sandbox  http://$(HOST):$(PORT)/sandbox/"
 	@echo "  Readiness       http://$(HOST):$(PORT)/readyz"
 	@echo ""
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -10,8 +10,10 @@ from app.admin.security import ANY_STAFF, PUBLIC
 from app.extensions import db
 from tests.admin_helpers import log_in, make_staff, post
 
-SAMPLE_ARGS = {"staff_id": 1, "role_id": 1, "user_id": 1, "level_id": 1, "code": "zh", "package": "bootstrap",
-               "filename": "css/bootstrap.min.css"}
+SAMPLE_ARGS = {
+    "staff_id": 1, "role_id": 1, "user_id": 1, "level_id": 1, "product_id": 1,
+    "code": "zh", "package": "bootstrap", "filename": "css/bootstrap.min.css",
+}
 
 
 def _console_endpoints(app) -> list[tuple[str, str, str]]:

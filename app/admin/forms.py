@@ -71,3 +71,12 @@ class ShopSettingsForm(FlaskForm):
     pay_wechat = BooleanField(_l("WeChat Pay"))
     pay_balance = BooleanField(_l("Balance"))
     pay_cod = BooleanField(_l("Cash on delivery"))
+
+
+class ProductBasicsForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    subtitle = StringField(_l("Subtitle"), validators=[Optional(), Length(max=255)])
+    is_recommended = BooleanField(_l("Recommended"))
+    is_hot = BooleanField(_l("Hot"))
+    is_new = BooleanField(_l("New"))
+    sort = IntegerField(_l("Sort (larger first)"), validators=[InputRequired()])

@@ -25,6 +25,7 @@ class MenuEntry:
 
 ENTRIES = (
     MenuEntry(ANY_STAFF, _l("Dashboard"), "speedometer2", "admin.dashboard", "/admin/"),
+    MenuEntry("products", _l("Products"), "box-seam", "admin.product_list", "/admin/products"),
     MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
     MenuEntry("settings", _l("Shop settings"), "gear", "admin.shop_settings", "/admin/settings/shop"),
     MenuEntry("settings", _l("Staff and roles"), "people", "admin.staff_list", "/admin/settings/staff"),

@@ -20,15 +20,23 @@ def _secret_for(appid: str) -> str | None:
             config["WECHAT_MP_APPID"]: config["WECHAT_MP_SECRET"]}.get(appid)
 
 
-@bp.get("/api/cgi-bin/token")
-def token():
-    appid, secret = request.args.get("appid", ""), request.args.get("secret", "")
-    if request.args.get("grant_type") != "client_credential":
+def _credential_error(params):
+    """WeChat's answer to bad client credentials, or None when they are right."""
+    appid = params.get("appid", "")
+    if params.get("grant_type") != "client_credential":
         return wx_error(40002, "invalid grant_type")
     if _secret_for(appid) is None:
         return wx_error(40013, "invalid appid")
-    if _secret_for(appid) != secret:
+    if _secret_for(appid) != params.get("secret", ""):
         return wx_error(40125, "invalid appsecret")
+    return None
+
+
+@bp.get("/api/cgi-bin/token")
+def token():
+    if (refusal := _credential_error(request.args)) is not None:
+        return refusal
+    appid = request.args["appid"]
     state = _state()
     state.count("token")
     issued = state.issue_token(appid, force=True)  # the legacy API always makes a new token
@@ -37,14 +45,11 @@ def token():
 
 @bp.post("/api/cgi-bin/stable_token")
 def stable_token():
-    body = request.get_json(silent=True) or {}
-    appid, secret = body.get("appid", ""), body.get("secret", "")
-    if body.get("grant_type") != "client_credential":
-        return wx_error(40002, "invalid grant_type")
-    if _secret_for(appid) is None:
-        return wx_error(40013, "invalid appid")
-    if _secret_for(appid) != secret:
-        return wx_error(40125, "invalid appsecret")
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    if (refusal := _credential_error(body)) is not None:
+        return refusal
+    appid = body["appid"]
     state = _state()
     state.count("stable_token")
     issued = state.issue_token(appid, force=bool(body.get("force_refresh")))

@@ -137,7 +137,10 @@
       case "news":
         return articleCard(entry.articles || []);
       case "image":
-        return mediaBubble("image", text.image, entry.media_id);
+        var photo = el("div", "sim-photo");
+        photo.appendChild(icon("image"));
+        photo.appendChild(el("small", null, entry.media_id || text.image));
+        return photo;
       case "music":
         var music = el("div", "sim-music");
         music.appendChild(icon("music-note-beamed"));

@@ -21,12 +21,16 @@ class MenuEntry:
     icon: str
     endpoint: str
     prefix: str
+    any_of: tuple[str, ...] = ()  # shown to whoever may use one of these areas (area is then ANY_STAFF)
+    config_flag: str | None = None  # shown only when this config setting is on
 
 
 ENTRIES = (
     MenuEntry(ANY_STAFF, _l("Dashboard"), "speedometer2", "admin.dashboard", "/admin/"),
     MenuEntry("products", _l("Products"), "box-seam", "admin.product_list", "/admin/products"),
     MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
+    MenuEntry(ANY_STAFF, _l("WeChat simulator"), "phone", "admin.simulator", "/admin/simulator",
+              any_of=("wechat", "finance"), config_flag="WECHAT_SANDBOX"),
     MenuEntry("settings", _l("Shop settings"), "gear", "admin.shop_settings", "/admin/settings/shop"),
     MenuEntry("settings", _l("Staff and roles"), "people", "admin.staff_list", "/admin/settings/staff"),
     MenuEntry("settings", _l("Audit log"), "journal-text", "admin.audit_log", "/admin/settings/audit"),
@@ -42,6 +46,10 @@ def sidebar():
             if entry.endpoint not in current_app.view_functions or staff is None:
                 continue
             if entry.area != ANY_STAFF and not staff.can(entry.area):
+                continue
+            if entry.any_of and not any(staff.can(name) for name in entry.any_of):
+                continue
+            if entry.config_flag and not current_app.config.get(entry.config_flag):
                 continue
             if entry.prefix == "/admin/":
                 active = request.path == entry.prefix

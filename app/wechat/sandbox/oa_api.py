@@ -36,6 +36,12 @@ def _oa_token_or_error():
 
 
 # -- menus ---------------------------------------------------------------------------------
+def published_menu(appid: str) -> dict | None:
+    """The menu WeChat shows this account's fans ({"button": [...]} as menu/get has it), or None."""
+    with _state().lock:
+        return _state().records["menus"].get(appid)
+
+
 @bp.post("/api/cgi-bin/menu/create")
 def menu_create():
     _state().count("menu/create")
@@ -57,7 +63,7 @@ def menu_get():
     appid, error = _oa_token_or_error()
     if error:
         return error
-    menu = _state().records["menus"].get(appid)
+    menu = published_menu(appid)
     if menu is None:
         return wx_error(46003, "menu no exist")
     return jsonify(menu=menu)

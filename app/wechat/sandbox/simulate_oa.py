@@ -2,14 +2,16 @@
 
 Each action builds the XML WeChat would, signs it (and in compatible or safe mode encrypts
 it and adds msg_signature), POSTs it over HTTP to this app's own /wechat/oa, checks and
-decrypts the answer like WeChat does, and returns both as JSON. For curl and for tests.
+decrypts the answer like WeChat does, and returns both as JSON. For curl and for tests; the
+console's WeChat simulator calls `simulate()` with the same bodies.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 import requests
@@ -105,8 +107,9 @@ def _msg_id(body: _Message) -> int:
     return body.msg_id or (int(time.time() * 1000) << 20 | secrets.randbits(20))
 
 
-def push(fields: list[tuple[str, str | int | float]], mode: str, openid: str):
-    """Sign (and encrypt) the push, POST it to /wechat/oa, and read the answer as WeChat would."""
+def push(fields: list[tuple[str, str | int | float]], mode: str, openid: str) -> tuple[dict[str, Any], int]:
+    """Sign (and encrypt) the push, POST it to /wechat/oa, and read the answer as WeChat would:
+    the exchange and 200, or 502 when the app could not be reached."""
     config = current_app.config
     token, key, appid = (config["WECHAT_OA_TOKEN"], config["WECHAT_OA_ENCODING_AES_KEY"],
                          config["WECHAT_OA_APPID"])
@@ -127,11 +130,11 @@ def push(fields: list[tuple[str, str | int | float]], mode: str, openid: str):
         response = requests.post(url, data=body.encode("utf-8"), timeout=PUSH_TIMEOUT,
                                  headers={"Content-Type": "text/xml; charset=utf-8"})
     except requests.RequestException as exc:
-        return jsonify(mode=mode, status=None, error=type(exc).__name__, sent={"xml": plaintext}), 502
+        return {"mode": mode, "status": None, "error": type(exc).__name__, "sent": {"xml": plaintext}}, 502
     elapsed_ms = round((time.monotonic() - started) * 1000, 1)
     reply = _read_reply(response.text, mode, token, key, appid)
-    return jsonify(mode=mode, status=response.status_code, elapsed_ms=elapsed_ms,
-                   sent={"xml": plaintext, "query": query}, reply=reply)
+    return {"mode": mode, "status": response.status_code, "elapsed_ms": elapsed_ms,
+            "sent": {"xml": plaintext, "query": query}, "reply": reply}, 200
 
 
 def _read_reply(raw: str, mode: str, token: str, key: str, appid: str) -> dict:
@@ -153,61 +156,104 @@ def _read_reply(raw: str, mode: str, token: str, key: str, appid: str) -> dict:
     return result
 
 
-@bp.post("/simulate/oa/text")
-@use_body(TextPush)
-def simulate_text(body: TextPush):
-    fields = [*_header(body, "text"), ("Content", body.content), ("MsgId", _msg_id(body))]
-    return push(fields, body.mode, body.openid)
+Fields = list[tuple[str, str | int | float]]
 
 
-@bp.post("/simulate/oa/image")
-@use_body(ImagePush)
-def simulate_image(body: ImagePush):
-    fields = [*_header(body, "image"), ("PicUrl", body.pic_url), ("MediaId", body.media_id),
-              ("MsgId", _msg_id(body))]
-    return push(fields, body.mode, body.openid)
+def _text(body: TextPush) -> Fields:
+    return [*_header(body, "text"), ("Content", body.content), ("MsgId", _msg_id(body))]
 
 
-@bp.post("/simulate/oa/location")
-@use_body(LocationPush)
-def simulate_location(body: LocationPush):
-    fields = [*_header(body, "location"), ("Location_X", body.latitude), ("Location_Y", body.longitude),
-              ("Scale", body.scale), ("Label", body.label), ("MsgId", _msg_id(body))]
-    return push(fields, body.mode, body.openid)
+def _image(body: ImagePush) -> Fields:
+    return [*_header(body, "image"), ("PicUrl", body.pic_url), ("MediaId", body.media_id), ("MsgId", _msg_id(body))]
 
 
-def _event(body: _Push, event: str, key: str | None = None, ticket: bool = False):
+def _location(body: LocationPush) -> Fields:
+    return [*_header(body, "location"), ("Location_X", body.latitude), ("Location_Y", body.longitude),
+            ("Scale", body.scale), ("Label", body.label), ("MsgId", _msg_id(body))]
+
+
+def _event(body: _Push, event: str, key: str | None = None, ticket: bool = False) -> Fields:
     fields = [*_header(body, "event"), ("Event", event)]
     if key is not None:
         fields.append(("EventKey", key))
     if ticket:
         fields.append(("Ticket", "gQH47joAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL2tIVVNBTkRCT1gAAgQ"))
-    return push(fields, body.mode, body.openid)
+    return fields
 
 
-@bp.post("/simulate/oa/subscribe")
-@use_body(SubscribePush)
-def simulate_subscribe(body: SubscribePush):
+def _subscribe(body: SubscribePush) -> Fields:
     """A follow; with `scene`, through that QR code (EventKey qrscene_<scene> and a Ticket)."""
     if body.scene:
         return _event(body, "subscribe", f"qrscene_{body.scene}", ticket=True)
     return _event(body, "subscribe", "")
 
 
+def _scan(body: ScanPush) -> Fields:
+    """A follower scans a QR code (EventKey is the bare scene)."""
+    return _event(body, "SCAN", body.scene, ticket=True)
+
+
+# action -> (its body, the push it makes)
+ACTIONS: dict[str, tuple[type[_Push], Callable[[Any], Fields]]] = {
+    "text": (TextPush, _text),
+    "image": (ImagePush, _image),
+    "location": (LocationPush, _location),
+    "subscribe": (SubscribePush, _subscribe),
+    "unsubscribe": (_Push, lambda body: _event(body, "unsubscribe", "")),
+    "scan": (ScanPush, _scan),
+    "click": (ClickPush, lambda body: _event(body, "CLICK", body.key)),
+}
+
+
+def simulate(action: str, body: _Push) -> tuple[dict[str, Any], int]:
+    """Push what WeChat pushes for `action` (a key of ACTIONS, with its validated body)."""
+    return push(ACTIONS[action][1](body), body.mode, body.openid)
+
+
+def _answer(action: str, body: _Push):
+    result, status = simulate(action, body)
+    return jsonify(result), status
+
+
+@bp.post("/simulate/oa/text")
+@use_body(TextPush)
+def simulate_text(body: TextPush):
+    return _answer("text", body)
+
+
+@bp.post("/simulate/oa/image")
+@use_body(ImagePush)
+def simulate_image(body: ImagePush):
+    return _answer("image", body)
+
+
+@bp.post("/simulate/oa/location")
+@use_body(LocationPush)
+def simulate_location(body: LocationPush):
+    return _answer("location", body)
+
+
+@bp.post("/simulate/oa/subscribe")
+@use_body(SubscribePush)
+def simulate_subscribe(body: SubscribePush):
+    """A follow; with `scene`, through that QR code (EventKey qrscene_<scene> and a Ticket)."""
+    return _answer("subscribe", body)
+
+
 @bp.post("/simulate/oa/unsubscribe")
 @use_body(_Push)
 def simulate_unsubscribe(body: _Push):
-    return _event(body, "unsubscribe", "")
+    return _answer("unsubscribe", body)
 
 
 @bp.post("/simulate/oa/scan")
 @use_body(ScanPush)
 def simulate_scan(body: ScanPush):
     """A follower scans a QR code (EventKey is the bare scene)."""
-    return _event(body, "SCAN", body.scene, ticket=True)
+    return _answer("scan", body)
 
 
 @bp.post("/simulate/oa/click")
 @use_body(ClickPush)
 def simulate_click(body: ClickPush):
-    return _event(body, "CLICK", body.key)
+    return _answer("click", body)

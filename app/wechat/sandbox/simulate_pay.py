@@ -4,7 +4,8 @@ Each changes the sandbox's record, then POSTs a notification signed with the pla
 and encrypted with the APIv3 key to the notify_url the app gave, over HTTP, and returns
 what the app answered. `"notify": false` changes the record without telling the app (a lost
 notification, for the reconcile job to find). Calling one again re-sends the notification,
-as WeChat's retries do.
+as WeChat's retries do. The console's WeChat simulator calls the same functions
+(`pay_success`, `refund_success`, `finish_transfer`, `holdings`).
 
     curl -s -X POST localhost:5000/sandbox/simulate/pay/success -H 'Content-Type: application/json' \\
          -d '{"out_trade_no": "P20261127081808a1b2c3d4e5f6"}'
@@ -13,6 +14,7 @@ as WeChat's retries do.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -68,26 +70,27 @@ def deliver(notify_url: str, body: str, headers: dict[str, str]) -> dict[str, An
     return {"notify_url": notify_url, "delivered": True, "app_status": answer.status_code, "app_body": answer.text}
 
 
-def _wanted(field: str) -> tuple[str, bool]:
-    body = request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
-    return str(body.get(field) or request.args.get(field) or ""), body.get("notify", True) is not False
+class SimulateRefused(Exception):
+    """The sandbox cannot do that: no such record (404) or a closed transaction (409)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
-def _not_found(what: str, number: str):
-    return jsonify(error=f"no sandbox {what} {number!r}"), 404
+def _not_found(what: str, number: str) -> SimulateRefused:
+    return SimulateRefused(404, f"no sandbox {what} {number!r}")
 
 
-@bp.post("/simulate/pay/success")
-def simulate_pay_success():
+def pay_success(out_trade_no: str, *, notify: bool = True) -> dict[str, Any]:
     """The shopper paid: the transaction succeeds and WeChat notifies the app."""
-    out_trade_no, notify = _wanted("out_trade_no")
     with state().lock:
         record = transactions().get(out_trade_no)
         if record is None:
-            return _not_found("transaction", out_trade_no)
+            raise _not_found("transaction", out_trade_no)
         if record["trade_state"] == "CLOSED":
-            return jsonify(error="the transaction is closed"), 409
+            raise SimulateRefused(409, "the transaction is closed")
         if record["trade_state"] == "NOTPAY":
             record.update(trade_state="SUCCESS", success_time=beijing_now(),
                           transaction_id="4200" + "".join(secrets.choice("0123456789") for _ in range(24)))
@@ -95,63 +98,98 @@ def simulate_pay_success():
     result = {"out_trade_no": out_trade_no, "transaction_id": record["transaction_id"]}
     if notify:
         result.update(deliver(record["notify_url"], body, headers))
-    return jsonify(result)
+    return result
 
 
-@bp.post("/simulate/refund/success")
-def simulate_refund_success():
+def refund_success(out_refund_no: str, *, notify: bool = True) -> dict[str, Any]:
     """WeChat finished a refund and notifies the app."""
-    out_refund_no, notify = _wanted("out_refund_no")
     with state().lock:
         record = refunds().get(out_refund_no)
         if record is None:
-            return _not_found("refund", out_refund_no)
+            raise _not_found("refund", out_refund_no)
         if record["status"] == "PROCESSING":
             record.update(status="SUCCESS", success_time=beijing_now())
         body, headers = refund_notification(record)
     result = {"out_refund_no": out_refund_no, "refund_id": record["refund_id"], "status": record["status"]}
     if notify and record["notify_url"]:
         result.update(deliver(record["notify_url"], body, headers))
-    return jsonify(result)
+    return result
 
 
-def _finish_transfer(final_state: str, fail_reason: str = ""):
-    out_bill_no, notify = _wanted("out_bill_no")
+def finish_transfer(out_bill_no: str, final_state: str, fail_reason: str = "", *,
+                    notify: bool = True) -> dict[str, Any]:
+    """A transfer ends in `final_state` (SUCCESS or FAIL) unless it has ended already."""
     with state().lock:
         record = transfers().get(out_bill_no)
         if record is None:
-            return _not_found("transfer", out_bill_no)
+            raise _not_found("transfer", out_bill_no)
         if record["state"] not in ("SUCCESS", "FAIL", "CANCELLED"):
             record.update(state=final_state, fail_reason=fail_reason, update_time=beijing_now())
         body, headers = transfer_notification(record)
     result = {"out_bill_no": out_bill_no, "transfer_bill_no": record["transfer_bill_no"], "state": record["state"]}
     if notify and record["notify_url"]:
         result.update(deliver(record["notify_url"], body, headers))
-    return jsonify(result)
+    return result
+
+
+def holdings() -> dict[str, list[dict[str, Any]]]:
+    """Copies of every transaction, refund and transfer the sandbox holds, oldest first."""
+    with state().lock:
+        return {"transactions": [dict(r) for r in transactions().values()],
+                "refunds": [dict(r) for r in refunds().values()],
+                "transfers": [dict(r) for r in transfers().values()]}
+
+
+def _wanted(field: str) -> tuple[str, bool]:
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    return str(body.get(field) or request.args.get(field) or ""), body.get("notify", True) is not False
+
+
+def _answer(action: Callable[[], dict[str, Any]]):
+    try:
+        return jsonify(action())
+    except SimulateRefused as refusal:
+        return jsonify(error=refusal.message), refusal.status
+
+
+@bp.post("/simulate/pay/success")
+def simulate_pay_success():
+    """The shopper paid: the transaction succeeds and WeChat notifies the app."""
+    out_trade_no, notify = _wanted("out_trade_no")
+    return _answer(lambda: pay_success(out_trade_no, notify=notify))
+
+
+@bp.post("/simulate/refund/success")
+def simulate_refund_success():
+    """WeChat finished a refund and notifies the app."""
+    out_refund_no, notify = _wanted("out_refund_no")
+    return _answer(lambda: refund_success(out_refund_no, notify=notify))
 
 
 @bp.post("/simulate/transfer/success")
 def simulate_transfer_success():
     """The receiver confirmed and the money arrived."""
-    return _finish_transfer("SUCCESS")
+    out_bill_no, notify = _wanted("out_bill_no")
+    return _answer(lambda: finish_transfer(out_bill_no, "SUCCESS", notify=notify))
 
 
 @bp.post("/simulate/transfer/fail")
 def simulate_transfer_fail():
     """The transfer failed (body may name a fail_reason, default ACCOUNT_FROZEN)."""
+    out_bill_no, notify = _wanted("out_bill_no")
     body = request.get_json(silent=True)
     reason = body.get("fail_reason") if isinstance(body, dict) else None
-    return _finish_transfer("FAIL", str(reason or "ACCOUNT_FROZEN")[:64])
+    return _answer(lambda: finish_transfer(out_bill_no, "FAIL", str(reason or "ACCOUNT_FROZEN")[:64], notify=notify))
 
 
 @bp.get("/pay")
 def pay_records():
     """What the sandbox's WeChat Pay holds, newest last: the numbers the simulate actions take."""
-    with state().lock:
-        return jsonify(
-            transactions=[{k: r[k] for k in ("out_trade_no", "trade_state", "total", "transaction_id")}
-                          for r in transactions().values()],
-            refunds=[{k: r[k] for k in ("out_refund_no", "out_trade_no", "status", "refund")}
-                     for r in refunds().values()],
-            transfers=[{k: r[k] for k in ("out_bill_no", "state", "transfer_amount")} for r in transfers().values()],
-        )
+    held = holdings()
+    return jsonify(
+        transactions=[{k: r[k] for k in ("out_trade_no", "trade_state", "total", "transaction_id")}
+                      for r in held["transactions"]],
+        refunds=[{k: r[k] for k in ("out_refund_no", "out_trade_no", "status", "refund")} for r in held["refunds"]],
+        transfers=[{k: r[k] for k in ("out_bill_no", "state", "transfer_amount")} for r in held["transfers"]],
+    )

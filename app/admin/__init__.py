@@ -6,4 +6,16 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
                static_folder="static", static_url_path="/static")
 
 from app.admin import menu, security  # noqa: E402,F401  (guards and the sidebar register on import)
-from app.admin.views import audit, auth, dashboard, members, shop, staff, vendor  # noqa: E402,F401
+from app.admin.views import (  # noqa: E402,F401
+    audit,
+    auth,
+    dashboard,
+    members,
+    shop,
+    staff,
+    vendor,
+    wechat_fans,
+    wechat_menu,
+    wechat_replies,
+    wechat_special,
+)

@@ -21,14 +21,24 @@ class MenuEntry:
     icon: str
     endpoint: str
     prefix: str
+    group: object = None  # entries of one group are listed under its heading
 
+
+WECHAT = _l("WeChat official account")
+SETTINGS = _l("Settings")
 
 ENTRIES = (
     MenuEntry(ANY_STAFF, _l("Dashboard"), "speedometer2", "admin.dashboard", "/admin/"),
     MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
-    MenuEntry("settings", _l("Shop settings"), "gear", "admin.shop_settings", "/admin/settings/shop"),
-    MenuEntry("settings", _l("Staff and roles"), "people", "admin.staff_list", "/admin/settings/staff"),
-    MenuEntry("settings", _l("Audit log"), "journal-text", "admin.audit_log", "/admin/settings/audit"),
+    MenuEntry("wechat", _l("Auto replies"), "chat-dots", "admin.wechat_rules", "/admin/wechat/replies",
+              WECHAT),
+    MenuEntry("wechat", _l("Custom menu"), "menu-button-wide", "admin.wechat_menu", "/admin/wechat/menu",
+              WECHAT),
+    MenuEntry("wechat", _l("Fans"), "people-fill", "admin.wechat_fans", "/admin/wechat/fans",
+              WECHAT),
+    MenuEntry("settings", _l("Shop settings"), "gear", "admin.shop_settings", "/admin/settings/shop", SETTINGS),
+    MenuEntry("settings", _l("Staff and roles"), "people", "admin.staff_list", "/admin/settings/staff", SETTINGS),
+    MenuEntry("settings", _l("Audit log"), "journal-text", "admin.audit_log", "/admin/settings/audit", SETTINGS),
 )
 
 
@@ -46,7 +56,8 @@ def sidebar():
                 active = request.path == entry.prefix
             else:
                 active = request.path.startswith(entry.prefix)
-            items.append({"label": entry.label, "icon": entry.icon, "url": url_for(entry.endpoint), "active": active})
+            items.append({"label": entry.label, "icon": entry.icon, "url": url_for(entry.endpoint), "active": active,
+                          "group": entry.group})
         return items
 
     return {"console_menu": console_menu}

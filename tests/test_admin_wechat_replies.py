@@ -171,7 +171,7 @@ def _make_rules():
 
 def _names(html: str) -> list[str]:
     import re
-    return re.findall(r'<td class="fw-semibold">([^<]+)</td>', html)
+    return re.findall(r'<td class="fw-semibold rule-name">([^<]+)</td>', html)
 
 
 @pytest.mark.parametrize(("query", "expected"), [

@@ -17,4 +17,8 @@ from app.admin.views import (  # noqa: E402,F401
     simulator_pay,
     staff,
     vendor,
+    wechat_fans,
+    wechat_menu,
+    wechat_replies,
+    wechat_special,
 )

@@ -21,19 +21,26 @@ class MenuEntry:
     icon: str
     endpoint: str
     prefix: str
+    group: object = None  # entries of one group are listed under its heading
     any_of: tuple[str, ...] = ()  # shown to whoever may use one of these areas (area is then ANY_STAFF)
     config_flag: str | None = None  # shown only when this config setting is on
 
+
+WECHAT = _l("WeChat official account")
+SETTINGS = _l("Settings")
 
 ENTRIES = (
     MenuEntry(ANY_STAFF, _l("Dashboard"), "speedometer2", "admin.dashboard", "/admin/"),
     MenuEntry("products", _l("Products"), "box-seam", "admin.product_list", "/admin/products"),
     MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
-    MenuEntry(ANY_STAFF, _l("WeChat simulator"), "phone", "admin.simulator", "/admin/simulator",
+    MenuEntry("wechat", _l("Auto replies"), "chat-dots", "admin.wechat_rules", "/admin/wechat/replies", WECHAT),
+    MenuEntry("wechat", _l("Custom menu"), "menu-button-wide", "admin.wechat_menu", "/admin/wechat/menu", WECHAT),
+    MenuEntry("wechat", _l("Fans"), "people-fill", "admin.wechat_fans", "/admin/wechat/fans", WECHAT),
+    MenuEntry(ANY_STAFF, _l("WeChat simulator"), "phone", "admin.simulator", "/admin/simulator", WECHAT,
               any_of=("wechat", "finance"), config_flag="WECHAT_SANDBOX"),
-    MenuEntry("settings", _l("Shop settings"), "gear", "admin.shop_settings", "/admin/settings/shop"),
-    MenuEntry("settings", _l("Staff and roles"), "people", "admin.staff_list", "/admin/settings/staff"),
-    MenuEntry("settings", _l("Audit log"), "journal-text", "admin.audit_log", "/admin/settings/audit"),
+    MenuEntry("settings", _l("Shop settings"), "gear", "admin.shop_settings", "/admin/settings/shop", SETTINGS),
+    MenuEntry("settings", _l("Staff and roles"), "people", "admin.staff_list", "/admin/settings/staff", SETTINGS),
+    MenuEntry("settings", _l("Audit log"), "journal-text", "admin.audit_log", "/admin/settings/audit", SETTINGS),
 )
 
 
@@ -55,7 +62,8 @@ def sidebar():
                 active = request.path == entry.prefix
             else:
                 active = request.path.startswith(entry.prefix)
-            items.append({"label": entry.label, "icon": entry.icon, "url": url_for(entry.endpoint), "active": active})
+            items.append({"label": entry.label, "icon": entry.icon, "url": url_for(entry.endpoint), "active": active,
+                          "group": entry.group})
         return items
 
     return {"console_menu": console_menu}

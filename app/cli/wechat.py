@@ -1,4 +1,5 @@
-"""`flask wechat menu publish|pull|show|load`: the official account's menu until the console has it."""
+"""`flask wechat menu publish|pull|show|load`: the official account's menu from a shell (the console's
+menu editor at /admin/wechat/menu does the same, audited)."""
 
 from __future__ import annotations
 

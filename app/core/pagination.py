@@ -39,3 +39,9 @@ def paginate(statement: Select, query: PageQuery, serialise: Callable[[Any], Any
         "size": query.size,
         "total": total or 0,
     }
+
+
+def paginate_list(items: list, query: PageQuery) -> dict:
+    """The same page shape for a list already in memory."""
+    start = (query.page - 1) * query.size
+    return {"items": items[start:start + query.size], "page": query.page, "size": query.size, "total": len(items)}

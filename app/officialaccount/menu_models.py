@@ -24,3 +24,5 @@ class OfficialAccountMenu(TimestampMixin, db.Model):
                                                 comment="WeChat's button tree, validated")
     published_at: Mapped[datetime | None] = mapped_column(DateTime, comment="last successful menu/create")
     pulled_at: Mapped[datetime | None] = mapped_column(DateTime, comment="last read back with menu/get")
+    published_buttons: Mapped[list[dict] | None] = mapped_column(
+        JSON, comment="what WeChat had after the last publish or pull; None: never published or pulled")

@@ -135,9 +135,28 @@ def pull_menu() -> OfficialAccountMenu:
     with wechat_call("menu/get"):
         answer = oa_client().menu.get()
     menu.buttons = from_wechat((answer or {}).get("menu", {}).get("button", []))
+    menu.published_buttons = menu.buttons
     menu.pulled_at = utcnow()
     db.session.flush()
     return menu
+
+
+def has_unpublished_changes(menu: OfficialAccountMenu) -> bool:
+    """Whether the stored menu differs from what WeChat had at the last publish or pull
+    (a menu never published counts as changed once it has buttons)."""
+    if menu.published_buttons is None:
+        return bool(menu.buttons)
+    return menu.buttons != menu.published_buttons
+
+
+def click_keys(buttons: list[dict]) -> list[str]:
+    """The keys of the menu's CLICK buttons, in menu order: each may have its own reply."""
+    keys: list[str] = []
+    for button in buttons:
+        for leaf in button.get("sub_button") or [button]:
+            if leaf.get("type") == "click" and leaf.get("key") and leaf["key"] not in keys:
+                keys.append(leaf["key"])
+    return keys
 
 
 def from_wechat(buttons: list[dict]) -> list[dict]:

@@ -78,6 +78,29 @@ def list_keyword_rules() -> list[KeywordRule]:
     return list(db.session.scalars(select(KeywordRule).order_by(KeywordRule.priority.desc(), KeywordRule.id)))
 
 
+RULE_SORTS = ("priority", "newest", "updated")
+
+
+def search_keyword_rules(text: str | None = None, *, match: str | None = None, enabled: bool | None = None,
+                         sort: str = "priority") -> list[KeywordRule]:
+    """Rules whose name or a keyword contains `text`, with a keyword of type `match`. Filtered
+    here rather than in SQL: keywords are a JSON list, and an account has a few hundred rules."""
+    order = {"newest": (KeywordRule.id.desc(),), "updated": (KeywordRule.updated_at.desc(), KeywordRule.id.desc())}
+    statement = select(KeywordRule).order_by(*order.get(sort, (KeywordRule.priority.desc(), KeywordRule.id)))
+    if enabled is not None:
+        statement = statement.where(KeywordRule.is_enabled.is_(enabled))
+    folded = (text or "").strip().casefold()
+    found = []
+    for rule in db.session.scalars(statement):
+        if match and not any(keyword["match"] == match for keyword in rule.keywords):
+            continue
+        if folded and folded not in rule.name.casefold() and \
+                not any(folded in keyword["text"].casefold() for keyword in rule.keywords):
+            continue
+        found.append(rule)
+    return found
+
+
 def create_keyword_rule(**data: Any) -> KeywordRule:
     """data: name, keywords [{text, match}], priority, kind, content, is_enabled."""
     rule = KeywordRule(**_parse_rule(data))

@@ -1,0 +1,59 @@
+"""The official-account pages in a real browser: a keyword reply with its live preview, the menu
+published to the sandbox, and the webhook answering the new keyword."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+from playwright.sync_api import expect
+
+from tests.admin_helpers import PASSWORD, make_staff
+
+
+def _log_in(page) -> None:
+    page.goto("/admin/login")
+    page.get_by_label("用户名").fill("boss")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
+def test_keyword_reply_with_preview_and_a_published_menu(page, live_app, live_server, tmp_path):
+    make_staff()
+    _log_in(page)
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    # a keyword rule 「优惠」→ text, the preview following what is typed
+    page.get_by_role("link", name="自动回复").click()
+    page.get_by_role("link", name="新增关键词规则").click()
+    page.get_by_label("规则名称").fill("优惠活动")
+    page.get_by_label("关键词 1").fill("优惠")
+    page.locator("textarea[name='content.content']").fill("本周全场满100减20，点击菜单「优惠活动」查看详情")
+    preview = page.locator("[data-reply-preview]")
+    expect(preview.locator("[data-preview-context]")).to_have_text("优惠")
+    expect(preview.locator("[data-preview-output] .wx-bubble")).to_have_text(re.compile("满100减20"))
+    page.screenshot(path=str(tmp_path / "keyword-editor.png"), full_page=True)
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存，粉丝从现在起收到新的回复。")).to_be_visible()
+    rule_row = page.locator("#rules tbody tr", has_text="优惠活动")
+    expect(rule_row.locator(".wx-bubble")).to_have_text(re.compile("满100减20"))  # the server-rendered preview
+
+    # the menu: one button, saved and published to the sandbox
+    page.get_by_role("link", name="自定义菜单").click()
+    page.get_by_role("button", name="添加一级菜单").click()
+    page.get_by_label("菜单名称").fill("优惠活动")
+    page.get_by_label("菜单 KEY").fill("PROMO")
+    expect(page.locator("[data-menu-preview]")).to_contain_text("优惠活动")
+    page.get_by_role("button", name="保存并发布").click()
+    expect(page.get_by_text(re.compile("已发布到微信"))).to_be_visible()
+    expect(page.locator("#menu-status")).to_contain_text("与微信上一致")
+    published = live_server.sandbox.records["menus"][live_app.config["WECHAT_OA_APPID"]]
+    assert published["button"] == [{"type": "click", "name": "优惠活动", "key": "PROMO", "sub_button": []}]
+    page.screenshot(path=str(tmp_path / "menu-published.png"), full_page=True)
+
+    # a fan sends the keyword through the sandbox: the real webhook answers with the new reply
+    answer = requests.post(f"{live_server.url}/sandbox/simulate/oa/text",
+                           json={"openid": "o_browser_fan", "content": "优惠"}, timeout=10).json()
+    assert answer["reply"]["message"]["Content"].startswith("本周全场满100减20")
+    assert page.console_errors == []

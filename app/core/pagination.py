@@ -39,3 +39,10 @@ def paginate(statement: Select, query: PageQuery, serialise: Callable[[Any], Any
         "size": query.size,
         "total": total or 0,
     }
+
+
+def page_of_rows(statement: Select, query: PageQuery) -> dict:
+    """Like `paginate`, for a statement selecting columns: `items` are the rows themselves."""
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    rows = db.session.execute(statement.limit(query.size).offset((query.page - 1) * query.size)).all()
+    return {"items": rows, "page": query.page, "size": query.size, "total": total or 0}

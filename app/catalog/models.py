@@ -62,8 +62,7 @@ class Product(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(120), nullable=False)
     subtitle: Mapped[str] = mapped_column(String(255), default="", nullable=False)
     cover_url: Mapped[str] = mapped_column(String(512), default="", nullable=False)
-    image_urls: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False,
-                                                  comment="up to 9, in display order")
+    image_urls: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False, comment="up to 9")
     detail_html: Mapped[str] = mapped_column(Text, default="", nullable=False,
                                              comment="rich detail, sanitised when saved")
     is_on_shelf: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)

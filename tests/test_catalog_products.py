@@ -46,7 +46,8 @@ def test_a_scheduled_product_shows_only_inside_its_window(client, app):
     now = utcnow()
     later = factories.product(shelf, "下周上架", on_shelf_at=now + timedelta(days=7))
     ended = factories.product(shelf, "已下架", off_shelf_at=now - timedelta(minutes=1))
-    running = factories.product(shelf, "限时", on_shelf_at=now - timedelta(days=1), off_shelf_at=now + timedelta(days=1))
+    running = factories.product(shelf, "限时", on_shelf_at=now - timedelta(days=1),
+                                off_shelf_at=now + timedelta(days=1))
     titles = [item["title"] for item in client.get("/api/v1/products").get_json()["items"]]
     assert titles == ["限时"]
     assert client.get(f"/api/v1/products/{later.id}").status_code == 404

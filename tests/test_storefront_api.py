@@ -66,7 +66,7 @@ def test_detail_has_spec_matrix_skus_stock_share_and_sanitised_html(client, app)
     db.session.commit()
     body = client.get(f"/api/v1/products/{item.id}").get_json()
     assert body["spec_matrix"] == matrix
-    assert [sku["specs"] for sku in body["skus"]][0] == {"颜色": "红", "尺码": "M"}
+    assert body["skus"][0]["specs"] == {"颜色": "红", "尺码": "M"}
     assert body["stock"] == 0 + 1 + 2 + 3 and body["min_price_fen"] == 1000
     assert body["share"] == {"title": item.title, "image_url": item.cover_url}
     assert body["ships_free"] is True and "cost_fen" not in body["skus"][0]

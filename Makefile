@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run install system-packages assets translations test lint format worker gunicorn bench clean
+.PHONY: run install system-packages assets translations test lint format worker gunicorn bench bench-storefront clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,8 +57,12 @@ test: $(VENV)/.dev-installed translations assets lint
 worker: install
 	$(FLASK) rq worker
 
-bench: install  ## encrypted official-account messages through the webhook vs a bare Flask endpoint
+bench: install  ## the webhook bench, then the storefront bench (each against a bare Flask endpoint)
 	$(PY) bench/wechat_webhook.py
+	$(PY) bench/storefront.py
+
+bench-storefront: install  ## product list and detail over 10,000 products vs a bare Flask JSON endpoint
+	$(PY) bench/storefront.py
 
 gunicorn: install
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app

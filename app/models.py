@@ -2,10 +2,11 @@
 
 from app.accounts.models import Role, StaffAccount, User  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
-from app.catalog.models import Category, Product, Sku  # noqa: F401
+from app.catalog.models import Category, HotSearchWord, Product, Sku  # noqa: F401
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet  # noqa: F401
 from app.notifications.models import SubscribeMessage, SubscribeTemplate  # noqa: F401
 from app.officialaccount.menu_models import OfficialAccountMenu  # noqa: F401
 from app.officialaccount.models import Fan, KeywordRule, SceneTouch, SpecialReply  # noqa: F401
 from app.payments.models import Payment, Refund, Transfer  # noqa: F401
+from app.shipping.models import ShippingFreeRule, ShippingRegionRule, ShippingTemplate  # noqa: F401
 from app.shop.models import ShopSettings  # noqa: F401

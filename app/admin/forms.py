@@ -71,6 +71,7 @@ class ShopSettingsForm(FlaskForm):
     pay_wechat = BooleanField(_l("WeChat Pay"))
     pay_balance = BooleanField(_l("Balance"))
     pay_cod = BooleanField(_l("Cash on delivery"))
+    auto_off_shelf_when_sold_out = BooleanField(_l("Take products off shelf when their stock runs out"))
 
 
 class ProductBasicsForm(FlaskForm):

@@ -1,16 +1,19 @@
-"""Storefront catalogue: categories and products."""
+"""Storefront catalogue: category tree, product list and product detail."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from flask import jsonify
-from pydantic import BaseModel, Field
+from flask_babel import gettext as _
+from pydantic import BaseModel, Field, field_validator
 
 from app.api import bp
+from app.catalog import search
 from app.catalog import services as catalog
-from app.catalog.models import Category, Product, Sku
-from app.core.pagination import Page, PageQuery, paginate
+from app.catalog.models import Product
+from app.core.errors import NotFound
+from app.core.pagination import Page, PageQuery, page_of_rows
 from app.core.validation import documented, use_query
 
 
@@ -21,12 +24,27 @@ class CategoryOut(BaseModel):
     children: list[CategoryOut] = []
 
 
+class CategoryTreeOut(BaseModel):
+    items: list[CategoryOut]
+
+
+class SpecOut(BaseModel):
+    name: str
+    values: list[str]
+
+
 class SkuOut(BaseModel):
     id: int
     specs: dict[str, str]
     price_fen: int
     original_price_fen: int
     stock: int
+    weight_g: int
+    image_url: str
+
+
+class ShareOut(BaseModel):
+    title: str
     image_url: str
 
 
@@ -38,61 +56,88 @@ class ProductSummaryOut(BaseModel):
     min_price_fen: int
     original_price_fen: int
     sales: int
+    is_hot: bool
+    is_new: bool
+    sold_out: bool
 
 
 class ProductOut(ProductSummaryOut):
     image_urls: list[str]
+    detail_html: str = Field(description="sanitised HTML for the rich-text component")
+    share: ShareOut
+    ships_free: bool = Field(description="no shipping template: no freight whatever the address")
+    stock: int
+    spec_matrix: list[SpecOut]
     skus: list[SkuOut]
 
 
 class ProductQuery(PageQuery):
-    category_id: int | None = Field(None, ge=1)
+    category_id: int | None = Field(None, ge=1, le=2_000_000_000)
     keyword: str | None = Field(None, max_length=50)
-    sort: Literal["default", "newest", "sales"] = "default"
+    sort: Literal["default", "newest", "sales", "price_asc", "price_desc"] = "default"
+
+    @field_validator("keyword")
+    @classmethod
+    def _squeeze(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) or None if value else None
 
 
-def _category(category: Category, with_children: bool = True) -> dict:
-    children = [_category(c, False) for c in category.children if c.is_visible] if with_children else []
-    return {"id": category.id, "name": category.name, "icon_url": category.icon_url, "children": children}
+def summaries(rows: list, figures: dict[int, dict[str, int]]) -> list[dict]:
+    out = []
+    for row in rows:
+        figure = figures[row.id]
+        out.append({"id": row.id, "title": row.title, "subtitle": row.subtitle, "cover_url": row.cover_url,
+                    "min_price_fen": row.min_price_fen, "original_price_fen": figure["original"],
+                    "sales": row.sales + row.virtual_sales, "is_hot": row.is_hot, "is_new": row.is_new,
+                    "sold_out": figure["stock"] <= 0})
+    return out
 
 
-def _sku(sku: Sku) -> dict:
-    return {"id": sku.id, "specs": sku.specs, "price_fen": sku.price_fen,
-            "original_price_fen": sku.original_price_fen, "stock": sku.stock, "image_url": sku.image_url}
+def summary_page(statement, query: PageQuery) -> dict:
+    page = page_of_rows(statement, query)
+    page["items"] = summaries(page["items"], catalog.sku_figures([row.id for row in page["items"]]))
+    return page
 
 
-def _summary(product: Product) -> dict:
-    cheapest = min(product.skus, key=lambda s: s.price_fen, default=None)
+def product_detail_json(product: Product) -> dict:
+    skus = [{"id": sku.id, "specs": sku.specs, "price_fen": sku.price_fen,
+             "original_price_fen": sku.original_price_fen, "stock": sku.stock, "weight_g": sku.weight_g,
+             "image_url": sku.image_url} for sku in product.skus]
+    cheapest = min(skus, key=lambda sku: sku["price_fen"], default=None)
+    stock = sum(sku["stock"] for sku in skus)
     return {
-        "id": product.id,
-        "title": product.title,
-        "subtitle": product.subtitle,
-        "cover_url": product.cover_url,
-        "min_price_fen": cheapest.price_fen if cheapest else 0,
-        "original_price_fen": cheapest.original_price_fen if cheapest else 0,
-        "sales": product.sales + product.virtual_sales,
+        "id": product.id, "title": product.title, "subtitle": product.subtitle, "cover_url": product.cover_url,
+        "min_price_fen": cheapest["price_fen"] if cheapest else 0,
+        "original_price_fen": cheapest["original_price_fen"] if cheapest else 0,
+        "sales": product.sales + product.virtual_sales, "is_hot": product.is_hot, "is_new": product.is_new,
+        "sold_out": stock <= 0, "image_urls": product.image_urls, "detail_html": product.detail_html,
+        "share": {"title": product.share_title or product.title,
+                  "image_url": product.share_image_url or product.cover_url},
+        "ships_free": product.shipping_template_id is None, "stock": stock,
+        "spec_matrix": product.spec_matrix, "skus": skus,
     }
 
 
 @bp.get("/categories")
-@documented(summary="The visible category tree (two levels)", tags=("catalog",))
+@documented(summary="The visible category tree (two levels)", response=CategoryTreeOut, tags=("catalog",))
 def categories():
-    return jsonify(items=[_category(c) for c in catalog.category_tree()])
+    return jsonify(items=catalog.category_tree())
 
 
 @bp.get("/products")
-@documented(summary="Products on the storefront, paginated", response=Page[ProductSummaryOut],
-            tags=("catalog",))
+@documented(summary="Products on the storefront: by category or keyword, sorted, paginated",
+            response=Page[ProductSummaryOut], tags=("catalog",))
 @use_query(ProductQuery)
 def products(query: ProductQuery):
-    statement = catalog.visible_products(category_id=query.category_id, keyword=query.keyword,
-                                         sort=query.sort)
-    return jsonify(paginate(statement, query, _summary))
+    if query.category_id is not None and not catalog.category_known(query.category_id):
+        raise NotFound(_("This category does not exist."), code="category_not_found")
+    if query.keyword and query.page == 1:
+        search.count_search(query.keyword)
+    statement = catalog.visible_products(category_id=query.category_id, keyword=query.keyword, sort=query.sort)
+    return jsonify(summary_page(statement, query))
 
 
 @bp.get("/products/<int:product_id>")
-@documented(summary="One product with its SKUs", response=ProductOut, tags=("catalog",))
+@documented(summary="One product with its spec matrix, SKUs and stock", response=ProductOut, tags=("catalog",))
 def product_detail(product_id: int):
-    product = catalog.visible_product(product_id)
-    return jsonify({**_summary(product), "image_urls": product.image_urls,
-                    "skus": [_sku(s) for s in product.skus]})
+    return jsonify(product_detail_json(catalog.visible_product(product_id)))

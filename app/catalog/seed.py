@@ -12,14 +12,19 @@ from sqlalchemy import select
 
 from app.catalog.demo_data import CATALOGUE
 from app.catalog.models import Category, Product, Sku
+from app.catalog.richtext import sanitise_detail
 from app.extensions import db
 from app.media.fonts import cjk_font
 from app.media.storage import storage
 
 IMAGE_SIZE = 800
+HOT_WORDS = ("脐橙", "坚果", "面膜", "连衣裙", "保温杯")
 
 
 def seed_catalog() -> list[str]:
+    from app.shipping.seed import seed_shipping_templates
+
+    templates = seed_shipping_templates()
     created_products = 0
     total_products = 0
     for top_sort, ((top_name, colour), subcategories) in enumerate(CATALOGUE.items()):
@@ -29,10 +34,23 @@ def seed_catalog() -> list[str]:
             for index, (title, subtitle, specs, price_fen, original_fen) in enumerate(products):
                 total_products += 1
                 if db.session.scalar(select(Product.id).where(Product.title == title)) is None:
-                    _product(sub, title, subtitle, specs, price_fen, original_fen, colour, index)
+                    template = templates["weight"] if top_name == "食品生鲜" else templates["count"]
+                    _product(sub, title, subtitle, specs, price_fen, original_fen, colour, index, template)
                     created_products += 1
     db.session.flush()
-    return [f"products: {created_products} created, {total_products - created_products} already there"]
+    words = _seed_hot_words()
+    return [f"shipping templates: {len(templates)}",
+            f"products: {created_products} created, {total_products - created_products} already there",
+            f"hot search words: {words}"]
+
+
+def _seed_hot_words() -> int:
+    from app.catalog.models import HotSearchWord
+
+    if db.session.scalar(select(HotSearchWord.id).limit(1)) is None:
+        for position, word in enumerate(HOT_WORDS):
+            db.session.add(HotSearchWord(word=word, sort=len(HOT_WORDS) - position))
+    return len(HOT_WORDS)
 
 
 def _category(name: str, parent_id: int | None, *, sort: int, icon: str) -> Category:
@@ -47,13 +65,17 @@ def _category(name: str, parent_id: int | None, *, sort: int, icon: str) -> Cate
 
 
 def _product(category: Category, title: str, subtitle: str, specs: dict[str, list[str]],
-             price_fen: int, original_fen: int, colour: str, index: int) -> Product:
+             price_fen: int, original_fen: int, colour: str, index: int, template_id: int) -> Product:
     rng = random.Random(title)  # same title, same demo numbers on every machine
     images = [_product_image(title, subtitle, colour, shot) for shot in range(3)]
     product = Product(
         category_id=category.id, title=title, subtitle=subtitle, cover_url=images[0], image_urls=images,
         is_recommended=index == 0, is_hot=rng.random() < 0.3, is_new=rng.random() < 0.3,
         virtual_sales=rng.randrange(50, 3000), sort=rng.randrange(0, 100),
+        detail_html=sanitise_detail(_detail(title, subtitle, specs, images)),
+        share_title=f"{title}｜{subtitle}", share_image_url=images[0], shipping_template_id=template_id,
+        spec_matrix=[{"name": name, "values": list(values)} for name, values in specs.items()],
+        stock_alert_threshold=10,
     )
     db.session.add(product)
     db.session.flush()
@@ -68,6 +90,12 @@ def _product(category: Category, title: str, subtitle: str, specs: dict[str, lis
             weight_g=rng.randrange(200, 3000), code=f"FX{product.id:04d}{position:02d}",
         ))
     return product
+
+
+def _detail(title: str, subtitle: str, specs: dict[str, list[str]], images: list[str]) -> str:
+    rows = "".join(f"<tr><th>{name}</th><td>{' / '.join(values)}</td></tr>" for name, values in specs.items())
+    return (f"<h3>{title}</h3><p>{subtitle}</p><table><tbody>{rows}</tbody></table>"
+            + "".join(f'<p><img src="{url}" alt="{title}"></p>' for url in images[1:]))
 
 
 def _product_image(title: str, subtitle: str, colour: str, shot: int) -> str:

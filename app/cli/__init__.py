@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.cli.catalog import catalog_cli
     from app.cli.payments import payments_cli
     from app.cli.rq import rq_cli
     from app.cli.seed import seed_cli
@@ -15,3 +16,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(staff_cli)
     app.cli.add_command(wechat_cli)
     app.cli.add_command(payments_cli)
+    app.cli.add_command(catalog_cli)

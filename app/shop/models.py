@@ -24,3 +24,6 @@ class ShopSettings(TimestampMixin, db.Model):
     pay_wechat: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     pay_balance: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     pay_cod: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False, comment="cash on delivery")
+    auto_off_shelf_when_sold_out: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default="1", nullable=False,
+        comment="take a product off shelf when its total stock reaches 0")

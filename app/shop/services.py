@@ -14,7 +14,7 @@ from app.shop.models import ShopSettings
 
 HOME_PAGES = ("default", "category", "custom")
 EDITABLE = ("name", "logo_url", "service_phone", "home_page", "unpaid_close_minutes", "auto_receive_days",
-            "after_sale_days", "pay_wechat", "pay_balance", "pay_cod")
+            "after_sale_days", "pay_wechat", "pay_balance", "pay_cod", "auto_off_shelf_when_sold_out")
 
 
 def shop_settings() -> ShopSettings:

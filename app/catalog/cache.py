@@ -1,0 +1,98 @@
+"""The category tree, cached in each worker and invalidated by a generation number in Redis.
+
+Every committed change to a category bumps the generation (an ORM flush listener queues the
+bump after commit, whoever made the change). A worker re-reads the generation at most every
+CHECK_SECONDS, so another worker's change shows there within that time; its own at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from app.catalog.models import Category
+from app.core.after_commit import after_commit, pending
+from app.extensions import db, redis_client
+
+KEY = "fenxiao:catalog:generation"
+CHECK_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    id: int
+    name: str
+    icon_url: str
+    parent_id: int | None
+    children: tuple[CategoryNode, ...] = ()
+
+
+@dataclass
+class _Snapshot:
+    generation: bytes | None
+    checked_at: float
+    tree: tuple[CategoryNode, ...]
+    visible_ids: frozenset[int]
+    children_of: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    as_json: list[dict] = field(default_factory=list)
+
+
+_lock = threading.Lock()
+
+
+def _snapshots() -> dict:
+    return current_app.extensions.setdefault("catalog_category_cache", {})
+
+
+def bump() -> None:
+    """Forget the cached tree here and, through Redis, in every other worker."""
+    _snapshots().clear()
+    redis_client.incr(KEY)
+
+
+def _load(generation: bytes | None) -> _Snapshot:
+    rows = db.session.execute(select(Category.id, Category.parent_id, Category.name, Category.icon_url,
+                                     Category.is_visible).order_by(Category.sort.desc(), Category.id)).all()
+    tops = [row for row in rows if row.parent_id is None and row.is_visible]
+    visible_tops = {row.id for row in tops}
+    tree, visible, children_of = [], set(visible_tops), {}
+    for top in tops:
+        kids = tuple(CategoryNode(row.id, row.name, row.icon_url, top.id)
+                     for row in rows if row.parent_id == top.id and row.is_visible)
+        visible.update(kid.id for kid in kids)
+        children_of[top.id] = tuple(kid.id for kid in kids)
+        tree.append(CategoryNode(top.id, top.name, top.icon_url, None, kids))
+    as_json = [{"id": top.id, "name": top.name, "icon_url": top.icon_url,
+                "children": [{"id": kid.id, "name": kid.name, "icon_url": kid.icon_url, "children": []}
+                             for kid in top.children]} for top in tree]
+    return _Snapshot(generation, time.monotonic(), tuple(tree), frozenset(visible), children_of, as_json)
+
+
+def snapshot() -> _Snapshot:
+    """The visible category tree, the ids of visible categories (a child of a hidden top is
+    hidden too) and each top's children, as of at most CHECK_SECONDS ago."""
+    cache = _snapshots()
+    current = cache.get("tree")
+    now = time.monotonic()
+    if current is not None and now - current.checked_at < CHECK_SECONDS:
+        return current
+    generation = redis_client.get(KEY)
+    if current is not None and current.generation == generation:
+        current.checked_at = now
+        return current
+    with _lock:
+        fresh = _load(generation)
+        cache["tree"] = fresh
+    return fresh
+
+
+@event.listens_for(Session, "after_flush")
+def _categories_changed(session: Session, _context) -> None:
+    changed = any(isinstance(row, Category) for row in (*session.new, *session.dirty, *session.deleted))
+    if changed and not any(callback is bump for callback, _args, _kwargs in pending(session)):
+        after_commit(bump)

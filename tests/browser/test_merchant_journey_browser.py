@@ -29,7 +29,8 @@ def test_merchant_journey_from_reply_to_balance(page, live_app, live_server):
 
     # a keyword reply
     page.get_by_role("link", name="自动回复").click()
-    page.get_by_role("link", name="新增关键词规则").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="新增关键词规则").click()
     page.get_by_label("规则名称").fill("双十一")
     page.get_by_label("关键词 1").fill("双十一")
     page.locator("textarea[name='content.content']").fill("双十一全场五折，下单即送积分")
@@ -37,7 +38,8 @@ def test_merchant_journey_from_reply_to_balance(page, live_app, live_server):
     expect(page.get_by_text("已保存，粉丝从现在起收到新的回复。")).to_be_visible()
 
     # a menu, published to the (sandbox) WeChat
-    page.get_by_role("link", name="自定义菜单").click()
+    with page.expect_navigation():  # wait for the load event: the editor's script has run
+        page.get_by_role("link", name="自定义菜单").click()
     page.get_by_role("button", name="添加一级菜单").click()
     page.get_by_label("菜单名称").fill("双十一")
     page.get_by_label("菜单 KEY").fill("SALE_1111")
@@ -49,6 +51,7 @@ def test_merchant_journey_from_reply_to_balance(page, live_app, live_server):
     # the simulator: a fan sends the keyword and the webhook answers with the new reply
     page.get_by_role("link", name="微信模拟器").click()
     expect(page).to_have_url(re.compile(r"/admin/simulator/fan$"))
+    page.wait_for_load_state()  # the page's script has run
     page.get_by_role("button", name="输入消息").click()
     page.get_by_label("消息", exact=True).fill("双十一")
     page.get_by_role("button", name="发送", exact=True).click()

@@ -26,7 +26,8 @@ def test_keyword_reply_with_preview_and_a_published_menu(page, live_app, live_se
 
     # a keyword rule 「优惠」→ text, the preview following what is typed
     page.get_by_role("link", name="自动回复").click()
-    page.get_by_role("link", name="新增关键词规则").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="新增关键词规则").click()
     page.get_by_label("规则名称").fill("优惠活动")
     page.get_by_label("关键词 1").fill("优惠")
     page.locator("textarea[name='content.content']").fill("本周全场满100减20，点击菜单「优惠活动」查看详情")
@@ -40,7 +41,8 @@ def test_keyword_reply_with_preview_and_a_published_menu(page, live_app, live_se
     expect(rule_row.locator(".wx-bubble")).to_have_text(re.compile("满100减20"))  # the server-rendered preview
 
     # the menu: one button, saved and published to the sandbox
-    page.get_by_role("link", name="自定义菜单").click()
+    with page.expect_navigation():  # wait for the load event: the editor's script has run
+        page.get_by_role("link", name="自定义菜单").click()
     page.get_by_role("button", name="添加一级菜单").click()
     page.get_by_label("菜单名称").fill("优惠活动")
     page.get_by_label("菜单 KEY").fill("PROMO")

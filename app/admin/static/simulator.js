@@ -10,7 +10,8 @@
   }
   var config = JSON.parse(configNode.textContent);
   var text = config.text;
-  var csrfToken = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+  var lib = window.FenxiaoConsole;
+  var fmt = lib.fmt, el = lib.el, api = lib.api;
   var STORE = "fenxiao.simulator.";
   var FAN_PATTERN = { name: /^[A-Za-z0-9_-]{1,32}$/, openid: /^[A-Za-z0-9_-]{1,64}$/ };
   var DEFAULT_NAMES = ["xiaohua", "alice", "bob"];
@@ -21,18 +22,6 @@
   var state = { fan: null, entries: [], menu: [], busy: false };
 
   // -- small helpers ----------------------------------------------------------------------
-  function fmt(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (match, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match;
-    });
-  }
-
-  function el(tag, className, content) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (content !== undefined && content !== null) { node.textContent = content; }
-    return node;
-  }
 
   function icon(name) { return el("i", "bi bi-" + name); }
 
@@ -51,19 +40,6 @@
     try { window.sessionStorage.setItem(STORE + key, JSON.stringify(value)); } catch (error) { /* full: keep going */ }
   }
 
-  function api(method, url, body) {
-    var options = { method: method, credentials: "same-origin",
-                    headers: { "Accept": "application/json", "X-CSRFToken": csrfToken } };
-    if (body) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return fetch(url, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { status: response.status, ok: response.ok, data: data };
-      });
-    });
-  }
 
   function clock(ms) {
     var moment = new Date(ms);

@@ -10,43 +10,20 @@
   }
   var config = JSON.parse(configNode.textContent);
   var text = config.text;
-  var csrfToken = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+  var lib = window.FenxiaoConsole;
+  var fmt = lib.fmt, el = lib.el, api = lib.api;
   var NOTIFY_STORE = "fenxiao.simulator.notifications";
   var FINAL = { payments: { SUCCESS: "paid", REFUND: "paid" }, refunds: { SUCCESS: "succeeded" },
                 transfers: { SUCCESS: "succeeded", FAIL: "failed" } };
 
   function $(id) { return document.getElementById(id); }
 
-  function fmt(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (match, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match;
-    });
-  }
 
-  function el(tag, className, content) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (content !== undefined && content !== null) { node.textContent = content; }
-    return node;
-  }
 
   function yuan(fen) {
     return "¥" + Math.floor(fen / 100) + "." + String(fen % 100).padStart(2, "0");
   }
 
-  function api(method, url, body) {
-    var options = { method: method, credentials: "same-origin",
-                    headers: { "Accept": "application/json", "X-CSRFToken": csrfToken } };
-    if (body) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return fetch(url, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { status: response.status, ok: response.ok, data: data };
-      });
-    });
-  }
 
   function notifications() {
     try { return JSON.parse(window.sessionStorage.getItem(NOTIFY_STORE) || "{}"); } catch (error) { return {}; }

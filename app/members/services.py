@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -38,7 +39,18 @@ def wallet_for_update(user_id: int) -> Wallet:
 
 
 def wallet_of(user_id: int) -> Wallet:
-    return db.session.get(Wallet, user_id) or Wallet(user_id=user_id, balance_fen=0, points=0, total_spent_fen=0)
+    return db.session.get(Wallet, user_id) or _empty_wallet(user_id)
+
+
+def wallets_of(user_ids: list[int]) -> dict[int, Wallet]:
+    """Wallets for a page of members in one query (an empty one for members without)."""
+    found = {wallet.user_id: wallet for wallet in db.session.scalars(
+        select(Wallet).where(Wallet.user_id.in_(user_ids)).options(selectinload(Wallet.level)))}
+    return {user_id: found.get(user_id) or _empty_wallet(user_id) for user_id in user_ids}
+
+
+def _empty_wallet(user_id: int) -> Wallet:
+    return Wallet(user_id=user_id, balance_fen=0, points=0, total_spent_fen=0)
 
 
 def _check_reason(reason: str) -> str:

@@ -28,7 +28,9 @@ def member_list():
     keyword = request.args.get("q", "").strip()
     sort = request.args.get("sort", "newest")
     page = paginate(members.search_members(keyword or None, sort), validate(PageQuery, request.args.to_dict()),
-                    lambda user: (user, members.wallet_of(user.id)))
+                    lambda user: user)
+    wallets = members.wallets_of([user.id for user in page["items"]])
+    page["items"] = [(user, wallets[user.id]) for user in page["items"]]
     return render_template("admin/member_list.html", page=page, keyword=keyword, sort=sort,
                            sorts=members.MEMBER_SORTS)
 

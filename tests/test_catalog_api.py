@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.extensions import db
 from tests import factories
 
 
@@ -12,6 +13,19 @@ def test_products_are_paginated_with_a_total(client, app):
     body = client.get("/api/v1/products?page=2&size=2").get_json()
     assert (body["page"], body["size"], body["total"]) == (2, 2, 5)
     assert len(body["items"]) == 2
+
+
+def test_the_total_follows_products_going_on_and_off_shelf_at_once(client, app):
+    shelf = factories.category("零食")
+    first = factories.product(shelf)
+    assert client.get("/api/v1/products").get_json()["total"] == 1
+    factories.product(shelf)
+    assert client.get("/api/v1/products").get_json()["total"] == 2
+    first.is_on_shelf = False
+    db.session.commit()
+    body = client.get(f"/api/v1/products?category_id={shelf.id}").get_json()
+    assert body["total"] == 1 and len(body["items"]) == 1
+    assert client.get("/api/v1/products").get_json()["total"] == 1
 
 
 def test_page_size_is_bounded(client):

@@ -93,8 +93,8 @@ def summaries(rows: list, figures: dict[int, dict[str, int]]) -> list[dict]:
     return out
 
 
-def summary_page(statement, query: PageQuery) -> dict:
-    page = page_of_rows(statement, query)
+def summary_page(statement, query: PageQuery, total: int | None = None) -> dict:
+    page = page_of_rows(statement, query, total)
     page["items"] = summaries(page["items"], catalog.sku_figures([row.id for row in page["items"]]))
     return page
 
@@ -134,7 +134,8 @@ def products(query: ProductQuery):
     if query.keyword and query.page == 1:
         search.count_search(query.keyword)
     statement = catalog.visible_products(category_id=query.category_id, keyword=query.keyword, sort=query.sort)
-    return jsonify(summary_page(statement, query))
+    total = catalog.visible_total(category_id=query.category_id, keyword=query.keyword)
+    return jsonify(summary_page(statement, query, total))
 
 
 @bp.get("/products/<int:product_id>")

@@ -3,24 +3,35 @@
 Every committed change to a category bumps the generation (an ORM flush listener queues the
 bump after commit, whoever made the change). A worker re-reads the generation at most every
 CHECK_SECONDS, so another worker's change shows there within that time; its own at once.
+
+The storefront's list totals ride on the same snapshot: a product change that can alter who
+sees what (shelf, schedule, category, title, deletion) bumps the generation too, and a total
+also expires after TOTAL_SECONDS, because a scheduled launch or withdrawal changes it with
+no write at all.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from app.catalog.models import Category
+from app.catalog.models import Category, Product
 from app.core.after_commit import after_commit, pending
 from app.extensions import db, redis_client
 
 KEY = "fenxiao:catalog:generation"
 CHECK_SECONDS = 0.5
+TOTAL_SECONDS = 5.0
+MAX_TOTALS = 2000
+# Product columns whose change can add a product to, or drop it from, some storefront listing.
+LISTING_COLUMNS = ("is_on_shelf", "deleted_at", "on_shelf_at", "off_shelf_at", "category_id", "title",
+                   "is_recommended")
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class _Snapshot:
     visible_ids: frozenset[int]
     children_of: dict[int, tuple[int, ...]] = field(default_factory=dict)
     as_json: list[dict] = field(default_factory=list)
+    totals: dict[Hashable, tuple[int, float]] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -91,8 +103,34 @@ def snapshot() -> _Snapshot:
     return fresh
 
 
+def cached_total(key: Hashable, count: Callable[[], int]) -> int:
+    """`count()`, remembered under `key` until the catalogue changes or TOTAL_SECONDS pass:
+    counting every visible row is what made each page of the product list slow."""
+    totals = snapshot().totals
+    now = time.monotonic()
+    entry = totals.get(key)
+    if entry is not None and entry[1] > now:
+        return entry[0]
+    total = count()
+    if len(totals) >= MAX_TOTALS:
+        totals.clear()
+    totals[key] = (total, now + TOTAL_SECONDS)
+    return total
+
+
+def _changes_listing(row: object, session: Session) -> bool:
+    if isinstance(row, Category):
+        return True
+    if not isinstance(row, Product):
+        return False
+    if row in session.new or row in session.deleted:
+        return True
+    attrs = inspect(row).attrs
+    return any(attrs[name].history.has_changes() for name in LISTING_COLUMNS)
+
+
 @event.listens_for(Session, "after_flush")
 def _categories_changed(session: Session, _context) -> None:
-    changed = any(isinstance(row, Category) for row in (*session.new, *session.dirty, *session.deleted))
+    changed = any(_changes_listing(row, session) for row in (*session.new, *session.dirty, *session.deleted))
     if changed and not any(callback is bump for callback, _args, _kwargs in pending(session)):
         after_commit(bump)

@@ -14,6 +14,7 @@ from app.catalog.models import Product, Sku
 from app.catalog.visibility import visible_clause
 from app.core.errors import NotFound
 from app.core.models import utcnow
+from app.core.pagination import count_rows
 from app.extensions import db
 
 PRODUCT_SORTS = {
@@ -51,6 +52,13 @@ def visible_products(*, category_id: int | None = None, keyword: str | None = No
     if recommended:
         statement = statement.where(Product.is_recommended.is_(True))
     return statement.order_by(*PRODUCT_SORTS[sort])
+
+
+def visible_total(*, category_id: int | None = None, keyword: str | None = None, recommended: bool = False) -> int:
+    """How many products such a listing holds, from the per-worker cache (see `cache.cached_total`)."""
+    return cache.cached_total(
+        ("products", category_id, keyword, recommended),
+        lambda: count_rows(visible_products(category_id=category_id, keyword=keyword, recommended=recommended)))
 
 
 def sku_figures(product_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -20,7 +20,7 @@ from app.extensions import db
 PRODUCT_SORTS = {
     "default": (Product.sort.desc(), Product.id.desc()),
     "newest": (Product.id.desc(),),
-    "sales": ((Product.sales + Product.virtual_sales).desc(), Product.id.desc()),
+    "sales": (Product.display_sales.desc(), Product.id.desc()),
     "price_asc": (Product.min_price_fen.asc(), Product.id.asc()),
     "price_desc": (Product.min_price_fen.desc(), Product.id.desc()),
 }

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
+from app.core.models import utcnow
 from app.extensions import db
 from tests import factories
 
@@ -26,6 +30,16 @@ def test_the_total_follows_products_going_on_and_off_shelf_at_once(client, app):
     body = client.get(f"/api/v1/products?category_id={shelf.id}").get_json()
     assert body["total"] == 1 and len(body["items"]) == 1
     assert client.get("/api/v1/products").get_json()["total"] == 1
+
+
+def test_the_total_follows_a_scheduled_withdrawal_with_no_write(client, app):
+    shelf = factories.category()
+    factories.product(shelf, off_shelf_at=utcnow() + timedelta(seconds=1))
+    factories.product(shelf)
+    assert client.get("/api/v1/products").get_json()["total"] == 2
+    time.sleep(1.2)
+    body = client.get("/api/v1/products").get_json()
+    assert body["total"] == 1 and len(body["items"]) == 1
 
 
 def test_page_size_is_bounded(client):

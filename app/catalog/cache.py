@@ -5,9 +5,9 @@ bump after commit, whoever made the change). A worker re-reads the generation at
 CHECK_SECONDS, so another worker's change shows there within that time; its own at once.
 
 The storefront's list totals ride on the same snapshot: a product change that can alter who
-sees what (shelf, schedule, category, title, deletion) bumps the generation too, and a total
-also expires after TOTAL_SECONDS, because a scheduled launch or withdrawal changes it with
-no write at all.
+sees what (shelf, schedule, category, title, deletion) bumps the generation too, and the
+totals also expire at the next scheduled launch or withdrawal, which changes them with no
+write at all (and after TOTAL_SECONDS in any case).
 """
 
 from __future__ import annotations
@@ -16,18 +16,20 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from app.catalog.models import Category, Product
 from app.core.after_commit import after_commit, pending
+from app.core.models import utcnow
 from app.extensions import db, redis_client
 
 KEY = "fenxiao:catalog:generation"
 CHECK_SECONDS = 0.5
-TOTAL_SECONDS = 5.0
+TOTAL_SECONDS = 300
 MAX_TOTALS = 2000
 # Product columns whose change can add a product to, or drop it from, some storefront listing.
 LISTING_COLUMNS = ("is_on_shelf", "deleted_at", "on_shelf_at", "off_shelf_at", "category_id", "title",
@@ -51,7 +53,8 @@ class _Snapshot:
     visible_ids: frozenset[int]
     children_of: dict[int, tuple[int, ...]] = field(default_factory=dict)
     as_json: list[dict] = field(default_factory=list)
-    totals: dict[Hashable, tuple[int, float]] = field(default_factory=dict)
+    totals: dict[Hashable, tuple[int, datetime]] = field(default_factory=dict)
+    totals_until: datetime | None = None
 
 
 _lock = threading.Lock()
@@ -104,18 +107,29 @@ def snapshot() -> _Snapshot:
 
 
 def cached_total(key: Hashable, count: Callable[[], int]) -> int:
-    """`count()`, remembered under `key` until the catalogue changes or TOTAL_SECONDS pass:
-    counting every visible row is what made each page of the product list slow."""
-    totals = snapshot().totals
-    now = time.monotonic()
-    entry = totals.get(key)
-    if entry is not None and entry[1] > now:
+    """`count()`, remembered under `key` until the catalogue changes or a shelf schedule comes
+    due: counting every visible row is what made each page of the product list slow."""
+    current = snapshot()
+    now = utcnow()
+    until = current.totals_until
+    if until is None or now >= until:
+        until = current.totals_until = _next_schedule_change(now)
+    entry = current.totals.get(key)
+    if entry is not None and now < entry[1]:
         return entry[0]
     total = count()
-    if len(totals) >= MAX_TOTALS:
-        totals.clear()
-    totals[key] = (total, now + TOTAL_SECONDS)
+    if len(current.totals) >= MAX_TOTALS:
+        current.totals.clear()
+    current.totals[key] = (total, until)
     return total
+
+
+def _next_schedule_change(now: datetime) -> datetime:
+    """The next moment a scheduled launch or withdrawal changes what shows (at most TOTAL_SECONDS away)."""
+    live = (Product.is_on_shelf.is_(True), Product.deleted_at.is_(None))
+    launch = db.session.scalar(select(func.min(Product.on_shelf_at)).where(*live, Product.on_shelf_at > now))
+    withdrawal = db.session.scalar(select(func.min(Product.off_shelf_at)).where(*live, Product.off_shelf_at > now))
+    return min(moment for moment in (launch, withdrawal, now + timedelta(seconds=TOTAL_SECONDS)) if moment)
 
 
 def _changes_listing(row: object, session: Session) -> bool:

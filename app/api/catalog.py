@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field, field_validator
 from app.api import bp
 from app.catalog import search
 from app.catalog import services as catalog
-from app.catalog.models import Product
 from app.core.errors import NotFound
 from app.core.pagination import Page, PageQuery, page_of_rows
 from app.core.validation import documented, use_query
@@ -99,10 +98,10 @@ def summary_page(statement, query: PageQuery, total: int | None = None) -> dict:
     return page
 
 
-def product_detail_json(product: Product) -> dict:
+def product_detail_json(product, sku_rows) -> dict:
     skus = [{"id": sku.id, "specs": sku.specs, "price_fen": sku.price_fen,
              "original_price_fen": sku.original_price_fen, "stock": sku.stock, "weight_g": sku.weight_g,
-             "image_url": sku.image_url} for sku in product.skus]
+             "image_url": sku.image_url} for sku in sku_rows]
     cheapest = min(skus, key=lambda sku: sku["price_fen"], default=None)
     stock = sum(sku["stock"] for sku in skus)
     return {
@@ -141,4 +140,4 @@ def products(query: ProductQuery):
 @bp.get("/products/<int:product_id>")
 @documented(summary="One product with its spec matrix, SKUs and stock", response=ProductOut, tags=("catalog",))
 def product_detail(product_id: int):
-    return jsonify(product_detail_json(catalog.visible_product(product_id)))
+    return jsonify(product_detail_json(*catalog.visible_product(product_id)))

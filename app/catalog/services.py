@@ -6,12 +6,11 @@ from collections import defaultdict
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import DateTime, Row, Select, bindparam, select
 
 from app.catalog import cache
 from app.catalog.models import Product, Sku
-from app.catalog.visibility import visible_clause
+from app.catalog.visibility import on_shelf_now, visible_clause
 from app.core.errors import NotFound
 from app.core.models import utcnow
 from app.core.pagination import count_rows
@@ -76,9 +75,23 @@ def sku_figures(product_ids: list[int]) -> dict[int, dict[str, int]]:
     return figures
 
 
-def visible_product(product_id: int, now: datetime | None = None) -> Product:
-    product = db.session.scalar(select(Product).where(Product.id == product_id, visible_clause(now or utcnow()))
-                                .options(selectinload(Product.skus)))
+_DETAIL_COLUMNS = (*SUMMARY_COLUMNS, Product.image_urls, Product.detail_html, Product.share_title,
+                   Product.share_image_url, Product.shipping_template_id, Product.spec_matrix)
+# Built once with bind parameters: building and hashing the statement per request cost more
+# than running it.
+_DETAIL = (select(*_DETAIL_COLUMNS)
+           .where(Product.id == bindparam("product_id"), on_shelf_now(bindparam("now", type_=DateTime())),
+                  Product.category_id.in_(bindparam("category_ids", expanding=True))))
+_DETAIL_SKUS = (select(Sku.id, Sku.specs, Sku.price_fen, Sku.original_price_fen, Sku.stock, Sku.weight_g,
+                       Sku.image_url)
+                .where(Sku.product_id == bindparam("product_id")).order_by(Sku.id))
+
+
+def visible_product(product_id: int, now: datetime | None = None) -> tuple[Row, list[Row]]:
+    """A product the storefront shows and its SKUs, as plain rows (two indexed queries)."""
+    connection = db.session.connection()
+    product = connection.execute(_DETAIL, {"product_id": product_id, "now": now or utcnow(),
+                                           "category_ids": list(cache.snapshot().visible_ids) or [-1]}).first()
     if product is None:
         raise NotFound(_("This product is not available."), code="product_not_found")
-    return product
+    return product, connection.execute(_DETAIL_SKUS, {"product_id": product_id}).all()

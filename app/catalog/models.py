@@ -53,11 +53,15 @@ class Product(TimestampMixin, db.Model):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("stock_alert_threshold >= 0", name="stock_alert_not_negative"),
-        # The storefront's default listing walks this index in order and stops at the page.
+        # The storefront's listings walk these indexes in order and stop at the page.
         Index("ix_products_listing", "is_on_shelf", "sort", "id"),
         Index("ix_products_price", "is_on_shelf", "min_price_fen"),
         Index("ix_products_sales", "is_on_shelf", "display_sales", "id"),
         Index("ix_products_newest", "is_on_shelf", "id"),
+        # One category's listing in each sort (its newest walks ix_products_category_id).
+        Index("ix_products_category_listing", "category_id", "sort", "id"),
+        Index("ix_products_category_sales", "category_id", "display_sales", "id"),
+        Index("ix_products_category_price", "category_id", "min_price_fen", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

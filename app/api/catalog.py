@@ -12,7 +12,7 @@ from app.api import bp
 from app.catalog import search
 from app.catalog import services as catalog
 from app.core.errors import NotFound
-from app.core.pagination import Page, PageQuery, page_of_rows
+from app.core.pagination import Page, PageQuery
 from app.core.validation import documented, use_query
 
 
@@ -92,10 +92,6 @@ def summaries(rows: list, figures: dict[int, dict[str, int]]) -> list[dict]:
     return out
 
 
-def summary_page(statement, query: PageQuery, total: int | None = None) -> dict:
-    page = page_of_rows(statement, query, total)
-    page["items"] = summaries(page["items"], catalog.sku_figures([row.id for row in page["items"]]))
-    return page
 
 
 def product_detail_json(product, sku_rows) -> dict:
@@ -132,9 +128,10 @@ def products(query: ProductQuery):
         raise NotFound(_("This category does not exist."), code="category_not_found")
     if query.keyword and query.page == 1:
         search.count_search(query.keyword)
-    statement = catalog.visible_products(category_id=query.category_id, keyword=query.keyword, sort=query.sort)
-    total = catalog.visible_total(category_id=query.category_id, keyword=query.keyword)
-    return jsonify(summary_page(statement, query, total))
+    rows = catalog.visible_page(category_id=query.category_id, keyword=query.keyword, sort=query.sort,
+                                limit=query.size, offset=(query.page - 1) * query.size)
+    return jsonify(items=summaries(rows, catalog.sku_figures([row.id for row in rows])), page=query.page,
+                   size=query.size, total=catalog.visible_total(category_id=query.category_id, keyword=query.keyword))
 
 
 @bp.get("/products/<int:product_id>")

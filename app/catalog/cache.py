@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import event, func, inspect, select
@@ -53,11 +54,12 @@ class _Snapshot:
     visible_ids: frozenset[int]
     children_of: dict[int, tuple[int, ...]] = field(default_factory=dict)
     as_json: list[dict] = field(default_factory=list)
-    totals: dict[Hashable, tuple[int, datetime]] = field(default_factory=dict)
+    totals: dict[Hashable, tuple[object, datetime]] = field(default_factory=dict)
     totals_until: datetime | None = None
 
 
 _lock = threading.Lock()
+T = TypeVar("T")
 
 
 def _snapshots() -> dict:
@@ -106,7 +108,7 @@ def snapshot() -> _Snapshot:
     return fresh
 
 
-def cached_total(key: Hashable, count: Callable[[], int]) -> int:
+def cached_total(key: Hashable, count: Callable[[], T]) -> T:
     """`count()`, remembered under `key` until the catalogue changes or a shelf schedule comes
     due: counting every visible row is what made each page of the product list slow."""
     current = snapshot()

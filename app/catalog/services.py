@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from functools import cache as cache_fn
 
 from flask_babel import gettext as _
-from sqlalchemy import DateTime, Row, Select, bindparam, select
+from sqlalchemy import DateTime, Integer, Row, Select, bindparam, func, select
 
 from app.catalog import cache
 from app.catalog.models import Product, Sku
@@ -53,11 +54,53 @@ def visible_products(*, category_id: int | None = None, keyword: str | None = No
     return statement.order_by(*PRODUCT_SORTS[sort])
 
 
-def visible_total(*, category_id: int | None = None, keyword: str | None = None, recommended: bool = False) -> int:
-    """How many products such a listing holds, from the per-worker cache (see `cache.cached_total`)."""
-    return cache.cached_total(
-        ("products", category_id, keyword, recommended),
-        lambda: count_rows(visible_products(category_id=category_id, keyword=keyword, recommended=recommended)))
+@cache_fn
+def _listing(sort: str) -> Select:
+    """The list query for one sort, built once with bind parameters: building and hashing the
+    statement per request cost more than running it."""
+    return (select(*SUMMARY_COLUMNS)
+            .where(on_shelf_now(bindparam("now", type_=DateTime())),
+                   Product.category_id.in_(bindparam("category_ids", expanding=True)))
+            .order_by(*PRODUCT_SORTS[sort])
+            .limit(bindparam("limit", type_=Integer())).offset(bindparam("offset", type_=Integer())))
+
+
+def _listed_categories(category_id: int | None) -> list[int]:
+    visible = cache.snapshot().visible_ids
+    if category_id is None:
+        return list(visible) or [-1]
+    return [member for member in _in_category(category_id) if member in visible] or [-1]
+
+
+def visible_page(*, category_id: int | None = None, keyword: str | None = None, sort: str = "default",
+                 limit: int, offset: int, now: datetime | None = None) -> list[Row]:
+    """One page of summary rows, as `visible_products` would list them."""
+    if keyword:
+        statement = visible_products(category_id=category_id, keyword=keyword, sort=sort, now=now)
+        return db.session.execute(statement.limit(limit).offset(offset)).all()
+    return db.session.connection().execute(_listing(sort), {
+        "now": now or utcnow(), "category_ids": _listed_categories(category_id), "limit": limit,
+        "offset": offset}).all()
+
+
+def visible_total(*, category_id: int | None = None, keyword: str | None = None) -> int:
+    """How many products such a listing holds, from the per-worker cache (see `cache.cached_total`).
+    Without a keyword it is a sum of per-category counts, all counted by one query."""
+    if keyword:
+        return cache.cached_total(("keyword", category_id, keyword),
+                                  lambda: count_rows(visible_products(category_id=category_id, keyword=keyword)))
+    per_category = cache.cached_total("per_category", _count_per_category)
+    return sum(per_category.get(member, 0) for member in _listed_categories(category_id))
+
+
+def _count_per_category() -> dict[int, int]:
+    rows = db.session.execute(select(Product.category_id, func.count()).where(visible_clause())
+                              .group_by(Product.category_id))
+    return {category_id: count for category_id, count in rows}
+
+
+_FIGURES = (select(Sku.product_id, Sku.price_fen, Sku.original_price_fen, Sku.stock)
+            .where(Sku.product_id.in_(bindparam("product_ids", expanding=True))).order_by(Sku.id))
 
 
 def sku_figures(product_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -65,9 +108,8 @@ def sku_figures(product_ids: list[int]) -> dict[int, dict[str, int]]:
     figures: dict[int, dict[str, int]] = defaultdict(lambda: {"price": -1, "original": 0, "stock": 0})
     if not product_ids:
         return figures
-    rows = db.session.execute(select(Sku.product_id, Sku.price_fen, Sku.original_price_fen, Sku.stock)
-                              .where(Sku.product_id.in_(product_ids)).order_by(Sku.id))
-    for product_id, price, original, stock in rows:
+    for product_id, price, original, stock in db.session.connection().execute(_FIGURES,
+                                                                              {"product_ids": product_ids}):
         entry = figures[product_id]
         if entry["price"] < 0 or price < entry["price"]:
             entry["price"], entry["original"] = price, original

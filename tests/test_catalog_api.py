@@ -42,6 +42,20 @@ def test_the_total_follows_a_scheduled_withdrawal_with_no_write(client, app):
     assert body["total"] == 1 and len(body["items"]) == 1
 
 
+def test_a_listed_product_shows_its_cheapest_skus_original_price_and_whether_it_is_sold_out(client, app):
+    shelf = factories.category()
+    in_stock = factories.product(shelf, "有货", price_fen=1990, skus=2, stock=0)
+    in_stock.skus[1].stock = 3
+    for sku in in_stock.skus:
+        sku.original_price_fen = sku.price_fen + 500
+    factories.product(shelf, "售罄", stock=0)
+    db.session.commit()
+    items = {item["title"]: item for item in client.get("/api/v1/products").get_json()["items"]}
+    assert (items["有货"]["min_price_fen"], items["有货"]["original_price_fen"], items["有货"]["sold_out"]) == \
+        (1990, 2490, False)
+    assert items["售罄"]["sold_out"] is True
+
+
 def test_page_size_is_bounded(client):
     for query in ("size=101", "size=0", "page=0", "page=abc"):
         response = client.get(f"/api/v1/products?{query}")

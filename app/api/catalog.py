@@ -81,17 +81,12 @@ class ProductQuery(PageQuery):
         return " ".join(value.split()) or None if value else None
 
 
-def summaries(rows: list, figures: dict[int, dict[str, int]]) -> list[dict]:
-    out = []
-    for row in rows:
-        figure = figures[row.id]
-        out.append({"id": row.id, "title": row.title, "subtitle": row.subtitle, "cover_url": row.cover_url,
-                    "min_price_fen": row.min_price_fen, "original_price_fen": figure["original"],
-                    "sales": row.sales + row.virtual_sales, "is_hot": row.is_hot, "is_new": row.is_new,
-                    "sold_out": figure["stock"] <= 0})
-    return out
-
-
+def summaries(rows: list) -> list[dict]:
+    """Rows selected with `catalog.SUMMARY_COLUMNS`, as the storefront shows them."""
+    return [{"id": row.id, "title": row.title, "subtitle": row.subtitle, "cover_url": row.cover_url,
+             "min_price_fen": row.min_price_fen, "original_price_fen": row.original_price_fen or 0,
+             "sales": row.sales + row.virtual_sales, "is_hot": row.is_hot, "is_new": row.is_new,
+             "sold_out": (row.stock or 0) <= 0} for row in rows]
 
 
 def product_detail_json(product, sku_rows) -> dict:
@@ -130,7 +125,7 @@ def products(query: ProductQuery):
         search.count_search(query.keyword)
     rows = catalog.visible_page(category_id=query.category_id, keyword=query.keyword, sort=query.sort,
                                 limit=query.size, offset=(query.page - 1) * query.size)
-    return jsonify(items=summaries(rows, catalog.sku_figures([row.id for row in rows])), page=query.page,
+    return jsonify(items=summaries(rows), page=query.page,
                    size=query.size, total=catalog.visible_total(category_id=query.category_id, keyword=query.keyword))
 
 

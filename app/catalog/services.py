@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from functools import cache as cache_fn
 
@@ -24,8 +23,17 @@ PRODUCT_SORTS = {
     "price_asc": (Product.min_price_fen.asc(), Product.id.asc()),
     "price_desc": (Product.min_price_fen.desc(), Product.id.desc()),
 }
-SUMMARY_COLUMNS = (Product.id, Product.title, Product.subtitle, Product.cover_url, Product.min_price_fen,
-                   Product.sales, Product.virtual_sales, Product.is_hot, Product.is_new)
+_PRODUCT_COLUMNS = (Product.id, Product.title, Product.subtitle, Product.cover_url, Product.min_price_fen,
+                    Product.sales, Product.virtual_sales, Product.is_hot, Product.is_new)
+# Per listed row, from its SKUs (indexed by product_id): the cheapest SKU's original price
+# (ties: the first SKU) and the total stock, so a page is one query.
+SUMMARY_COLUMNS = (
+    *_PRODUCT_COLUMNS,
+    select(Sku.original_price_fen).where(Sku.product_id == Product.id).order_by(Sku.price_fen, Sku.id).limit(1)
+    .scalar_subquery().label("original_price_fen"),
+    select(func.coalesce(func.sum(Sku.stock), 0)).where(Sku.product_id == Product.id)
+    .scalar_subquery().label("stock"),
+)
 
 
 def category_tree() -> list[dict]:
@@ -99,25 +107,7 @@ def _count_per_category() -> dict[int, int]:
     return {category_id: count for category_id, count in rows}
 
 
-_FIGURES = (select(Sku.product_id, Sku.price_fen, Sku.original_price_fen, Sku.stock)
-            .where(Sku.product_id.in_(bindparam("product_ids", expanding=True))).order_by(Sku.id))
-
-
-def sku_figures(product_ids: list[int]) -> dict[int, dict[str, int]]:
-    """For each product: the cheapest SKU's original price and the total stock, in one query."""
-    figures: dict[int, dict[str, int]] = defaultdict(lambda: {"price": -1, "original": 0, "stock": 0})
-    if not product_ids:
-        return figures
-    for product_id, price, original, stock in db.session.connection().execute(_FIGURES,
-                                                                              {"product_ids": product_ids}):
-        entry = figures[product_id]
-        if entry["price"] < 0 or price < entry["price"]:
-            entry["price"], entry["original"] = price, original
-        entry["stock"] += stock
-    return figures
-
-
-_DETAIL_COLUMNS = (*SUMMARY_COLUMNS, Product.image_urls, Product.detail_html, Product.share_title,
+_DETAIL_COLUMNS = (*_PRODUCT_COLUMNS, Product.image_urls, Product.detail_html, Product.share_title,
                    Product.share_image_url, Product.shipping_template_id, Product.spec_matrix)
 # Built once with bind parameters: building and hashing the statement per request cost more
 # than running it.

@@ -54,6 +54,7 @@ class _Snapshot:
     visible_ids: frozenset[int]
     children_of: dict[int, tuple[int, ...]] = field(default_factory=dict)
     as_json: list[dict] = field(default_factory=list)
+    hidden_ids: frozenset[int] = frozenset()
     totals: dict[Hashable, tuple[object, datetime]] = field(default_factory=dict)
     totals_until: datetime | None = None
 
@@ -87,7 +88,8 @@ def _load(generation: bytes | None) -> _Snapshot:
     as_json = [{"id": top.id, "name": top.name, "icon_url": top.icon_url,
                 "children": [{"id": kid.id, "name": kid.name, "icon_url": kid.icon_url, "children": []}
                              for kid in top.children]} for top in tree]
-    return _Snapshot(generation, time.monotonic(), tuple(tree), frozenset(visible), children_of, as_json)
+    return _Snapshot(generation, time.monotonic(), tuple(tree), frozenset(visible), children_of, as_json,
+                     frozenset(row.id for row in rows) - visible)
 
 
 def snapshot() -> _Snapshot:

@@ -63,13 +63,16 @@ def visible_products(*, category_id: int | None = None, keyword: str | None = No
 
 
 @cache_fn
-def _listing(sort: str) -> Select:
+def _listing(sort: str, categories: str) -> Select:
     """The list query for one sort, built once with bind parameters: building and hashing the
-    statement per request cost more than running it."""
-    return (select(*SUMMARY_COLUMNS)
-            .where(on_shelf_now(bindparam("now", type_=DateTime())),
-                   Product.category_id.in_(bindparam("category_ids", expanding=True)))
-            .order_by(*PRODUCT_SORTS[sort])
+    statement per request cost more than running it. `categories`: "in" the listed ones,
+    "not_in" the hidden ones (the whole shop while some are hidden), or "any"."""
+    statement = select(*SUMMARY_COLUMNS).where(on_shelf_now(bindparam("now", type_=DateTime())))
+    if categories == "in":
+        statement = statement.where(Product.category_id.in_(bindparam("category_ids", expanding=True)))
+    elif categories == "not_in":
+        statement = statement.where(Product.category_id.not_in(bindparam("category_ids", expanding=True)))
+    return (statement.order_by(*PRODUCT_SORTS[sort])
             .limit(bindparam("limit", type_=Integer())).offset(bindparam("offset", type_=Integer())))
 
 
@@ -86,9 +89,15 @@ def visible_page(*, category_id: int | None = None, keyword: str | None = None, 
     if keyword:
         statement = visible_products(category_id=category_id, keyword=keyword, sort=sort, now=now)
         return db.session.execute(statement.limit(limit).offset(offset)).all()
-    return db.session.connection().execute(_listing(sort), {
-        "now": now or utcnow(), "category_ids": _listed_categories(category_id), "limit": limit,
-        "offset": offset}).all()
+    params = {"now": now or utcnow(), "limit": limit, "offset": offset}
+    hidden = cache.snapshot().hidden_ids
+    if category_id is not None:
+        statement, params["category_ids"] = _listing(sort, "in"), _listed_categories(category_id)
+    elif hidden:
+        statement, params["category_ids"] = _listing(sort, "not_in"), list(hidden)
+    else:
+        statement = _listing(sort, "any")
+    return db.session.connection().execute(statement, params).all()
 
 
 def visible_total(*, category_id: int | None = None, keyword: str | None = None) -> int:
@@ -107,13 +116,12 @@ def _count_per_category() -> dict[int, int]:
     return {category_id: count for category_id, count in rows}
 
 
-_DETAIL_COLUMNS = (*_PRODUCT_COLUMNS, Product.image_urls, Product.detail_html, Product.share_title,
+_DETAIL_COLUMNS = (*_PRODUCT_COLUMNS, Product.category_id, Product.image_urls, Product.detail_html, Product.share_title,
                    Product.share_image_url, Product.shipping_template_id, Product.spec_matrix)
 # Built once with bind parameters: building and hashing the statement per request cost more
 # than running it.
 _DETAIL = (select(*_DETAIL_COLUMNS)
-           .where(Product.id == bindparam("product_id"), on_shelf_now(bindparam("now", type_=DateTime())),
-                  Product.category_id.in_(bindparam("category_ids", expanding=True))))
+           .where(Product.id == bindparam("product_id"), on_shelf_now(bindparam("now", type_=DateTime()))))
 _DETAIL_SKUS = (select(Sku.id, Sku.specs, Sku.price_fen, Sku.original_price_fen, Sku.stock, Sku.weight_g,
                        Sku.image_url)
                 .where(Sku.product_id == bindparam("product_id")).order_by(Sku.id))
@@ -122,8 +130,7 @@ _DETAIL_SKUS = (select(Sku.id, Sku.specs, Sku.price_fen, Sku.original_price_fen,
 def visible_product(product_id: int, now: datetime | None = None) -> tuple[Row, list[Row]]:
     """A product the storefront shows and its SKUs, as plain rows (two indexed queries)."""
     connection = db.session.connection()
-    product = connection.execute(_DETAIL, {"product_id": product_id, "now": now or utcnow(),
-                                           "category_ids": list(cache.snapshot().visible_ids) or [-1]}).first()
-    if product is None:
+    product = connection.execute(_DETAIL, {"product_id": product_id, "now": now or utcnow()}).first()
+    if product is None or product.category_id not in cache.snapshot().visible_ids:
         raise NotFound(_("This product is not available."), code="product_not_found")
     return product, connection.execute(_DETAIL_SKUS, {"product_id": product_id}).all()

@@ -58,8 +58,9 @@ class Product(TimestampMixin, db.Model):
         Index("ix_products_price", "is_on_shelf", "min_price_fen"),
         Index("ix_products_sales", "is_on_shelf", "display_sales", "id"),
         Index("ix_products_newest", "is_on_shelf", "id"),
-        # One category's listing in each sort (its newest walks ix_products_category_id).
+        # One category's listing in each sort.
         Index("ix_products_category_listing", "category_id", "sort", "id"),
+        Index("ix_products_category_newest", "category_id", "id"),
         Index("ix_products_category_sales", "category_id", "display_sales", "id"),
         Index("ix_products_category_price", "category_id", "min_price_fen", "id"),
     )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
+from app.core.models import utcnow
+from app.extensions import db
 from tests import factories
 
 
@@ -12,6 +17,43 @@ def test_products_are_paginated_with_a_total(client, app):
     body = client.get("/api/v1/products?page=2&size=2").get_json()
     assert (body["page"], body["size"], body["total"]) == (2, 2, 5)
     assert len(body["items"]) == 2
+
+
+def test_the_total_follows_products_going_on_and_off_shelf_at_once(client, app):
+    shelf = factories.category("零食")
+    first = factories.product(shelf)
+    assert client.get("/api/v1/products").get_json()["total"] == 1
+    factories.product(shelf)
+    assert client.get("/api/v1/products").get_json()["total"] == 2
+    first.is_on_shelf = False
+    db.session.commit()
+    body = client.get(f"/api/v1/products?category_id={shelf.id}").get_json()
+    assert body["total"] == 1 and len(body["items"]) == 1
+    assert client.get("/api/v1/products").get_json()["total"] == 1
+
+
+def test_the_total_follows_a_scheduled_withdrawal_with_no_write(client, app):
+    shelf = factories.category()
+    factories.product(shelf, off_shelf_at=utcnow() + timedelta(seconds=1))
+    factories.product(shelf)
+    assert client.get("/api/v1/products").get_json()["total"] == 2
+    time.sleep(1.2)
+    body = client.get("/api/v1/products").get_json()
+    assert body["total"] == 1 and len(body["items"]) == 1
+
+
+def test_a_listed_product_shows_its_cheapest_skus_original_price_and_whether_it_is_sold_out(client, app):
+    shelf = factories.category()
+    in_stock = factories.product(shelf, "有货", price_fen=1990, skus=2, stock=0)
+    in_stock.skus[1].stock = 3
+    for sku in in_stock.skus:
+        sku.original_price_fen = sku.price_fen + 500
+    factories.product(shelf, "售罄", stock=0)
+    db.session.commit()
+    items = {item["title"]: item for item in client.get("/api/v1/products").get_json()["items"]}
+    assert (items["有货"]["min_price_fen"], items["有货"]["original_price_fen"], items["有货"]["sold_out"]) == \
+        (1990, 2490, False)
+    assert items["售罄"]["sold_out"] is True
 
 
 def test_page_size_is_bounded(client):

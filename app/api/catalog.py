@@ -11,9 +11,8 @@ from pydantic import BaseModel, Field, field_validator
 from app.api import bp
 from app.catalog import search
 from app.catalog import services as catalog
-from app.catalog.models import Product
 from app.core.errors import NotFound
-from app.core.pagination import Page, PageQuery, page_of_rows
+from app.core.pagination import Page, PageQuery
 from app.core.validation import documented, use_query
 
 
@@ -82,27 +81,20 @@ class ProductQuery(PageQuery):
         return " ".join(value.split()) or None if value else None
 
 
-def summaries(rows: list, figures: dict[int, dict[str, int]]) -> list[dict]:
-    out = []
-    for row in rows:
-        figure = figures[row.id]
-        out.append({"id": row.id, "title": row.title, "subtitle": row.subtitle, "cover_url": row.cover_url,
-                    "min_price_fen": row.min_price_fen, "original_price_fen": figure["original"],
-                    "sales": row.sales + row.virtual_sales, "is_hot": row.is_hot, "is_new": row.is_new,
-                    "sold_out": figure["stock"] <= 0})
-    return out
+def summaries(rows: list) -> list[dict]:
+    """Rows selected with `catalog.SUMMARY_COLUMNS`, as the storefront shows them (unpacked by
+    position: by-name access on a row costs more than the rest of the page)."""
+    return [{"id": id_, "title": title, "subtitle": subtitle, "cover_url": cover_url, "min_price_fen": min_price,
+             "original_price_fen": original or 0, "sales": sales + virtual_sales, "is_hot": is_hot, "is_new": is_new,
+             "sold_out": (stock or 0) <= 0}
+            for id_, title, subtitle, cover_url, min_price, sales, virtual_sales, is_hot, is_new, original, stock
+            in rows]
 
 
-def summary_page(statement, query: PageQuery) -> dict:
-    page = page_of_rows(statement, query)
-    page["items"] = summaries(page["items"], catalog.sku_figures([row.id for row in page["items"]]))
-    return page
-
-
-def product_detail_json(product: Product) -> dict:
+def product_detail_json(product, sku_rows) -> dict:
     skus = [{"id": sku.id, "specs": sku.specs, "price_fen": sku.price_fen,
              "original_price_fen": sku.original_price_fen, "stock": sku.stock, "weight_g": sku.weight_g,
-             "image_url": sku.image_url} for sku in product.skus]
+             "image_url": sku.image_url} for sku in sku_rows]
     cheapest = min(skus, key=lambda sku: sku["price_fen"], default=None)
     stock = sum(sku["stock"] for sku in skus)
     return {
@@ -133,11 +125,13 @@ def products(query: ProductQuery):
         raise NotFound(_("This category does not exist."), code="category_not_found")
     if query.keyword and query.page == 1:
         search.count_search(query.keyword)
-    statement = catalog.visible_products(category_id=query.category_id, keyword=query.keyword, sort=query.sort)
-    return jsonify(summary_page(statement, query))
+    rows = catalog.visible_page(category_id=query.category_id, keyword=query.keyword, sort=query.sort,
+                                limit=query.size, offset=(query.page - 1) * query.size)
+    return jsonify(items=summaries(rows), page=query.page,
+                   size=query.size, total=catalog.visible_total(category_id=query.category_id, keyword=query.keyword))
 
 
 @bp.get("/products/<int:product_id>")
 @documented(summary="One product with its spec matrix, SKUs and stock", response=ProductOut, tags=("catalog",))
 def product_detail(product_id: int):
-    return jsonify(product_detail_json(catalog.visible_product(product_id)))
+    return jsonify(product_detail_json(*catalog.visible_product(product_id)))

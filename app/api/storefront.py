@@ -35,7 +35,7 @@ def home():
 
     rows = db.session.execute(catalog.visible_products(recommended=True).limit(HOME_RECOMMENDED)).all()
     return jsonify(banners=[], modules=[], categories=catalog.category_tree(),
-                   recommended=summaries(rows, catalog.sku_figures([row.id for row in rows])))
+                   recommended=summaries(rows))
 
 
 @bp.get("/search/hot-words")

@@ -3,24 +3,38 @@
 Every committed change to a category bumps the generation (an ORM flush listener queues the
 bump after commit, whoever made the change). A worker re-reads the generation at most every
 CHECK_SECONDS, so another worker's change shows there within that time; its own at once.
+
+The storefront's list totals ride on the same snapshot: a product change that can alter who
+sees what (shelf, schedule, category, title, deletion) bumps the generation too, and the
+totals also expire at the next scheduled launch or withdrawal, which changes them with no
+write at all (and after TOTAL_SECONDS in any case).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
-from app.catalog.models import Category
+from app.catalog.models import Category, Product
 from app.core.after_commit import after_commit, pending
+from app.core.models import utcnow
 from app.extensions import db, redis_client
 
 KEY = "fenxiao:catalog:generation"
 CHECK_SECONDS = 0.5
+TOTAL_SECONDS = 300
+MAX_TOTALS = 2000
+# Product columns whose change can add a product to, or drop it from, some storefront listing.
+LISTING_COLUMNS = ("is_on_shelf", "deleted_at", "on_shelf_at", "off_shelf_at", "category_id", "title",
+                   "is_recommended")
 
 
 @dataclass(frozen=True)
@@ -40,9 +54,13 @@ class _Snapshot:
     visible_ids: frozenset[int]
     children_of: dict[int, tuple[int, ...]] = field(default_factory=dict)
     as_json: list[dict] = field(default_factory=list)
+    hidden_ids: frozenset[int] = frozenset()
+    totals: dict[Hashable, tuple[object, datetime]] = field(default_factory=dict)
+    totals_until: datetime | None = None
 
 
 _lock = threading.Lock()
+T = TypeVar("T")
 
 
 def _snapshots() -> dict:
@@ -70,7 +88,8 @@ def _load(generation: bytes | None) -> _Snapshot:
     as_json = [{"id": top.id, "name": top.name, "icon_url": top.icon_url,
                 "children": [{"id": kid.id, "name": kid.name, "icon_url": kid.icon_url, "children": []}
                              for kid in top.children]} for top in tree]
-    return _Snapshot(generation, time.monotonic(), tuple(tree), frozenset(visible), children_of, as_json)
+    return _Snapshot(generation, time.monotonic(), tuple(tree), frozenset(visible), children_of, as_json,
+                     frozenset(row.id for row in rows) - visible)
 
 
 def snapshot() -> _Snapshot:
@@ -91,8 +110,45 @@ def snapshot() -> _Snapshot:
     return fresh
 
 
+def cached_total(key: Hashable, count: Callable[[], T]) -> T:
+    """`count()`, remembered under `key` until the catalogue changes or a shelf schedule comes
+    due: counting every visible row is what made each page of the product list slow."""
+    current = snapshot()
+    now = utcnow()
+    until = current.totals_until
+    if until is None or now >= until:
+        until = current.totals_until = _next_schedule_change(now)
+    entry = current.totals.get(key)
+    if entry is not None and now < entry[1]:
+        return entry[0]
+    total = count()
+    if len(current.totals) >= MAX_TOTALS:
+        current.totals.clear()
+    current.totals[key] = (total, until)
+    return total
+
+
+def _next_schedule_change(now: datetime) -> datetime:
+    """The next moment a scheduled launch or withdrawal changes what shows (at most TOTAL_SECONDS away)."""
+    live = (Product.is_on_shelf.is_(True), Product.deleted_at.is_(None))
+    launch = db.session.scalar(select(func.min(Product.on_shelf_at)).where(*live, Product.on_shelf_at > now))
+    withdrawal = db.session.scalar(select(func.min(Product.off_shelf_at)).where(*live, Product.off_shelf_at > now))
+    return min(moment for moment in (launch, withdrawal, now + timedelta(seconds=TOTAL_SECONDS)) if moment)
+
+
+def _changes_listing(row: object, session: Session) -> bool:
+    if isinstance(row, Category):
+        return True
+    if not isinstance(row, Product):
+        return False
+    if row in session.new or row in session.deleted:
+        return True
+    attrs = inspect(row).attrs
+    return any(attrs[name].history.has_changes() for name in LISTING_COLUMNS)
+
+
 @event.listens_for(Session, "after_flush")
 def _categories_changed(session: Session, _context) -> None:
-    changed = any(isinstance(row, Category) for row in (*session.new, *session.dirty, *session.deleted))
+    changed = any(_changes_listing(row, session) for row in (*session.new, *session.dirty, *session.deleted))
     if changed and not any(callback is bump for callback, _args, _kwargs in pending(session)):
         after_commit(bump)

@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
+from functools import cache as cache_fn
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import DateTime, Integer, Row, Select, bindparam, func, select
 
 from app.catalog import cache
 from app.catalog.models import Product, Sku
-from app.catalog.visibility import visible_clause
+from app.catalog.visibility import on_shelf_now, visible_clause
 from app.core.errors import NotFound
 from app.core.models import utcnow
+from app.core.pagination import count_rows
 from app.extensions import db
 
 PRODUCT_SORTS = {
     "default": (Product.sort.desc(), Product.id.desc()),
     "newest": (Product.id.desc(),),
-    "sales": ((Product.sales + Product.virtual_sales).desc(), Product.id.desc()),
+    "sales": (Product.display_sales.desc(), Product.id.desc()),
     "price_asc": (Product.min_price_fen.asc(), Product.id.asc()),
     "price_desc": (Product.min_price_fen.desc(), Product.id.desc()),
 }
-SUMMARY_COLUMNS = (Product.id, Product.title, Product.subtitle, Product.cover_url, Product.min_price_fen,
-                   Product.sales, Product.virtual_sales, Product.is_hot, Product.is_new)
+_PRODUCT_COLUMNS = (Product.id, Product.title, Product.subtitle, Product.cover_url, Product.min_price_fen,
+                    Product.sales, Product.virtual_sales, Product.is_hot, Product.is_new)
+# Per listed row, from its SKUs (indexed by product_id): the cheapest SKU's original price
+# (ties: the first SKU) and the total stock, so a page is one query.
+SUMMARY_COLUMNS = (
+    *_PRODUCT_COLUMNS,
+    select(Sku.original_price_fen).where(Sku.product_id == Product.id).order_by(Sku.price_fen, Sku.id).limit(1)
+    .scalar_subquery().label("original_price_fen"),
+    select(func.coalesce(func.sum(Sku.stock), 0)).where(Sku.product_id == Product.id)
+    .scalar_subquery().label("stock"),
+)
 
 
 def category_tree() -> list[dict]:
@@ -53,24 +62,75 @@ def visible_products(*, category_id: int | None = None, keyword: str | None = No
     return statement.order_by(*PRODUCT_SORTS[sort])
 
 
-def sku_figures(product_ids: list[int]) -> dict[int, dict[str, int]]:
-    """For each product: the cheapest SKU's original price and the total stock, in one query."""
-    figures: dict[int, dict[str, int]] = defaultdict(lambda: {"price": -1, "original": 0, "stock": 0})
-    if not product_ids:
-        return figures
-    rows = db.session.execute(select(Sku.product_id, Sku.price_fen, Sku.original_price_fen, Sku.stock)
-                              .where(Sku.product_id.in_(product_ids)).order_by(Sku.id))
-    for product_id, price, original, stock in rows:
-        entry = figures[product_id]
-        if entry["price"] < 0 or price < entry["price"]:
-            entry["price"], entry["original"] = price, original
-        entry["stock"] += stock
-    return figures
+@cache_fn
+def _listing(sort: str, categories: str) -> Select:
+    """The list query for one sort, built once with bind parameters: building and hashing the
+    statement per request cost more than running it. `categories`: "in" the listed ones,
+    "not_in" the hidden ones (the whole shop while some are hidden), or "any"."""
+    statement = select(*SUMMARY_COLUMNS).where(on_shelf_now(bindparam("now", type_=DateTime())))
+    if categories == "in":
+        statement = statement.where(Product.category_id.in_(bindparam("category_ids", expanding=True)))
+    elif categories == "not_in":
+        statement = statement.where(Product.category_id.not_in(bindparam("category_ids", expanding=True)))
+    return (statement.order_by(*PRODUCT_SORTS[sort])
+            .limit(bindparam("limit", type_=Integer())).offset(bindparam("offset", type_=Integer())))
 
 
-def visible_product(product_id: int, now: datetime | None = None) -> Product:
-    product = db.session.scalar(select(Product).where(Product.id == product_id, visible_clause(now or utcnow()))
-                                .options(selectinload(Product.skus)))
-    if product is None:
+def _listed_categories(category_id: int | None) -> list[int]:
+    visible = cache.snapshot().visible_ids
+    if category_id is None:
+        return list(visible) or [-1]
+    return [member for member in _in_category(category_id) if member in visible] or [-1]
+
+
+def visible_page(*, category_id: int | None = None, keyword: str | None = None, sort: str = "default",
+                 limit: int, offset: int, now: datetime | None = None) -> list[Row]:
+    """One page of summary rows, as `visible_products` would list them."""
+    if keyword:
+        statement = visible_products(category_id=category_id, keyword=keyword, sort=sort, now=now)
+        return db.session.execute(statement.limit(limit).offset(offset)).all()
+    params = {"now": now or utcnow(), "limit": limit, "offset": offset}
+    hidden = cache.snapshot().hidden_ids
+    if category_id is not None:
+        statement, params["category_ids"] = _listing(sort, "in"), _listed_categories(category_id)
+    elif hidden:
+        statement, params["category_ids"] = _listing(sort, "not_in"), list(hidden)
+    else:
+        statement = _listing(sort, "any")
+    return db.session.connection().execute(statement, params).all()
+
+
+def visible_total(*, category_id: int | None = None, keyword: str | None = None) -> int:
+    """How many products such a listing holds, from the per-worker cache (see `cache.cached_total`).
+    Without a keyword it is a sum of per-category counts, all counted by one query."""
+    if keyword:
+        return cache.cached_total(("keyword", category_id, keyword),
+                                  lambda: count_rows(visible_products(category_id=category_id, keyword=keyword)))
+    per_category = cache.cached_total("per_category", _count_per_category)
+    return sum(per_category.get(member, 0) for member in _listed_categories(category_id))
+
+
+def _count_per_category() -> dict[int, int]:
+    rows = db.session.execute(select(Product.category_id, func.count()).where(visible_clause())
+                              .group_by(Product.category_id))
+    return {category_id: count for category_id, count in rows}
+
+
+_DETAIL_COLUMNS = (*_PRODUCT_COLUMNS, Product.category_id, Product.image_urls, Product.detail_html, Product.share_title,
+                   Product.share_image_url, Product.shipping_template_id, Product.spec_matrix)
+# Built once with bind parameters: building and hashing the statement per request cost more
+# than running it.
+_DETAIL = (select(*_DETAIL_COLUMNS)
+           .where(Product.id == bindparam("product_id"), on_shelf_now(bindparam("now", type_=DateTime()))))
+_DETAIL_SKUS = (select(Sku.id, Sku.specs, Sku.price_fen, Sku.original_price_fen, Sku.stock, Sku.weight_g,
+                       Sku.image_url)
+                .where(Sku.product_id == bindparam("product_id")).order_by(Sku.id))
+
+
+def visible_product(product_id: int, now: datetime | None = None) -> tuple[Row, list[Row]]:
+    """A product the storefront shows and its SKUs, as plain rows (two indexed queries)."""
+    connection = db.session.connection()
+    product = connection.execute(_DETAIL, {"product_id": product_id, "now": now or utcnow()}).first()
+    if product is None or product.category_id not in cache.snapshot().visible_ids:
         raise NotFound(_("This product is not available."), code="product_not_found")
-    return product
+    return product, connection.execute(_DETAIL_SKUS, {"product_id": product_id}).all()

@@ -50,11 +50,3 @@ def paginate_list(items: list, query: PageQuery) -> dict:
 def count_rows(statement: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
 
-
-def page_of_rows(statement: Select, query: PageQuery, total: int | None = None) -> dict:
-    """Like `paginate`, for a statement selecting columns: `items` are the rows themselves.
-    Pass `total` when the caller knows it (e.g. cached) to skip counting."""
-    if total is None:
-        total = count_rows(statement)
-    rows = db.session.execute(statement.limit(query.size).offset((query.page - 1) * query.size)).all()
-    return {"items": rows, "page": query.page, "size": query.size, "total": total or 0}

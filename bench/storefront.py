@@ -15,13 +15,11 @@ last `ratio=<x>`: the lower of the list and detail ratios.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -29,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.wechat_webhook import _free_port, gunicorn  # noqa: E402
+from bench.loadgen import Call, drive, free_port, gunicorn, p99_ms  # noqa: E402
 
 PRODUCTS, TOPS, CHILDREN = 10_000, 10, 5
 
@@ -105,69 +103,26 @@ def request_paths(ids: dict, count: int, seed: int) -> dict[str, list[str]]:
             "detail": [f"/api/v1/products/{rng.choice(ids['visible'])}" for _ in range(count)]}
 
 
-def drive(port: int, paths: list[str], concurrency: int, deadline: float):
-    """GET every path once over `concurrency` keep-alive connections: (seconds, statuses, latencies)."""
-    queue, lock = iter(paths), threading.Lock()
-    statuses: Counter = Counter()
-    latencies: list[float] = []
-
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        while time.monotonic() < deadline:
-            with lock:
-                path = next(queue, None)
-            if path is None:
-                break
-            started = time.perf_counter()
-            try:
-                connection.request("GET", path)
-                response = connection.getresponse()
-                response.read()
-                latencies.append(time.perf_counter() - started)
-                statuses[response.status] += 1
-                if response.will_close:
-                    connection.close()
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            except (OSError, http.client.HTTPException):
-                statuses["error"] += 1
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.close()
-
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started, statuses, latencies
-
-
-def p99_ms(latencies: list[float]) -> float:
-    ordered = sorted(latencies)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000 if ordered else float("nan")
-
-
 def measure(ports: dict[str, int], paths: dict[str, list[str]], args) -> dict[str, float]:
     deadline = time.monotonic() + args.max_seconds
     for name in ("bare", "list", "detail"):
-        drive(ports[name], paths[name][:args.warmup], args.concurrency, deadline)
+        drive(ports[name], [Call(path) for path in paths[name][:args.warmup]], args.concurrency, deadline)
     seconds = dict.fromkeys(paths, 0.0)
     statuses = {name: Counter() for name in paths}
     latencies: dict[str, list[float]] = {name: [] for name in paths}
     ratios: dict[str, list[float]] = {"list": [], "detail": []}
-    timed = {name: items[args.warmup:] for name, items in paths.items()}
+    timed = {name: [Call(path) for path in items[args.warmup:]] for name, items in paths.items()}
     size = -(-len(timed["bare"]) // args.rounds)
     order = ["bare", "list", "detail"]
     for index in range(args.rounds):
         rates = {}
         for name in order[index % 3:] + order[:index % 3]:
             chunk = timed[name][index * size:(index + 1) * size]
-            took, seen, lat = drive(ports[name], chunk, args.concurrency, deadline)
-            seconds[name] += took
-            statuses[name].update(seen)
-            latencies[name].extend(lat)
-            rates[name] = seen.get(200, 0) / took if took else 0.0
+            outcome = drive(ports[name], chunk, args.concurrency, deadline)
+            seconds[name] += outcome.seconds
+            statuses[name].update(outcome.statuses)
+            latencies[name].extend(outcome.latencies)
+            rates[name] = outcome.statuses.get(200, 0) / outcome.seconds if outcome.seconds else 0.0
         for name in ratios:
             ratios[name].append(rates[name] / rates["bare"] if rates["bare"] else 0.0)
     result = {}
@@ -210,7 +165,7 @@ def main() -> None:
         print(f"{args.requests} requests per endpoint in {args.rounds} alternating rounds, {args.concurrency} "
               f"keep-alive clients, gunicorn {args.workers} workers x {args.threads} threads (gthread), "
               f"127.0.0.1 only, database={'sqlite' if not args.database_url else 'mysql'}")
-        app_port, bare_port = _free_port(), _free_port()
+        app_port, bare_port = free_port(), free_port()
         logs = Path(folder)
         with gunicorn("wsgi:app", app_port, env, logs / "app.log", args.workers, args.threads), \
                 gunicorn("bench.bare_app:app", bare_port, env, logs / "bare.log", args.workers, args.threads):

@@ -13,17 +13,11 @@ same bodies go to the bare endpoint. Prints requests/s of each and, last, `ratio
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.client
 import os
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -31,13 +25,10 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.loadgen import Call, drive, free_port, gunicorn  # noqa: E402
+
 KEYWORD, REPLY = "优惠券", "本周优惠券：满 99 减 20"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def prepare_instance(folder: str) -> dict:
@@ -59,7 +50,7 @@ def prepare_instance(folder: str) -> dict:
                                                   "WECHAT_OA_APPID")}
 
 
-def encrypted_pushes(config: dict, count: int) -> list[tuple[str, bytes]]:
+def encrypted_pushes(config: dict, count: int) -> list[Call]:
     """Safe-mode pushes as WeChat sends them, each with its own MsgId (built before timing)."""
     from wechatpy.crypto import PrpCrypto, WeChatCrypto
     from wechatpy.utils import WeChatSigner
@@ -85,79 +76,11 @@ def encrypted_pushes(config: dict, count: int) -> list[tuple[str, bytes]]:
                            "msg_signature": sign(token, timestamp, nonce, encrypted)})
         body = (f"<xml><ToUserName><![CDATA[gh_f3a1c0de5a0d]]></ToUserName>"
                 f"<Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>").encode()
-        pushes.append((f"/wechat/oa?{query}", body))
+        pushes.append(Call(f"/wechat/oa?{query}", body, "text/xml"))
     return pushes
 
 
-@contextlib.contextmanager
-def gunicorn(app_path: str, port: int, env: dict, log_path: Path, workers: int, threads: int):
-    """Serve `app_path` with the project's gunicorn.conf.py on 127.0.0.1:port; stop it afterwards."""
-    env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "WEB_THREADS": str(threads)}
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app_path],
-                                   cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
-    try:
-        _wait_until_listening(port, process)
-        yield
-    finally:
-        process.send_signal(signal.SIGTERM)  # the master stops its own workers
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
-def _wait_until_listening(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return
-        time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start listening in time")
-
-
-def drive(port: int, pushes: list[tuple[str, bytes]], concurrency: int, deadline: float):
-    """POST every push once over `concurrency` keep-alive connections; (seconds, statuses, bodies)."""
-    queue, lock = iter(pushes), threading.Lock()
-    statuses: Counter = Counter()
-    bodies: list[bytes] = []
-
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        while time.monotonic() < deadline:
-            with lock:
-                push = next(queue, None)
-            if push is None:
-                break
-            try:
-                connection.request("POST", push[0], body=push[1], headers={"Content-Type": "text/xml"})
-                response = connection.getresponse()
-                body = response.read()
-                statuses[response.status] += 1
-                if len(bodies) < 3:
-                    bodies.append(body)
-                if response.will_close:
-                    connection.close()
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            except (OSError, http.client.HTTPException):
-                statuses["error"] += 1
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.close()
-
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started, statuses, bodies
-
-
-def measure(ports: dict[str, int], pushes: list[tuple[str, bytes]], args) -> tuple[dict, float, list[bytes]]:
+def measure(ports: dict[str, int], pushes: list[Call], args) -> tuple[dict, float, list[bytes]]:
     """Warm both servers, then alternate short rounds between them, so that whatever else the
     machine does slows both alike. Returns requests/s of each over all its rounds, the median
     of the per-round ratios (the figure least moved by a burst of outside load), and samples."""
@@ -174,11 +97,12 @@ def measure(ports: dict[str, int], pushes: list[tuple[str, bytes]], args) -> tup
         chunk = timed[index * size:(index + 1) * size]
         took = {}
         for name in (list(ports) if index % 2 == 0 else list(reversed(ports))):
-            took[name], seen, sample = drive(ports[name], chunk, args.concurrency, deadline)
-            seconds[name] += took[name]
-            statuses[name].update(seen)
+            outcome = drive(ports[name], chunk, args.concurrency, deadline)
+            took[name] = outcome.seconds
+            seconds[name] += outcome.seconds
+            statuses[name].update(outcome.statuses)
             if name == "webhook":
-                bodies = bodies or sample
+                bodies = bodies or outcome.sample_bodies
         ratios.append(took["bare"] / took["webhook"])
     rates = {}
     for name in ports:
@@ -228,7 +152,7 @@ def main() -> None:
         print(f"{args.requests} encrypted text messages per server in {args.rounds} alternating rounds, "
               f"{args.concurrency} keep-alive clients, gunicorn {args.workers} workers x {args.threads} threads "
               f"(gthread), 127.0.0.1 only")
-        ports = {"webhook": _free_port(), "bare": _free_port()}
+        ports = {"webhook": free_port(), "bare": free_port()}
         logs = Path(folder)
         with gunicorn("wsgi:app", ports["webhook"], env, logs / "webhook.log", args.workers, args.threads), \
                 gunicorn("bench.bare_app:app", ports["bare"], env, logs / "bare.log", args.workers, args.threads):

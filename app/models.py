@@ -1,12 +1,15 @@
 """Imports every domain's models so the metadata (and Alembic) sees all tables."""
 
 from app.accounts.models import Role, StaffAccount, User  # noqa: F401
+from app.addresses.models import Address  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
+from app.cart.models import CartItem  # noqa: F401
 from app.catalog.models import Category, HotSearchWord, Product, Sku  # noqa: F401
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet  # noqa: F401
 from app.notifications.models import SubscribeMessage, SubscribeTemplate  # noqa: F401
 from app.officialaccount.menu_models import OfficialAccountMenu  # noqa: F401
 from app.officialaccount.models import Fan, KeywordRule, SceneTouch, SpecialReply  # noqa: F401
+from app.orders.models import AfterSale, Order, OrderItem, OrderLog, Parcel, ParcelLine  # noqa: F401
 from app.payments.models import Payment, Refund, Transfer  # noqa: F401
 from app.shipping.models import ShippingFreeRule, ShippingRegionRule, ShippingTemplate  # noqa: F401
 from app.shop.models import ShopSettings  # noqa: F401

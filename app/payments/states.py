@@ -1,8 +1,6 @@
 """Every allowed status change of payments, refunds and transfers, in one place.
 
-`move()` is the only way a status changes: it checks the table, then updates with the old
-status in the WHERE clause (compare-and-set), so of two transactions racing on one row only
-one makes the change, even on SQLite where `with_for_update()` does not lock.
+`move()` is the only way a status changes (compare-and-set, `app.core.state_machine`).
 """
 
 from __future__ import annotations
@@ -10,10 +8,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import update
-
-from app.core.models import utcnow
-from app.extensions import db
+from app.core import state_machine
+from app.core.state_machine import IllegalTransition  # noqa: F401  (callers catch it from here)
 
 
 class PaymentStatus(StrEnum):
@@ -79,32 +75,10 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
 }
 
 
-class IllegalTransition(Exception):
-    def __init__(self, table: str, current: str, wanted: str) -> None:
-        super().__init__(f"{table}: {current} -> {wanted} is not allowed")
-        self.current, self.wanted = current, wanted
-
-
 def can_move(table: str, current: str, wanted: str) -> bool:
-    return wanted in TRANSITIONS[table].get(current, frozenset())
+    return state_machine.can_move(TRANSITIONS, table, current, wanted)
 
 
 def move(row: Any, wanted: str, **values: Any) -> bool:
-    """Change `row`'s status to `wanted` (and set `values`) if nobody changed it first.
-
-    True if this call made the change; False if another transaction had already moved the
-    row (it is then reloaded, so the caller sees the winner's state).
-    """
-    model = type(row)
-    table = model.__tablename__
-    if not can_move(table, row.status, wanted):
-        raise IllegalTransition(table, row.status, wanted)
-    db.session.flush()
-    result = db.session.execute(
-        update(model)
-        .where(model.id == row.id, model.status == row.status)
-        .values(status=wanted, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(row, with_for_update=True)  # the latest committed row, even under REPEATABLE READ
-    return result.rowcount == 1
+    """Change a payment, refund or transfer's status; see `app.core.state_machine.move`."""
+    return state_machine.move(TRANSITIONS, row, wanted, **values)

@@ -1,0 +1,1 @@
+"""Shoppers' delivery addresses, one of them the default."""

@@ -1,0 +1,1 @@
+"""Orders: what a shopper bought, how it was paid, shipped, received and refunded."""

@@ -31,3 +31,56 @@ def product(in_category: Category, title: str | None = None, *, price_fen: int =
                            stock=stock, weight_g=weight_g))
     db.session.commit()
     return row
+
+
+def shopper(name: str | None = None):
+    """A shopper (User) row, as WeChat login would create it."""
+    from app.accounts.models import User
+
+    row = User(nickname=name or f"顾客{next(_sequence)}")
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def order(user, lines, *, status: str = "pending_payment", pay_method: str | None = None,
+          freight_fen: int = 0, discount_fen: int = 0, **fields):
+    """An order as checkout would have written it: `lines` are (sku, quantity) pairs, the
+    discount spread over the items in proportion (the last item takes the remainder), the
+    stock taken. For tests of what happens *after* an order exists (pay, ship, refund)."""
+    from datetime import timedelta
+
+    from app.catalog import stock
+    from app.core.models import utcnow
+    from app.orders.models import Order, OrderItem
+    from app.payments.records import new_number
+
+    totals = [sku.price_fen * quantity for sku, quantity in lines]
+    items_total = sum(totals)
+    shares, left = [], discount_fen
+    for index, total in enumerate(totals):
+        share = left if index == len(totals) - 1 else discount_fen * total // items_total
+        shares.append(share)
+        left -= share
+    now = utcnow()
+    paid = status in {"paid", "shipped", "completed"}
+    row = Order(order_no=new_number("D")[:32], user_id=user.id, idempotency_key=new_number("K"), status=status,
+                pay_method=pay_method or ("wechat" if paid else None), items_total_fen=items_total,
+                freight_fen=freight_fen, discount_fen=discount_fen,
+                payable_fen=items_total + freight_fen - discount_fen,
+                paid_fen=(items_total + freight_fen - discount_fen) if paid and pay_method != "cod" else 0,
+                total_quantity=sum(quantity for _sku, quantity in lines),
+                receiver_name="张三", receiver_phone="13800138000", region_code="440305",
+                region_text="广东省 深圳市 南山区", address_detail="科技园1号",
+                pay_deadline=now + timedelta(minutes=30), paid_at=now if paid else None, **fields)
+    db.session.add(row)
+    db.session.flush()
+    for (sku, quantity), total, share in zip(lines, totals, shares, strict=True):
+        assert stock.take(sku.id, quantity), "not enough stock for the test order"
+        db.session.add(OrderItem(order_id=row.id, product_id=sku.product_id, sku_id=sku.id,
+                                 title=sku.product.title, spec_text=" / ".join(sku.specs.values()),
+                                 unit_price_fen=sku.price_fen, unit_cost_fen=sku.cost_fen, quantity=quantity,
+                                 line_total_fen=total, discount_fen=share, paid_fen=total - share,
+                                 shipped_quantity=quantity if status in {"shipped", "completed"} else 0))
+    db.session.commit()
+    return row

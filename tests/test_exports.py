@@ -4,6 +4,8 @@ progress as it goes, stays within a few queries per batch, and runs once however
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,9 +17,10 @@ from app.core.china_time import to_beijing
 from app.core.jobs import run_job
 from app.core.models import utcnow
 from app.exports import services
+from app.exports.jobs import export_orders
 from app.exports.models import ExportJob
 from app.exports.states import EXPORT_TRANSITIONS, ExportStatus, can_move
-from app.extensions import db
+from app.extensions import db, queues
 from app.media.storage import private_storage
 from app.orders.models import Order, OrderItem, Parcel
 from tests import factories
@@ -287,3 +290,30 @@ def test_a_finished_export_never_changes_status_again():
     assert can_move(ExportStatus.FAILED, ExportStatus.RUNNING)  # RQ's retry of a failed run
     assert not can_move(ExportStatus.QUEUED, ExportStatus.DONE)
     assert set(EXPORT_TRANSITIONS) == set(ExportStatus)
+
+
+def test_an_rq_worker_in_another_process_runs_the_export(make_app, backend, tmp_path):
+    if backend.redis_url is None:
+        pytest.skip("needs a real Redis (run with FENXIAO_TEST_BACKEND=mariadb)")
+    private_root = str(tmp_path / "private")
+    app = make_app(RQ_INLINE=False, PRIVATE_MEDIA_ROOT=private_root)
+    with app.app_context():
+        clerk = make_staff("clerk", role="service")
+        sku = factories.product(factories.category(), price_fen=990).skus[0]
+        factories.order(factories.shopper(), [(sku, 3)], status="paid")
+        export, _created = services.request_order_export(clerk.id, {"status": "paid"})
+        export_id = export.id
+        export_orders.delay(export_id)
+        db.session.commit()
+        assert queues.get("default").count == 1
+
+        env = {**os.environ, "DATABASE_URL": backend.database_url, "REDIS_URL": backend.redis_url,
+               "SECRET_KEY": "worker-test", "WECHAT_SANDBOX": "1", "PRIVATE_MEDIA_ROOT": private_root}
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "rq", "worker", "--burst", "default"],
+                                env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        _fresh()
+        export = db.session.get(ExportJob, export_id)
+        assert export.status == ExportStatus.DONE and export.done_rows == 1
+        _headers, rows = sheet_of(export)
+        assert rows[0][COLUMN["件数"]] == 3 and rows[0][COLUMN["商品金额"]] == 29.7

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from app.accounts.models import Role
+from app.audit.models import AuditEntry
 from app.exports.models import ExportJob
 from app.extensions import db
 from tests import factories
@@ -78,13 +79,15 @@ def test_an_export_of_the_filtered_list_runs_to_done_and_downloads_as_xlsx(app, 
     assert rows[1][2] == "已发货" and rows[1][9] == 38
 
 
-def test_filters_may_come_in_the_form_as_the_list_posts_them(app, orders):
+def test_filters_may_come_in_the_form_which_wins_over_the_query_string(app, orders):
     client = staff_client(app, "kefu", "service")
 
-    export_id = start_export(client, data={"status": "completed", "keyword": "小雨", "page": "3"})
+    export_id = start_export(client, "?status=paid", data={"status": "completed", "keyword": "小雨", "page": "3"})
 
     export = db.session.get(ExportJob, export_id)
     assert export.params == {"filter": {"keyword": "小雨", "status": "completed"}}
+    entry = db.session.query(AuditEntry).filter_by(action="orders.export").one()  # who took the addresses
+    assert entry.target_id == str(export_id) and entry.after == export.params["filter"]
     rows = rows_of(client.get(f"/admin/exports/{export_id}/download"))
     assert [row[0] for row in rows[1:]] == [orders["completed"].order_no]
 

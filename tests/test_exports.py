@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from sqlalchemy import event
 
+from app.audit.services import Actor
 from app.core.china_time import to_beijing
 from app.core.jobs import run_job
 from app.core.models import utcnow
@@ -57,7 +58,7 @@ def _fresh() -> None:
 
 
 def run_export(staff, **filters) -> ExportJob:
-    export, _created = services.request_order_export(staff.id, filters)
+    export, _created = services.request_order_export(Actor(staff.id), filters)
     export_id = export.id
     db.session.commit()
     run_job("app.exports.jobs:export_orders", export_id)
@@ -256,7 +257,7 @@ def test_a_failed_export_says_why_and_a_retry_finishes_it_into_one_file(app, sta
     blocked.write_text("a file where the folder should be")
     good_root = app.config["PRIVATE_MEDIA_ROOT"]
     app.config["PRIVATE_MEDIA_ROOT"] = str(blocked)
-    export, _created = services.request_order_export(staff.id, {})
+    export, _created = services.request_order_export(Actor(staff.id), {})
     export_id = export.id
     db.session.commit()
 
@@ -275,9 +276,9 @@ def test_a_failed_export_says_why_and_a_retry_finishes_it_into_one_file(app, sta
 
 
 def test_the_same_request_twice_in_a_row_is_one_export(app, staff):
-    first, created = services.request_order_export(staff.id, {"status": "paid"})
-    again, created_again = services.request_order_export(staff.id, {"status": "paid"})
-    other, created_other = services.request_order_export(staff.id, {"status": "shipped"})
+    first, created = services.request_order_export(Actor(staff.id), {"status": "paid"})
+    again, created_again = services.request_order_export(Actor(staff.id), {"status": "paid"})
+    other, created_other = services.request_order_export(Actor(staff.id), {"status": "shipped"})
 
     assert created and not created_again and again.id == first.id
     assert created_other and other.id != first.id
@@ -301,7 +302,7 @@ def test_an_rq_worker_in_another_process_runs_the_export(make_app, backend, tmp_
         clerk = make_staff("clerk", role="service")
         sku = factories.product(factories.category(), price_fen=990).skus[0]
         factories.order(factories.shopper(), [(sku, 3)], status="paid")
-        export, _created = services.request_order_export(clerk.id, {"status": "paid"})
+        export, _created = services.request_order_export(Actor(clerk.id), {"status": "paid"})
         export_id = export.id
         export_orders.delay(export_id)
         db.session.commit()

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from app.audit.services import Actor
 from app.core.jobs import run_job
 from app.exports import services
 from app.extensions import db
@@ -18,7 +19,7 @@ def test_the_progress_bar_follows_a_running_export_and_then_offers_the_download(
     sku = factories.product(factories.category(), "龙井").skus[0]
     for _ in range(2):
         factories.order(factories.shopper(), [(sku, 1)], status="paid")
-    export, _created = services.request_order_export(boss.id, {"status": "paid"})
+    export, _created = services.request_order_export(Actor(boss.id), {"status": "paid"})
     export_id = export.id
     db.session.commit()
     page.goto("/admin/login")

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.admin import bp
 from app.admin.order_filters import filter_args, order_filter_from_args
-from app.admin.security import area, current_staff
+from app.admin.security import actor, area, current_staff
 from app.core.china_time import format_beijing
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
@@ -25,9 +25,8 @@ from app.orders.states import ORDER_STATUS_LABELS
 @area("orders")
 def order_export():
     """The list's filter arguments come in the query string or the form (the form wins)."""
-    arguments = MultiDict(request.args)
-    arguments.update(request.form)
-    export, created = exports.request_order_export(current_staff().id, filter_args(arguments))
+    arguments = MultiDict({**request.args.to_dict(), **request.form.to_dict()})
+    export, created = exports.request_order_export(actor(), filter_args(arguments))
     if created:
         export_jobs.export_orders.delay(export.id)  # enqueued once this commit is done
     db.session.commit()

@@ -75,6 +75,8 @@ class Config:
         self.API_TOKEN_MAX_AGE = _env_int("API_TOKEN_MAX_AGE", 7 * 24 * 3600)
         self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(instance / "media")
         self.MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+        # Never served as is: files handed out only after a permission check (order exports).
+        self.PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or str(instance / "private-media")
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

@@ -10,6 +10,7 @@ from app.admin.views import (  # noqa: E402,F401
     audit,
     auth,
     dashboard,
+    exports,
     members,
     products,
     shipping,

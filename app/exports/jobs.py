@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from app.core.jobs import job
 from app.exports import services
 from app.extensions import db
+from app.orders.filter_args import order_filter_from_args
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,6 @@ log = logging.getLogger(__name__)
 @job("default", retries=2, timeout=3600)
 def export_orders(export_id: int) -> int:
     """Returns the number of rows written (0 when there was nothing to do)."""
-    from app.admin.order_filters import order_filter_from_args  # the list's parser (imported late: no cycle)
-
     export = services.claim(export_id)
     db.session.commit()
     if export is None:

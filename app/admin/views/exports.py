@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from app.admin import bp
-from app.admin.order_filters import filter_args, order_filter_from_args
 from app.admin.security import actor, area, current_staff
 from app.core.china_time import format_beijing
 from app.core.pagination import PageQuery, paginate
@@ -18,6 +17,7 @@ from app.exports import services as exports
 from app.exports.order_sheet import PAY_METHOD_LABELS
 from app.exports.states import EXPORT_STATUS_LABELS, ExportStatus
 from app.extensions import db
+from app.orders.filter_args import filter_args, order_filter_from_args
 from app.orders.states import ORDER_STATUS_LABELS
 
 

@@ -23,6 +23,7 @@ class AddressIn(BaseModel):
     detail: str = Field(max_length=256)
     tag: str = Field("", max_length=8, description="家, 公司, 学校 or empty")
     is_default: bool = False
+    region_text: str | None = Field(None, max_length=64, description="ignored: derived from region_code")
 
 
 class AddressOut(BaseModel):
@@ -47,7 +48,7 @@ def address_out(address) -> dict:
 
 
 def _values(body: AddressIn) -> dict:
-    return body.model_dump(exclude={"is_default"})
+    return body.model_dump(exclude={"is_default", "region_text"})
 
 
 @bp.get("/addresses")

@@ -133,9 +133,9 @@ def add_to_cart(user_id: int, sku_id: int, quantity: int) -> CartItem:
                     is_selected=True, seen_price_fen=sku.price_fen)
     db.session.add(item)
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except IntegrityError as exc:  # the same SKU added twice at the same moment
+        db.session.rollback()
         raise Conflict(_("Please try again."), code="retry") from exc
     return item
 

@@ -89,11 +89,9 @@ def preview(user_id: int, request: CheckoutRequest) -> Quote:
     return result
 
 
-def order_by_key(user_id: int, idempotency_key: str, *, locking: bool = False) -> Order | None:
-    statement = select(Order).where(Order.user_id == user_id, Order.idempotency_key == idempotency_key)
-    if locking:  # a locking read sees the latest committed row, past this transaction's snapshot
-        statement = statement.with_for_update()
-    return db.session.scalar(statement)
+def order_by_key(user_id: int, idempotency_key: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.user_id == user_id,
+                                                 Order.idempotency_key == idempotency_key))
 
 
 def new_order_no() -> str:
@@ -129,10 +127,13 @@ def place_order(user_id: int, request: CheckoutRequest, idempotency_key: str,
         pay_deadline=now + timedelta(minutes=shop_settings().unpaid_close_minutes))
     db.session.add(order)
     try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError as exc:  # the same key at the same moment: the other request won
-        winner = order_by_key(user_id, idempotency_key, locking=True)
+        db.session.flush()
+    except IntegrityError as exc:
+        # The same key at the same moment: the other request won and has committed (the
+        # unique index made this insert wait for it). Nothing was written here yet, so
+        # starting afresh loses nothing and lets this transaction see the winner.
+        db.session.rollback()
+        winner = order_by_key(user_id, idempotency_key)
         if winner is None:
             raise Conflict(_("Please try again."), code="retry") from exc
         return winner, False

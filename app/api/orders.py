@@ -16,6 +16,7 @@ from app.api.current_user import current_user, login_required
 from app.core.china_time import to_beijing
 from app.core.errors import Conflict, NotFound
 from app.core.models import utcnow
+from app.core.money import fen_to_yuan
 from app.core.pagination import Page, PageQuery, paginate
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
@@ -235,7 +236,7 @@ def order_create(body: PlaceOrderIn):
         answer = quote_out(exc.quote)
         db.session.rollback()
         payload = {"error": {"code": exc.code, "message": exc.message, "fields": {
-            "expected_payable_fen": _("The total is now %(fen)s fen.", fen=exc.quote.payable_fen)}},
+            "expected_payable_fen": _("The total is now ¥%(yuan)s.", yuan=fen_to_yuan(exc.quote.payable_fen))}},
             "preview": answer}
         return jsonify(payload), exc.status
     db.session.commit()

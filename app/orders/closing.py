@@ -36,7 +36,8 @@ class CloseOutcome(StrEnum):
 
 
 def _locked_order(order_id: int) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.id == order_id).with_for_update())
+    return db.session.scalar(select(Order).where(Order.id == order_id).with_for_update()
+                             .execution_options(populate_existing=True))
 
 
 def close_unpaid_order(order_id: int, actor: OrderActor, reason: str, *, note: str = "") -> CloseOutcome:

@@ -137,8 +137,10 @@ def place_order(user_id: int, request: CheckoutRequest, idempotency_key: str,
         if winner is None:
             raise Conflict(_("Please try again."), code="retry") from exc
         return winner, False
-    short = [(line.sku, line.product, line.quantity) for line in sorted(result.lines, key=lambda line: line.sku.id)
-             if not stock.take(line.sku.id, line.quantity)]
+    short = []
+    for line in sorted(result.lines, key=lambda line: line.sku.id):  # one lock order for every buyer
+        if not stock.take(line.sku.id, line.quantity):
+            short.append((line.sku, line.product, line.quantity))
     if short:
         for sku, _product, _quantity in short:
             db.session.refresh(sku, ["stock"])

@@ -197,7 +197,7 @@ def settle_wechat_payment(payment_id: int, actor: OrderActor = SYSTEM) -> str:
     """A WeChat payment for an order succeeded: pay the order, or refund the money in full
     when it cannot (amount_mismatch, paid_after_close, duplicate_payment). Safe to run
     twice; returns what it did."""
-    payment = db.session.get(Payment, payment_id)
+    payment = db.session.get(Payment, payment_id, populate_existing=True)
     if payment is None or payment.purpose != PURPOSE or payment.status != PaymentStatus.PAID:
         return "ignored"
     order = locked(Order, id=payment.subject_id)  # order before payment, as closing does

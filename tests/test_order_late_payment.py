@@ -13,6 +13,7 @@ from app.orders.models import Order
 from app.orders.oplog import SYSTEM, move_order
 from app.orders.payment import mark_order_paid, settle_wechat_payment
 from app.payments.models import Payment, Refund
+from app.payments.records import locked
 from app.payments.services import query_payment
 from tests.order_pay_helpers import (
     actions,
@@ -38,8 +39,9 @@ def client(live_app):
 
 
 def _end_unpaid(order_id: int, status: str = "closed") -> bool:
-    """What the unpaid timeout (or a cancel) does: compare-and-set, then the stock goes back."""
-    order = db.session.get(Order, order_id, populate_existing=True)
+    """What the unpaid timeout (or a cancel) does: lock the order, compare-and-set, then the
+    stock goes back."""
+    order = locked(Order, id=order_id)
     if order.status != "pending_payment" or not move_order(order, status, SYSTEM, status,
                                                            close_reason="unpaid_timeout", closed_at=utcnow()):
         return False
@@ -84,6 +86,7 @@ def test_the_settling_job_run_again_after_a_late_payment_refunds_once(client, li
     _end_unpaid(order.id)
     db.session.commit()
     simulate(live_server, "pay/success", out_trade_no=payment.out_trade_no)
+    db.session.rollback()  # as a job does: a fresh transaction
     assert settle_wechat_payment(payment.id) == "refunded_before"
     db.session.commit()
     assert db.session.query(Refund).count() == 1 and len(actions(order.id)) == 2  # closed, auto_refund

@@ -87,6 +87,7 @@ def test_the_settling_job_run_twice_pays_once(client, live_server):
     order = pending_order(user, 1)
     payment = _prompt(client, headers, order)
     simulate(live_server, "pay/success", out_trade_no=payment.out_trade_no)
+    db.session.rollback()  # as a job does: a fresh transaction
     assert order_payment_succeeded(payment.id) == "replay"
     db.session.commit()
     assert sales_of(fresh_order(order.id)) == 1 and paid_events == [order.id]

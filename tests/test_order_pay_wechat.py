@@ -125,6 +125,11 @@ def test_a_payment_for_another_amount_does_not_pay_the_order_and_is_refunded(cli
     # and a replay refunds nothing more
     simulate(live_server, "pay/success", out_trade_no=payment.out_trade_no)
     assert db.session.query(Refund).count() == 1 and len(actions(order.id)) == 1
+    # and the shopper can still pay the right amount another way
+    top_up(user, 5000)
+    response = pay(client, headers, order.id, "balance")
+    assert response.status_code == 200 and response.get_json()["order"]["paid_fen"] == 2090
+    assert db.session.query(Refund).count() == 1 and paid_events == [order.id]
 
 
 def test_pay_status_asks_wechat_when_the_notification_is_late(client, live_server):

@@ -28,7 +28,7 @@ from app.orders.models import Order
 from app.orders.oplog import SYSTEM, OrderActor, move_order, shopper
 from app.orders.states import OrderStatus, PayMethod
 from app.payments import services as payments
-from app.payments.errors import PaymentError
+from app.payments.errors import PaymentError, PaymentErrorCode
 from app.payments.models import Payment
 from app.payments.records import locked
 from app.payments.refunds import refund, refundable_fen
@@ -62,7 +62,7 @@ def pay_order(user_id: int, order_id: int, method: str) -> PayOutcome:
     _check_payable(order)
     _check_enabled(method)
     if order.payable_fen == 0:  # nothing to collect: no WeChat payment, no ledger row
-        mark_order_paid(order, paid_fen=0, method=method, actor=shopper(user_id))
+        _refuse_unless(mark_order_paid(order, paid_fen=0, method=method, actor=shopper(user_id)), order)
         return PayOutcome(order)
     if method == PayMethod.WECHAT:
         return _prompt_wechat(order)
@@ -115,9 +115,14 @@ def _prompt_wechat(order: Order) -> PayOutcome:
     if user is None or not user.mp_openid:
         raise Conflict(_("Please log in through the mini-program to pay with WeChat Pay."),
                        code="wechat_login_required")
-    prompt = payments.create_jsapi_payment(
-        user_id=order.user_id, openid=user.mp_openid, amount_fen=order.payable_fen,
-        description=_description(order), purpose=PURPOSE, subject_id=order.id, expires_at=order.pay_deadline)
+    try:
+        prompt = payments.create_jsapi_payment(
+            user_id=order.user_id, openid=user.mp_openid, amount_fen=order.payable_fen,
+            description=_description(order), purpose=PURPOSE, subject_id=order.id, expires_at=order.pay_deadline)
+    except PaymentError as exc:  # paid at WeChat, the order not yet: its notification is on the way
+        if exc.error_code == PaymentErrorCode.ALREADY_PAID:
+            raise Conflict(_("This order has already been paid."), code="order_already_paid") from exc
+        raise
     # Conditional: never relabel an order another transaction has just paid (SQLite has no row lock).
     chosen = db.session.execute(
         update(Order).where(Order.id == order.id, Order.status == OrderStatus.PENDING_PAYMENT)

@@ -11,6 +11,7 @@ from app.api import (  # noqa: E402,F401
     cart,
     catalog,
     docs,
+    order_pay,
     orders,
     storefront,
     wechat,

@@ -1,1 +1,3 @@
 """Imports every module that subscribes jobs to domain events, so they are registered."""
+
+from app.orders import fulfilment_jobs  # noqa: F401  (ships partly shipped orders whose rest was refunded)

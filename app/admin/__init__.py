@@ -11,6 +11,7 @@ from app.admin.views import (  # noqa: E402,F401
     auth,
     dashboard,
     members,
+    orders,
     products,
     shipping,
     shop,

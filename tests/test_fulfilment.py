@@ -42,6 +42,7 @@ def _parcel(number: str, *lines: tuple[OrderItem, int], courier: str = "SF") -> 
 
 
 def _fresh(order_id: int) -> Order:
+    db.session.commit()  # a new transaction: MariaDB's snapshot would hide other sessions' commits
     db.session.expire_all()
     return db.session.get(Order, order_id)
 

@@ -132,7 +132,7 @@ def test_two_concurrent_submissions_ship_the_units_once(app):
                                             "lines": [{"order_item_id": item_id, "quantity": 3}]}], CLERK)
                 db.session.commit()
                 outcomes.append("shipped")
-            except Exception as exc:  # noqa: BLE001  (the loser's refusal, or SQLite's lock timeout)
+            except Exception as exc:  # the loser's refusal (or SQLite's lock timeout)
                 db.session.rollback()
                 outcomes.append(type(exc).__name__)
 
@@ -252,6 +252,7 @@ def test_the_merchant_remark_is_saved_and_logged(app):
     fulfilment.set_merchant_remark(order.id, "客户要求顺丰", oplog.staff(None, "小王"))  # unchanged: no new line
     db.session.commit()
     assert _fresh(order.id).merchant_remark == "客户要求顺丰"
-    assert [(e.action, e.note, e.actor_name) for e in oplog.timeline(order.id)] == [("remarked", "客户要求顺丰", "小王")]
+    logged = [(entry.action, entry.note, entry.actor_name) for entry in oplog.timeline(order.id)]
+    assert logged == [("remarked", "客户要求顺丰", "小王")]
     with pytest.raises(ValidationError):
         fulfilment.set_merchant_remark(order.id, "长" * 501, CLERK)

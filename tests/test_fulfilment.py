@@ -256,3 +256,26 @@ def test_the_merchant_remark_is_saved_and_logged(app):
     assert logged == [("remarked", "客户要求顺丰", "小王")]
     with pytest.raises(ValidationError):
         fulfilment.set_merchant_remark(order.id, "长" * 501, CLERK)
+
+
+def test_the_shopper_is_told_once_per_parcel(live_app, live_server):
+    from app.accounts.models import User
+    from app.notifications import services
+    from app.notifications.seed import DEMO_TEMPLATES
+
+    for kind, (template_id, page, fields) in DEMO_TEMPLATES.items():
+        services.configure_template(kind, template_id, page=page, fields=fields)
+    user = User(mp_openid="oSandboxShipped00001", nickname="小花")
+    db.session.add(user)
+    db.session.commit()
+    product = factories.product(factories.category(), "咖啡豆", skus=2)
+    order = factories.order(user, [(product.skus[0], 1), (product.skus[1], 1)], status="paid")
+    fulfilment.ship(order.id, [_parcel("SF1800000001", (order.items[0], 1))], CLERK)
+    db.session.commit()
+    fulfilment.ship(order.id, [_parcel("SF1800000002", (order.items[1], 1))], CLERK)
+    db.session.commit()
+    sent = live_server.sandbox.records["subscribe"].get("sent", [])
+    assert [message["touser"] for message in sent] == [user.mp_openid] * 2
+    assert [message["data"]["character_string1"]["value"] for message in sent] == [order.order_no] * 2
+    assert {value["value"] for message in sent for value in message["data"].values()} >= {"SF1800000001",
+                                                                                             "SF1800000002"}

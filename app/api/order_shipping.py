@@ -83,7 +83,7 @@ def _own_order(order_id: int) -> Order:
             response=TrackingOut, auth=True, tags=("orders",))
 def order_tracking(order_id: int):
     order = _own_order(order_id)
-    titles = {item.id: item for item in order.items}
+    items_by_id = {item.id: item for item in order.items}
     parcels = []
     for parcel in fulfilment.parcels_of(order.id):
         trace = track(parcel.courier_code, parcel.tracking_no, shipped_at=parcel.shipped_at,
@@ -91,8 +91,8 @@ def order_tracking(order_id: int):
         parcels.append({
             "id": parcel.id, "courier_code": parcel.courier_code, "courier_name": parcel.courier_name,
             "tracking_no": parcel.tracking_no, "shipped_at": _iso(parcel.shipped_at),
-            "lines": [{"order_item_id": line.order_item_id, "title": titles[line.order_item_id].title,
-                       "spec_text": titles[line.order_item_id].spec_text, "quantity": line.quantity}
+            "lines": [{"order_item_id": line.order_item_id, "title": items_by_id[line.order_item_id].title,
+                       "spec_text": items_by_id[line.order_item_id].spec_text, "quantity": line.quantity}
                       for line in parcel.lines],
             "trace": {"state": trace.state, "state_label": str(TRACKING_STATE_LABELS[trace.state]),
                       "events": [{"time": _iso(event.time), "text": event.text} for event in trace.events]},

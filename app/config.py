@@ -101,6 +101,8 @@ class Config:
         self.WECHAT_PAY_TRANSFER_SCENE_ID = env("WECHAT_PAY_TRANSFER_SCENE_ID", "1005")
         # An unpaid payment this old with no notification is queried by the reconcile sweep.
         self.WECHAT_PAY_RECONCILE_MINUTES = _env_int("WECHAT_PAY_RECONCILE_MINUTES", 5)
+        # Parcel tracking: "sandbox" computes a plausible trace locally (see app/logistics).
+        self.LOGISTICS_PROVIDER = env("LOGISTICS_PROVIDER", "sandbox")
         # WeChat's hosts; in sandbox mode these point at our own /sandbox/... instead.
         self.WECHAT_API_BASE_URL = env("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")
         self.WECHAT_OPEN_BASE_URL = env("WECHAT_OPEN_BASE_URL", "https://open.weixin.qq.com")

@@ -14,6 +14,7 @@ SAMPLE_ARGS = {
     "staff_id": 1, "role_id": 1, "user_id": 1, "level_id": 1, "product_id": 1, "action": "text", "template_id": 1,
     "rule_id": 1, "slot": "subscribe", "code": "zh", "package": "bootstrap", "filename": "css/bootstrap.min.css",
     "export_id": 1,
+    "order_id": 1,
 }
 
 

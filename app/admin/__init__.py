@@ -12,6 +12,7 @@ from app.admin.views import (  # noqa: E402,F401
     dashboard,
     exports,
     members,
+    orders,
     products,
     shipping,
     shop,

@@ -12,6 +12,7 @@ from app.api import (  # noqa: E402,F401
     catalog,
     docs,
     order_pay,
+    order_shipping,
     orders,
     storefront,
     wechat,

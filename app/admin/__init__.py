@@ -9,8 +9,10 @@ from app.admin import menu, security  # noqa: E402,F401  (guards and the sidebar
 from app.admin.views import (  # noqa: E402,F401
     audit,
     auth,
+    categories,
     dashboard,
     members,
+    product_editor,
     products,
     shipping,
     shop,

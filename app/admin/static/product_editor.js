@@ -184,8 +184,8 @@
     var dims = active();
     var head = lib.el("thead");
     var headRow = lib.el("tr");
-    if (!dims.length) { headRow.appendChild(lib.el("th", "", text.single)); }
-    dims.forEach(function (spec) { headRow.appendChild(lib.el("th", "", spec.name)); });
+    if (!dims.length) { headRow.appendChild(lib.el("th", "text-nowrap", text.single)); }
+    dims.forEach(function (spec) { headRow.appendChild(lib.el("th", "text-nowrap", spec.name)); });
     FIELDS.forEach(function (field) { headRow.appendChild(lib.el("th", "small", text[field])); });
     head.appendChild(headRow);
     table.appendChild(head);

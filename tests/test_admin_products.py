@@ -258,3 +258,20 @@ def test_a_file_that_is_not_an_image_is_refused(app):
                             data={"file": (io.BytesIO(b"<svg onload=alert(1)></svg>"), "x.png")},
                             headers={"X-CSRFToken": token, "Accept": "application/json"})
     assert response.status_code == 422 and "file" in response.get_json()["error"]["fields"]
+
+
+def test_image_addresses_must_be_web_or_own_paths(app):
+    product = factories.product(factories.category())
+    console = _client_as(app, "owner")
+    response = _save(console, f"/admin/products/{product.id}",
+                     _form(product.category, [], [_row({}, image_url="javascript:alert(1)")],
+                           image_urls="/media/a.png\njavascript:alert(1)", share_image_url="//evil.example/x.png"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    data = json.loads(html.split('id="editor-data">')[1].split("</script>")[0])
+    assert {"image_urls", "share_image_url", "skus.0.image_url"} <= set(data["errors"])
+    assert _save(console, f"/admin/products/{product.id}",
+                 _form(product.category, [], [_row({}, image_url="/media/s.png")],
+                       image_urls="/media/a.png\nhttps://img.example/b.jpg")).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).cover_url == "/media/a.png"

@@ -101,6 +101,11 @@ def _check_details(values: dict[str, Any]) -> dict[str, str]:
     images = values.get("image_urls") or []
     if len(images) > MAX_IMAGES or any(not isinstance(url, str) or not url or len(url) > 512 for url in images):
         fields["image_urls"] = _("Up to %(n)s images.", n=MAX_IMAGES)
+    elif not all(sku_rules.is_image_url(url) for url in images):
+        fields["image_urls"] = _("An image address starts with https://, http:// or /.")
+    if "share_image_url" not in fields and values.get("share_image_url") \
+            and not sku_rules.is_image_url(values["share_image_url"]):
+        fields["share_image_url"] = _("An image address starts with https://, http:// or /.")
     if len(values.get("detail_html") or "") > MAX_DETAIL_LENGTH:
         fields["detail_html"] = _("At most %(n)s characters.", n=MAX_DETAIL_LENGTH)
     template_id = values.get("shipping_template_id")
@@ -240,6 +245,8 @@ def _check_category(category: Category | None, values: dict[str, Any]) -> dict[s
             fields["name"] = _("There is already a category of this name here.")
     if len(values["icon_url"]) > 512:
         fields["icon_url"] = _("At most %(n)s characters.", n=512)
+    elif values["icon_url"] and not sku_rules.is_image_url(values["icon_url"]):
+        fields["icon_url"] = _("An image address starts with https://, http:// or /.")
     sort = values["sort"]
     if isinstance(sort, bool) or not isinstance(sort, int) or not -1_000_000 <= sort <= 1_000_000:
         fields["sort"] = _("Between %(low)s and %(high)s.", low=-1_000_000, high=1_000_000)

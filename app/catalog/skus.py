@@ -36,6 +36,11 @@ BATCH_FIELDS = {"price_fen": MAX_FEN, "stock": MAX_STOCK, "weight_g": MAX_WEIGHT
                 "original_price_fen": MAX_FEN, "cost_fen": MAX_FEN}
 
 
+def is_image_url(url: str) -> bool:
+    """A picture the console and the mini-program can load: our own path or a web address."""
+    return url.startswith(("https://", "http://", "/")) and not url.startswith("//")
+
+
 def normalise_matrix(matrix: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Trimmed names and values, none empty or repeated; a product without specs has one
     implicit combination (an empty matrix)."""
@@ -85,6 +90,8 @@ def _clean_sku(index: int, values: dict[str, Any], fields: dict[str, str]) -> di
         text = str(values.get(name) or "").strip()
         if len(text) > limit:
             fields[f"skus.{index}.{name}"] = _("At most %(n)s characters.", n=limit)
+        elif name == "image_url" and text and not is_image_url(text):
+            fields[f"skus.{index}.{name}"] = _("An image address starts with https://, http:// or /.")
         clean[name] = text
     return clean
 

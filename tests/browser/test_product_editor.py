@@ -42,6 +42,6 @@ def test_adding_a_value_and_a_batch_price_makes_a_new_sku(page, live_app):
     expect(page.get_by_label("售价（元） 款3")).to_have_value("25.80")
     shown = page.request.get(f"/api/v1/products/{product.id}").json()
     assert [(sku["specs"], sku["price_fen"], sku["stock"]) for sku in shown["skus"]][-1] == ({"规格": "款3"}, 2580, 12)
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot: the server committed in its own transaction
     assert len(db.session.get(Product, product.id).skus) == 3
     assert page.console_errors == []

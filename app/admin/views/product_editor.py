@@ -190,7 +190,9 @@ def _matrix_errors(errors: dict[str, str], posted: dict[str, Any]) -> list[str]:
 def product_edit(product_id: int | None = None):
     product = None
     if product_id is not None:
-        product = db.session.scalar(select(Product).where(Product.id == product_id, Product.deleted_at.is_(None)))
+        lookup = select(Product).where(Product.id == product_id, Product.deleted_at.is_(None))
+        # a save holds the product's row, so two saves of one matrix cannot interleave
+        product = db.session.scalar(lookup.with_for_update() if request.method == "POST" else lookup)
         if product is None:
             abort(404)
     if request.method == "GET":

@@ -9,10 +9,12 @@ from app.admin import menu, security  # noqa: E402,F401  (guards and the sidebar
 from app.admin.views import (  # noqa: E402,F401
     audit,
     auth,
+    categories,
     dashboard,
     exports,
     members,
     orders,
+    product_editor,
     products,
     shipping,
     shop,

@@ -104,3 +104,9 @@ def test_another_workers_change_shows_once_its_generation_is_read(client, app, m
     monkeypatch.setattr(cache, "CHECK_SECONDS", 0)
     assert _detail(client, item.id)["stock"] == 7
     assert db.session.get(Sku, item.skus[0].id).stock == 7
+
+
+def test_a_product_without_skus_shows_with_none_and_sold_out(client, app):
+    item = factories.product(factories.category(), skus=0)
+    body = _detail(client, item.id)
+    assert (body["skus"], body["stock"], body["sold_out"], body["min_price_fen"]) == ([], 0, True, 0)

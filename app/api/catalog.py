@@ -93,7 +93,7 @@ def summaries(rows: list) -> list[dict]:
 
 
 def product_detail_json(product, sku_rows) -> dict:
-    skus = [{"id": sku.id, "specs": sku.specs, "price_fen": sku.price_fen,
+    skus = [{"id": sku.sku_id, "specs": sku.specs, "price_fen": sku.price_fen,
              "original_price_fen": sku.original_price_fen, "stock": sku.stock, "weight_g": sku.weight_g,
              "image_url": sku.image_url} for sku in sku_rows]
     cheapest = min(skus, key=lambda sku: sku["price_fen"], default=None)

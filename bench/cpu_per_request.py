@@ -4,7 +4,8 @@ Wall-clock rates need a quiet machine; CPU time per request does not. This seeds
 catalogue as bench/storefront.py, then calls each WSGI app directly (no server, no test
 client) with the same request mix and reports the process CPU microseconds per request:
 "first" over one pass of the mix (what is not yet rendered is rendered, as in the bench),
-"again" over the same requests repeated (every answer already rendered, best of --repeat).
+"again" over the same requests repeated (every answer already rendered, best of --repeat);
+the three endpoints take turns in short chunks, and the per-chunk CPU ratios are reported too.
 `--profile list|detail|bare` prints a cProfile of the first pass of that endpoint instead.
 
     .venv/bin/python bench/cpu_per_request.py [--requests 2000] [--profile list]
@@ -17,6 +18,7 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -67,7 +69,8 @@ def run(app, environs: list[dict]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=3, help="report the best of this many runs")
+    parser.add_argument("--repeat", type=int, default=3, help="passes again, reporting the best")
+    parser.add_argument("--rounds", type=int, default=10, help="interleaved chunks per pass")
     parser.add_argument("--profile", choices=("list", "detail", "bare"))
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime, ...")
     parser.add_argument("--log-level", default="INFO", help="the app's LOG_LEVEL (the bench serves with INFO)")
@@ -105,11 +108,32 @@ def main() -> None:
             stats.print_stats(60)
             print(out.getvalue())
             return
-        for name in ("bare", "list", "detail"):
-            first = run(apps[name], environs[name])
-            again = min(run(apps[name], environs[name]) for _ in range(args.repeat))
-            print(f"{name}: {first:.0f} µs CPU per request first, {again:.0f} again")
+        for label, passes in (("first", 1), ("again", args.repeat)):
+            report(label, [run_rounds(apps, environs, args.rounds) for _ in range(passes)])
 
+
+def run_rounds(apps: dict, environs: dict, rounds: int) -> dict[str, list[float]]:
+    """One pass over every endpoint's requests, in `rounds` interleaved chunks, so that a
+    busy machine slows all three alike; µs per request of each chunk."""
+    size = -(-len(environs["bare"]) // rounds)
+    chunks: dict[str, list[float]] = {name: [] for name in environs}
+    for index in range(rounds):
+        for name in ("bare", "list", "detail"):
+            chunks[name].append(run(apps[name], environs[name][index * size:(index + 1) * size]))
+    return chunks
+
+
+def report(label: str, passes: list[dict[str, list[float]]]) -> None:
+    """Per endpoint the median chunk of the best pass, and the median per-chunk ratio of the
+    bare endpoint's CPU to it (the share of the bare endpoint's rate a CPU-bound server keeps)."""
+    best = min(passes, key=lambda chunks: statistics.median(chunks["list"]) + statistics.median(chunks["detail"]))
+    line = [f"{label}:"]
+    for name in ("bare", "list", "detail"):
+        line.append(f"{name} {statistics.median(best[name]):.0f} µs")
+        if name != "bare":
+            ratio = statistics.median(bare / cost for bare, cost in zip(best["bare"], best[name], strict=True))
+            line[-1] += f" (bare/{name} {ratio:.2f})"
+    print("  ".join(line))
 
 if __name__ == "__main__":
     main()

@@ -66,14 +66,20 @@ def visible_products(*, category_id: int | None = None, keyword: str | None = No
 def _listing(sort: str, categories: str) -> Select:
     """The list query for one sort, built once with bind parameters: building and hashing the
     statement per request cost more than running it. `categories`: "in" the listed ones,
-    "not_in" the hidden ones (the whole shop while some are hidden), or "any"."""
-    statement = select(*SUMMARY_COLUMNS).where(on_shelf_now(bindparam("now", type_=DateTime())))
+    "not_in" the hidden ones (the whole shop while some are hidden), or "any".
+
+    The page's ids are chosen first, then only those rows get their SKU columns: where the
+    order needs a sort (a top category is several index ranges), the database would
+    otherwise compute them for every product of the category before sorting."""
+    ids = select(Product.id).where(on_shelf_now(bindparam("now", type_=DateTime())))
     if categories == "in":
-        statement = statement.where(Product.category_id.in_(bindparam("category_ids", expanding=True)))
+        ids = ids.where(Product.category_id.in_(bindparam("category_ids", expanding=True)))
     elif categories == "not_in":
-        statement = statement.where(Product.category_id.not_in(bindparam("category_ids", expanding=True)))
-    return (statement.order_by(*PRODUCT_SORTS[sort])
-            .limit(bindparam("limit", type_=Integer())).offset(bindparam("offset", type_=Integer())))
+        ids = ids.where(Product.category_id.not_in(bindparam("category_ids", expanding=True)))
+    page = (ids.order_by(*PRODUCT_SORTS[sort]).limit(bindparam("limit", type_=Integer()))
+            .offset(bindparam("offset", type_=Integer())).subquery("page"))
+    return (select(*SUMMARY_COLUMNS).select_from(Product).join(page, page.c.id == Product.id)
+            .order_by(*PRODUCT_SORTS[sort]))
 
 
 def _listed_categories(category_id: int | None) -> list[int]:

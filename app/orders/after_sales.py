@@ -35,6 +35,7 @@ REASONS = ("不想要了", "拍错/多拍", "商品与描述不符", "质量问�
            "未按约定时间发货", "其他")
 OTHER_REASON = "其他"
 MAX_PHOTOS = 9
+CLAIM_ATTEMPTS = 5  # a default amount is recomputed when another claim got in first
 OPEN_STATUSES = (AfterSaleStatus.REQUESTED, AfterSaleStatus.APPROVED, AfterSaleStatus.RETURNING,
                  AfterSaleStatus.REFUNDING)
 ORDER_STATUSES_ALLOWED = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
@@ -89,13 +90,16 @@ def _returnable_quantity(item: OrderItem) -> int:
     return item.shipped_quantity - int(returning or 0)
 
 
-def _claim(item: OrderItem, amount_fen: int, quantity: int) -> bool:
+def _claim(item: OrderItem, amount_fen: int, quantity: int, *, as_seen: bool = False) -> bool:
     """Hold `amount_fen` and `quantity` of the item in one conditional UPDATE (atomic on
-    every backend, so two claims racing cannot both exceed the caps)."""
+    every backend, so two claims racing cannot both exceed the caps). `as_seen` also
+    requires the claims to be what was read, for an amount computed from them."""
+    conditions = [OrderItem.id == item.id, OrderItem.claimed_fen + amount_fen <= OrderItem.paid_fen,
+                  OrderItem.claimed_quantity + quantity <= OrderItem.quantity]
+    if as_seen:
+        conditions += [OrderItem.claimed_fen == item.claimed_fen, OrderItem.claimed_quantity == item.claimed_quantity]
     result = db.session.execute(
-        update(OrderItem)
-        .where(OrderItem.id == item.id, OrderItem.claimed_fen + amount_fen <= OrderItem.paid_fen,
-               OrderItem.claimed_quantity + quantity <= OrderItem.quantity)
+        update(OrderItem).where(*conditions)
         .values(claimed_fen=OrderItem.claimed_fen + amount_fen,
                 claimed_quantity=OrderItem.claimed_quantity + quantity, updated_at=utcnow())
         .execution_options(synchronize_session=False))
@@ -129,14 +133,8 @@ def _check_application(application: Application) -> None:
         raise ValidationError(_("Some fields are invalid."), fields=fields)
 
 
-def request_after_sale(user_id: int, application: Application) -> AfterSale:
-    """A shopper's after-sale request, with its units and amount claimed on the item."""
-    _check_application(application)
-    item = db.session.get(OrderItem, application.order_item_id)
-    if item is None or item.order.user_id != user_id:
-        raise NotFound(_("The order item does not exist."), code="order_item_not_found")
-    order = item.order
-    _check_window(order)
+def _checked_amount(item: OrderItem, application: Application) -> int:
+    """The amount to claim, or a refusal saying what is left."""
     units_left = item.quantity - item.claimed_quantity
     if application.quantity > units_left:
         raise _refused(_("At most %(n)s units can still be claimed.", n=units_left), "quantity",
@@ -151,7 +149,22 @@ def request_after_sale(user_id: int, application: Application) -> AfterSale:
                        "amount_fen", code="after_sale_exceeds_item")
     if amount <= 0:
         raise _refused(_("Nothing is left to refund for this item."), "amount_fen", code="after_sale_exceeds_item")
-    if not _claim(item, amount, application.quantity):
+    return amount
+
+
+def request_after_sale(user_id: int, application: Application) -> AfterSale:
+    """A shopper's after-sale request, with its units and amount claimed on the item."""
+    _check_application(application)
+    item = db.session.get(OrderItem, application.order_item_id)
+    if item is None or item.order.user_id != user_id:
+        raise NotFound(_("The order item does not exist."), code="order_item_not_found")
+    order = item.order
+    _check_window(order)
+    for _attempt in range(CLAIM_ATTEMPTS):
+        amount = _checked_amount(item, application)
+        if _claim(item, amount, application.quantity, as_seen=application.amount_fen is None):
+            break
+    else:
         left, units_left = refundable_fen(item), item.quantity - item.claimed_quantity
         raise _refused(_("At most %(yuan)s yuan and %(n)s units can still be claimed for this item.",
                          yuan=fen_to_yuan(left), n=units_left), "amount_fen", code="after_sale_exceeds_item")

@@ -29,6 +29,9 @@ def test_an_uploaded_photo_is_stored_and_accepted_in_a_request(client):
     assert body["url"].startswith("/media/uploads/") and body["url"].endswith(".jpg")
     assert (body["width"], body["height"]) == (40, 30)
     assert client.get(body["url"]).data[:2] == b"\xff\xd8"
+    stranger, strangers_order = bought()
+    borrowed = ask(client, stranger, strangers_order.items[0].id, photos=[body["url"]])
+    assert borrowed.status_code == 422 and "photos.0" in borrowed.get_json()["error"]["fields"]
     created = ask(client, user, order.items[0].id, photos=[body["url"]])
     assert created.status_code == 201 and created.get_json()["photos"] == [body["url"]]
 

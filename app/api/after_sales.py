@@ -119,7 +119,7 @@ def after_sale_reasons():
 @login_required
 @use_body(AfterSaleIn)
 def after_sale_create(body: AfterSaleIn):
-    bad = [index for index, url in enumerate(body.photos) if not is_uploaded_image(url)]
+    bad = [index for index, url in enumerate(body.photos) if not is_uploaded_image(url, current_user().id)]
     if bad:
         raise ValidationError(_("Some fields are invalid."),
                               fields={f"photos.{index}": _("Upload the photo first.") for index in bad})

@@ -52,11 +52,11 @@ def check_image(data: bytes) -> tuple[str, int, int]:
     return FORMATS[kind], width, height
 
 
-def is_uploaded_image(url: str) -> bool:
-    """True for the URL of an image a shopper uploaded here."""
+def is_uploaded_image(url: str, user_id: int) -> bool:
+    """True for the URL of an image this shopper uploaded here."""
     store = storage()
     prefix = store.url(PREFIX)
-    if not url.startswith(prefix):
+    if not url.startswith(prefix) or not url.rsplit("/", 1)[-1].startswith(f"{user_id}-"):
         return False
     try:
         return store.exists(url[len(store.url_prefix):])

@@ -50,7 +50,6 @@ def freight_due(order: Order, after_sale: AfterSale) -> int:
 def start_refund(after_sale: AfterSale, by: OrderActor) -> AfterSale:
     """Move an approved (or received) request to `refunding` and pay it back."""
     order = locked(Order, id=after_sale.order_id)  # one refund decision per order at a time
-    db.session.refresh(after_sale)
     method = order.pay_method or after_sale.refund_method
     freight = freight_due(order, after_sale)
     total = after_sale.amount_fen + freight

@@ -11,6 +11,7 @@ from app.catalog.models import Sku
 from app.core.errors import Conflict
 from app.core.events import subscribe
 from app.core.jobs import job
+from app.core.models import utcnow
 from app.extensions import db
 from app.members.models import BalanceEntry
 from app.members.services import wallet_of
@@ -227,3 +228,28 @@ def test_cash_on_delivery_collected_is_refunded_offline_by_the_merchant(app):
     after_sale_refunds.confirm_offline_refund(BOSS, BY, row.id)
     db.session.commit()
     assert fresh(AfterSale, row.id).status == "refunded" and fresh(Order, order.id).refunded_fen == 800
+
+
+def test_a_completed_order_stays_completed_when_everything_is_refunded(app):
+    order = _order(factories.shopper(), status="completed", quantity=1, price_fen=700, completed_at=utcnow())
+    row = _approve(_ask(order))
+    assert row.status == "refunded"
+    final = fresh(Order, order.id)
+    assert final.status == "completed" and final.refunded_fen == 700 and closed_orders == []
+
+
+def test_a_failed_refund_of_a_received_return_waits_for_the_merchant_with_the_goods_kept(live_app, live_server):
+    order = _wechat_order(live_server, quantity=1, price_fen=1990, status="shipped")
+    payment = db.session.get(Payment, order.payment_id)
+    pay.create_refund(out_refund_no="Rother2", out_trade_no=payment.out_trade_no, refund_fen=1990, total_fen=1990,
+                      reason="")
+    row = _approve(_ask(order, kind="return_refund"), "退货仓")
+    after_sales.confirm_received(BOSS, BY, row.id, restock=True)
+    db.session.commit()
+    back = fresh(AfterSale, row.id)
+    assert back.status == "returning" and back.received_at and back.restock
+    stock = db.session.get(Sku, order.items[0].sku_id).stock
+    after_sales.confirm_received(BOSS, BY, row.id, restock=True)  # the merchant tries again
+    db.session.commit()
+    assert db.session.get(Sku, order.items[0].sku_id).stock == stock  # not restocked twice
+    assert fresh(AfterSale, row.id).status == "returning" and item_refunds == []

@@ -53,7 +53,7 @@ def test_the_queue_filters_by_status_kind_and_number(app):
     assert refund.after_sale_no in by_order and ret.after_sale_no not in by_order
     assert ret.after_sale_no not in client.get("/admin/after-sales?status=refunded").get_data(as_text=True)
     detail = client.get(f"/admin/after-sales/{refund.id}").get_data(as_text=True)
-    assert "盒子压坏了" in detail and "质量问题" in detail and "after_sale_requested" in detail
+    assert "盒子压坏了" in detail and "质量问题" in detail and "申请售后" in detail
 
 
 def test_approving_a_balance_refund_only_pays_back_at_once_audited_and_logged(app):

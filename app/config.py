@@ -75,6 +75,8 @@ class Config:
         self.API_TOKEN_MAX_AGE = _env_int("API_TOKEN_MAX_AGE", 7 * 24 * 3600)
         self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(instance / "media")
         self.MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+        # Never served as is: files handed out only after a permission check (order exports).
+        self.PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or str(instance / "private-media")
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
@@ -99,6 +101,8 @@ class Config:
         self.WECHAT_PAY_TRANSFER_SCENE_ID = env("WECHAT_PAY_TRANSFER_SCENE_ID", "1005")
         # An unpaid payment this old with no notification is queried by the reconcile sweep.
         self.WECHAT_PAY_RECONCILE_MINUTES = _env_int("WECHAT_PAY_RECONCILE_MINUTES", 5)
+        # Parcel tracking: "sandbox" computes a plausible trace locally (see app/logistics).
+        self.LOGISTICS_PROVIDER = env("LOGISTICS_PROVIDER", "sandbox")
         # WeChat's hosts; in sandbox mode these point at our own /sandbox/... instead.
         self.WECHAT_API_BASE_URL = env("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")
         self.WECHAT_OPEN_BASE_URL = env("WECHAT_OPEN_BASE_URL", "https://open.weixin.qq.com")

@@ -5,6 +5,7 @@ from app.addresses.models import Address  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.cart.models import CartItem  # noqa: F401
 from app.catalog.models import Category, HotSearchWord, Product, Sku  # noqa: F401
+from app.exports.models import ExportJob  # noqa: F401
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet  # noqa: F401
 from app.notifications.models import SubscribeMessage, SubscribeTemplate  # noqa: F401
 from app.officialaccount.menu_models import OfficialAccountMenu  # noqa: F401

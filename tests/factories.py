@@ -72,7 +72,7 @@ def order(user, lines, *, status: str = "pending_payment", pay_method: str | Non
                 total_quantity=sum(quantity for _sku, quantity in lines),
                 receiver_name="张三", receiver_phone="13800138000", region_code="440305",
                 region_text="广东省 深圳市 南山区", address_detail="科技园1号",
-                pay_deadline=now + timedelta(minutes=30), paid_at=now if paid else None, **fields)
+                pay_deadline=now + timedelta(minutes=30), **{"paid_at": now if paid else None, **fields})
     db.session.add(row)
     db.session.flush()
     for (sku, quantity), total, share in zip(lines, totals, shares, strict=True):

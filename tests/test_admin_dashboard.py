@@ -52,3 +52,22 @@ def test_english_is_a_click_away(app):
     log_in(client)
     client.get("/admin/lang/en?next=/admin/")
     assert "Dashboard" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_sales_orders_and_awaiting_shipment_come_from_paid_orders_by_china_day(app):
+    # given orders paid today and yesterday (Beijing time), one partly refunded, one unpaid
+    now = datetime(2026, 11, 27, 2, 0)  # 10:00 in Beijing
+    sku = factories.product(factories.category(), price_fen=1000, stock=50).skus[0]
+    buyer = factories.shopper()
+    today = factories.order(buyer, [(sku, 2)], status="paid", paid_at=datetime(2026, 11, 26, 17, 0))
+    today.refunded_fen = 500
+    factories.order(buyer, [(sku, 1)], status="shipped", paid_at=datetime(2026, 11, 26, 15, 0))
+    factories.order(buyer, [(sku, 3)])  # never paid
+    db.session.commit()
+    # then today counts the order paid after Beijing midnight, net of its refund
+    board = build_dashboard("today", now)
+    assert (board.figures.sales_fen, board.figures.orders, board.awaiting_shipment) == (1500, 1, 1)
+    # and the week's trend puts yesterday's and today's sales on their own days
+    week = build_dashboard("7d", now)
+    assert (week.figures.sales_fen, week.figures.orders) == (2500, 2)
+    assert week.sales_trend_fen[-2:] == [1000, 1500]

@@ -32,6 +32,8 @@ SETTINGS = _l("Settings")
 ENTRIES = (
     MenuEntry(ANY_STAFF, _l("Dashboard"), "speedometer2", "admin.dashboard", "/admin/"),
     MenuEntry("products", _l("Products"), "box-seam", "admin.product_list", "/admin/products"),
+    MenuEntry("orders", _l("Orders"), "receipt", "admin.order_list", "/admin/orders"),
+    MenuEntry("orders", _l("Exports"), "download", "admin.export_list", "/admin/exports"),
     MenuEntry("orders", _l("After-sales"), "arrow-counterclockwise", "admin.after_sale_list", "/admin/after-sales"),
     MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
     MenuEntry("wechat", _l("Auto replies"), "chat-dots", "admin.wechat_rules", "/admin/wechat/replies", WECHAT),

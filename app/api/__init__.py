@@ -4,11 +4,17 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.api import (  # noqa: E402,F401  (routes register on import)
+# Routes register on import.
+from app.api import (  # noqa: E402,F401
+    addresses,
     after_sales,
     auth,
+    cart,
     catalog,
     docs,
+    order_pay,
+    order_shipping,
+    orders,
     storefront,
     uploads,
     wechat,

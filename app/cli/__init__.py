@@ -5,6 +5,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from app.cli.catalog import catalog_cli
+    from app.cli.orders import orders_cli
     from app.cli.payments import payments_cli
     from app.cli.rq import rq_cli
     from app.cli.seed import seed_cli
@@ -17,3 +18,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(wechat_cli)
     app.cli.add_command(payments_cli)
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(orders_cli)

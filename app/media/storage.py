@@ -3,7 +3,9 @@ domains use, so an object store can replace it without touching them."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from flask import current_app
 
@@ -27,6 +29,17 @@ class LocalStorage:
         tmp.replace(path)  # readers never see a half-written file
         return self.url(key)
 
+    def save_file(self, key: str, source: str | Path) -> None:
+        """Store a file already on disk by copying it in chunks (large exports never sit in memory)."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        shutil.copyfile(source, tmp)
+        tmp.replace(path)
+
+    def open(self, key: str) -> BinaryIO:
+        return self._path(key).open("rb")
+
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
@@ -36,3 +49,9 @@ class LocalStorage:
 
 def storage() -> LocalStorage:
     return LocalStorage(current_app.config["MEDIA_ROOT"], current_app.config["MEDIA_URL"])
+
+
+def private_storage() -> LocalStorage:
+    """Files only the app itself hands out, after a permission check (order exports with
+    shoppers' addresses): kept in PRIVATE_MEDIA_ROOT, never under MEDIA_ROOT, which anyone can read."""
+    return LocalStorage(current_app.config["PRIVATE_MEDIA_ROOT"], "/private-media/")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.core.china_time import to_beijing
 from app.core.errors import ValidationError
 from app.core.models import utcnow
 from app.core.money import fen_to_yuan
@@ -40,7 +41,6 @@ TEMPLATE_KEY = re.compile(r"^(thing|number|letter|symbol|character_string|time|d
 MAX_CHARS = {"thing": 20, "short_thing": 5, "phrase": 5, "name": 10, "character_string": 32, "number": 32,
              "letter": 32, "symbol": 5, "phone_number": 17, "car_number": 8}
 NEEDS_VALUE = ("amount", "number", "phone_number", "car_number")  # no honest placeholder exists
-BEIJING = timezone(timedelta(hours=8), "CST")
 TRANSIENT = (None, -1, 45009, 45011)  # unreachable, busy, rate limited: try again later
 MAX_ATTEMPTS = 4  # the first try and RQ's three retries
 
@@ -129,7 +129,7 @@ def _format(key: str, value: Any) -> str:
     if kind == "amount" and isinstance(value, int):
         return f"{fen_to_yuan(value)}元"
     if isinstance(value, datetime):  # stored as naive UTC; shoppers read Beijing time
-        local = value.replace(tzinfo=UTC).astimezone(BEIJING) if value.tzinfo is None else value.astimezone(BEIJING)
+        local = to_beijing(value)
         return local.strftime("%Y-%m-%d" if kind == "date" else "%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()

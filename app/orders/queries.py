@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from app.accounts.models import User
+from app.core.models import utcnow
 from app.extensions import db
 from app.orders.models import Order, OrderItem
+from app.orders.states import OrderStatus
+
+# A paid order not fully shipped this long after payment is an exception order.
+SHIPMENT_OVERDUE = "shipment_overdue"
+SHIPMENT_OVERDUE_AFTER = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -23,7 +29,7 @@ class OrderFilter:
     until: datetime | None = None
     keyword: str = ""
     pay_method: str = ""
-    exception: str = ""  # "any" for every exception order, or one exception kind
+    exception: str = ""  # "any" for every exception order, or one exception kind (or SHIPMENT_OVERDUE)
     user_id: int | None = None
 
 
@@ -39,7 +45,9 @@ def search_orders(criteria: OrderFilter) -> Select:
     if criteria.pay_method:
         statement = statement.where(Order.pay_method == criteria.pay_method)
     if criteria.exception == "any":
-        statement = statement.where(Order.exception != "")
+        statement = statement.where(or_(Order.exception != "", shipment_overdue()))
+    elif criteria.exception == SHIPMENT_OVERDUE:
+        statement = statement.where(shipment_overdue())
     elif criteria.exception:
         statement = statement.where(Order.exception == criteria.exception)
     if criteria.user_id:
@@ -56,6 +64,11 @@ def search_orders(criteria: OrderFilter) -> Select:
             Order.user_id.in_(by_nickname),
         ))
     return statement
+
+
+def shipment_overdue(now: datetime | None = None) -> ColumnElement[bool]:
+    """Paid more than SHIPMENT_OVERDUE_AFTER ago and still awaiting (some of its) shipment."""
+    return and_(Order.status == OrderStatus.PAID, Order.paid_at < (now or utcnow()) - SHIPMENT_OVERDUE_AFTER)
 
 
 def count_by_status(criteria: OrderFilter | None = None) -> dict[str, int]:

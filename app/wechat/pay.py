@@ -13,7 +13,7 @@ import json
 import logging
 import secrets
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,10 @@ from cryptography.hazmat.primitives import serialization
 from flask import current_app
 from wechatpayv3 import WeChatPay, WeChatPayType
 
+from app.core.china_time import BEIJING
+
 log = logging.getLogger(__name__)
 
-BEIJING = timezone(timedelta(hours=8))
 RETRYABLE_CODES = frozenset({"SYSTEM_ERROR", "SYSTEMERROR", "FREQUENCY_LIMITED", "BANK_ERROR"})
 NOT_FOUND_CODES = frozenset({"ORDER_NOT_EXIST", "ORDERNOTEXIST", "RESOURCE_NOT_EXISTS", "NOT_FOUND"})
 NOTIFY_PATHS = {"pay": "/wechat/pay/notify", "refund": "/wechat/pay/refund-notify",

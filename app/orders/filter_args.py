@@ -1,5 +1,5 @@
-"""The order list's filters from query arguments, shared by the list and its export so an
-export always contains exactly what the merchant was looking at."""
+"""The order list's filters from query arguments, shared by the console list and its export
+job (which stores the arguments), so an export contains exactly what the merchant was looking at."""
 
 from __future__ import annotations
 

@@ -1,0 +1,281 @@
+"""The shopper's orders: preview and place (checkout), list with counts, detail, cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from flask import jsonify
+from flask_babel import gettext as _
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.api import bp
+from app.api.current_user import current_user, login_required
+from app.core.china_time import to_beijing
+from app.core.errors import Conflict, NotFound
+from app.core.models import utcnow
+from app.core.money import fen_to_yuan
+from app.core.pagination import Page, PageQuery, paginate
+from app.core.validation import documented, use_body, use_query
+from app.extensions import db
+from app.orders import checkout, oplog
+from app.orders.closing import CloseOutcome, close_unpaid_order
+from app.orders.models import Order
+from app.orders.pricing import Quote
+from app.orders.queries import OrderFilter, count_by_status, search_orders
+from app.orders.states import ORDER_STATUS_LABELS, OrderStatus
+
+SkuId = Annotated[int, Field(ge=1, le=2_000_000_000)]
+TABS = ("pending_payment", "paid", "shipped", "completed")
+
+
+class CheckoutLineIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # prices a client sends are ignored, not trusted
+
+    sku_id: SkuId
+    quantity: int = Field(ge=1, le=999)
+
+
+class CheckoutIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    from_cart: bool = False
+    lines: list[CheckoutLineIn] = Field(default_factory=list, max_length=100, description="buy-now lines")
+    address_id: int | None = Field(None, ge=1, le=2_000_000_000, description="default address if omitted")
+    remark: str = Field("", max_length=200)
+
+    def request(self) -> checkout.CheckoutRequest:
+        return checkout.CheckoutRequest(from_cart=self.from_cart,
+                                        lines=[(line.sku_id, line.quantity) for line in self.lines],
+                                        address_id=self.address_id, remark=self.remark)
+
+
+class PlaceOrderIn(CheckoutIn):
+    idempotency_key: str = Field(min_length=8, max_length=64, description="one per checkout attempt")
+    expected_payable_fen: int | None = Field(None, ge=0, description="409 price_changed if it differs")
+
+
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field("", max_length=100)
+
+
+class OrdersQuery(PageQuery):
+    status: Literal["all", "pending_payment", "paid", "shipped", "completed"] = "all"
+
+
+class QuoteLineOut(BaseModel):
+    sku_id: int
+    product_id: int
+    title: str
+    spec_text: str
+    image_url: str
+    unit_price_fen: int
+    quantity: int
+    line_total_fen: int
+    discount_fen: int
+
+
+class DiscountOut(BaseModel):
+    kind: str
+    label: str
+    amount_fen: int
+
+
+class PreviewOut(BaseModel):
+    lines: list[QuoteLineOut]
+    address: dict | None
+    items_total_fen: int
+    freight_fen: int
+    discounts: list[DiscountOut]
+    coupons: list[dict]
+    discount_fen: int
+    payable_fen: int
+    pay_methods: list[str]
+
+
+class OrderItemOut(BaseModel):
+    id: int
+    sku_id: int
+    product_id: int
+    title: str
+    spec_text: str
+    image_url: str
+    unit_price_fen: int
+    quantity: int
+    line_total_fen: int
+    discount_fen: int
+    paid_fen: int
+
+
+class OrderSummaryOut(BaseModel):
+    id: int
+    order_no: str
+    status: str
+    status_label: str
+    payable_fen: int
+    total_quantity: int
+    created_at: str
+    items: list[OrderItemOut]
+
+
+class OrderOut(OrderSummaryOut):
+    items_total_fen: int
+    freight_fen: int
+    discount_fen: int
+    discounts: list[DiscountOut]
+    paid_fen: int
+    refunded_fen: int
+    pay_method: str | None
+    address: dict
+    shopper_remark: str
+    pay_deadline: str
+    pay_seconds_left: int
+    paid_at: str | None
+    shipped_at: str | None
+    completed_at: str | None
+    cancelled_at: str | None
+    closed_at: str | None
+
+
+class OrderListOut(Page[OrderSummaryOut]):
+    counts: dict[str, int]
+
+
+def _time(moment: datetime | None) -> str | None:
+    """Beijing time with its offset, e.g. 2026-11-27T18:30:00+08:00."""
+    local = to_beijing(moment)
+    return local.isoformat(timespec="seconds") if local else None
+
+
+def quote_out(result: Quote) -> dict:
+    address = result.address
+    return {
+        "lines": [{"sku_id": line.sku.id, "product_id": line.product.id, "title": line.product.title,
+                   "spec_text": line.spec_text, "image_url": line.image_url, "unit_price_fen": line.unit_price_fen,
+                   "quantity": line.quantity, "line_total_fen": line.line_total_fen,
+                   "discount_fen": line.discount_fen} for line in result.lines],
+        "address": None if address is None else {
+            "id": address.id, "receiver_name": address.receiver_name, "receiver_phone": address.receiver_phone,
+            "region_code": address.region_code, "region_text": address.region_text, "detail": address.detail},
+        "items_total_fen": result.items_total_fen, "freight_fen": result.freight_fen,
+        "discounts": [{"kind": d.kind, "label": d.label, "amount_fen": d.amount_fen} for d in result.discounts],
+        "coupons": [], "discount_fen": result.discount_fen, "payable_fen": result.payable_fen,
+        "pay_methods": checkout.enabled_pay_methods(),
+    }
+
+
+def _item_out(item) -> dict:
+    return {"id": item.id, "sku_id": item.sku_id, "product_id": item.product_id, "title": item.title,
+            "spec_text": item.spec_text, "image_url": item.image_url, "unit_price_fen": item.unit_price_fen,
+            "quantity": item.quantity, "line_total_fen": item.line_total_fen, "discount_fen": item.discount_fen,
+            "paid_fen": item.paid_fen}
+
+
+def order_summary(order: Order) -> dict:
+    return {"id": order.id, "order_no": order.order_no, "status": order.status,
+            "status_label": str(ORDER_STATUS_LABELS[OrderStatus(order.status)]), "payable_fen": order.payable_fen,
+            "total_quantity": order.total_quantity, "created_at": _time(order.created_at),
+            "items": [_item_out(item) for item in order.items]}
+
+
+def order_out(order: Order) -> dict:
+    """What the shopper sees of an order (never the merchant's remark)."""
+    pending = order.status == OrderStatus.PENDING_PAYMENT
+    return {
+        **order_summary(order),
+        "items_total_fen": order.items_total_fen, "freight_fen": order.freight_fen,
+        "discount_fen": order.discount_fen,
+        "discounts": [{"kind": d.get("kind", ""), "label": d.get("label", ""), "amount_fen": d.get("amount_fen", 0)}
+                      for d in order.discounts or []],
+        "paid_fen": order.paid_fen, "refunded_fen": order.refunded_fen, "pay_method": order.pay_method,
+        "address": {"receiver_name": order.receiver_name, "receiver_phone": order.receiver_phone,
+                    "region_code": order.region_code, "region_text": order.region_text,
+                    "detail": order.address_detail},
+        "shopper_remark": order.shopper_remark, "pay_deadline": _time(order.pay_deadline),
+        "pay_seconds_left": max(0, int((order.pay_deadline - utcnow()).total_seconds())) if pending else 0,
+        "paid_at": _time(order.paid_at), "shipped_at": _time(order.shipped_at),
+        "completed_at": _time(order.completed_at), "cancelled_at": _time(order.cancelled_at),
+        "closed_at": _time(order.closed_at),
+    }
+
+
+def own_order(order_id: int) -> Order:
+    order = db.session.scalar(select(Order).where(Order.id == order_id, Order.user_id == current_user().id)
+                              .options(selectinload(Order.items)))
+    if order is None:
+        raise NotFound(_("This order does not exist."), code="order_not_found")
+    return order
+
+
+@bp.post("/orders/preview")
+@documented(summary="What an order would cost now: goods, freight, discounts, payable, pay methods",
+            response=PreviewOut, auth=True, tags=("orders",))
+@login_required
+@use_body(CheckoutIn)
+def order_preview(body: CheckoutIn):
+    result = checkout.preview(current_user().id, body.request())
+    answer = quote_out(result)
+    db.session.commit()
+    return jsonify(answer)
+
+
+@bp.post("/orders")
+@documented(summary="Place an order (201; 200 with the same order when the idempotency key was used)",
+            response=OrderOut, auth=True, tags=("orders",), status=201)
+@login_required
+@use_body(PlaceOrderIn)
+def order_create(body: PlaceOrderIn):
+    try:
+        order, created = checkout.place_order(current_user().id, body.request(), body.idempotency_key,
+                                              body.expected_payable_fen)
+    except checkout.PriceChanged as exc:
+        answer = quote_out(exc.quote)
+        db.session.rollback()
+        payload = {"error": {"code": exc.code, "message": exc.message, "fields": {
+            "expected_payable_fen": _("The total is now ¥%(yuan)s.", yuan=fen_to_yuan(exc.quote.payable_fen))}},
+            "preview": answer}
+        return jsonify(payload), exc.status
+    db.session.commit()
+    return jsonify(order_out(own_order(order.id))), 201 if created else 200
+
+
+@bp.get("/orders")
+@documented(summary="My orders by tab (all, pending_payment, paid, shipped, completed), with counts",
+            response=OrderListOut, auth=True, tags=("orders",))
+@login_required
+@use_query(OrdersQuery)
+def order_list(query: OrdersQuery):
+    user_id = current_user().id
+    criteria = OrderFilter(status="" if query.status == "all" else query.status, user_id=user_id)
+    page = paginate(search_orders(criteria).options(selectinload(Order.items)), query, order_summary)
+    counts = count_by_status(OrderFilter(user_id=user_id))
+    page["counts"] = {"all": sum(counts.values()), **{tab: counts.get(tab, 0) for tab in TABS}}
+    return jsonify(page)
+
+
+@bp.get("/orders/<int:order_id>")
+@documented(summary="One of my orders", response=OrderOut, auth=True, tags=("orders",))
+@login_required
+def order_detail(order_id: int):
+    return jsonify(order_out(own_order(order_id)))
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+@documented(summary="Cancel an unpaid order (its stock returns)", response=OrderOut, auth=True, tags=("orders",))
+@login_required
+@use_body(CancelIn)
+def order_cancel(order_id: int, body: CancelIn):
+    order = own_order(order_id)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise Conflict(_("Only an unpaid order can be cancelled."), code="order_not_cancellable")
+    outcome = close_unpaid_order(order.id, oplog.shopper(current_user().id), "shopper", note=body.reason.strip())
+    db.session.commit()  # also when WeChat reports the payment paid: that is recorded
+    if outcome == CloseOutcome.PAID:
+        raise Conflict(_("This order has just been paid and can no longer be cancelled."), code="order_paid")
+    if outcome != CloseOutcome.CLOSED:
+        raise Conflict(_("Only an unpaid order can be cancelled."), code="order_not_cancellable")
+    return jsonify(order_out(own_order(order.id)))

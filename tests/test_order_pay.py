@@ -10,7 +10,6 @@ from app.accounts.services import token_for
 from app.core.models import utcnow
 from app.extensions import db
 from app.members.models import Wallet
-from app.orders.payment import record_cod_collected
 from tests import factories
 from tests.order_pay_helpers import (
     actions,
@@ -98,27 +97,6 @@ def test_cash_on_delivery_confirms_the_order_with_nothing_paid_yet(client):
     assert sales_of(confirmed) == 3
     assert actions(order.id) == [("shopper", "cod_confirmed", "pending_payment", "paid")]
     assert paid_events == [order.id] and order_pay_entries(user) == []
-
-
-def test_collecting_cash_on_delivery_sets_what_was_paid_once(app):
-    user = factories.shopper()
-    order = pending_order(user, 2, status="shipped", pay_method="cod")
-    assert order.paid_fen == 0
-    assert record_cod_collected(order) is True
-    assert record_cod_collected(order) is False
-    db.session.commit()
-    collected = fresh_order(order.id)
-    assert collected.paid_fen == collected.payable_fen == 3980
-    assert [action for _actor, action, *_rest in actions(order.id)] == ["cod_collected"]
-
-
-def test_collecting_applies_only_to_delivered_cash_on_delivery_orders(app):
-    user = factories.shopper()
-    confirmed = pending_order(user, 1, status="paid", pay_method="cod")
-    by_wechat = pending_order(user, 1, status="shipped", pay_method="wechat")
-    assert record_cod_collected(confirmed) is False and record_cod_collected(by_wechat) is False
-    db.session.commit()
-    assert fresh_order(confirmed.id).paid_fen == 0 and fresh_order(by_wechat.id).paid_fen == 1990
 
 
 @pytest.mark.parametrize("method, setting", [("wechat", "pay_wechat"), ("balance", "pay_balance"),

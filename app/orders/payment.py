@@ -95,21 +95,6 @@ def mark_order_paid(order: Order, *, paid_fen: int, method: str, actor: OrderAct
     return True
 
 
-def record_cod_collected(order: Order, actor: OrderActor = SYSTEM) -> bool:
-    """Cash on delivery: the courier collected the payable amount, so `paid_fen` becomes it.
-    Called by fulfilment when a cash-on-delivery order is delivered (shipped or completed);
-    True the first time, False afterwards or for any other order (a conditional UPDATE)."""
-    collected = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.pay_method == PayMethod.COD, Order.paid_fen == 0,
-                            Order.status.in_((OrderStatus.SHIPPED, OrderStatus.COMPLETED)))
-        .values(paid_fen=Order.payable_fen, updated_at=utcnow()).execution_options(synchronize_session=False)
-    ).rowcount == 1
-    db.session.refresh(order)
-    if collected:
-        oplog.log(order, actor, "cod_collected", note=_("¥%(yuan)s collected", yuan=fen_to_yuan(order.paid_fen)))
-    return collected
-
-
 def _prompt_wechat(order: Order) -> PayOutcome:
     user = db.session.get(User, order.user_id)
     if user is None or not user.mp_openid:

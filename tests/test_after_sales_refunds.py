@@ -253,3 +253,16 @@ def test_a_failed_refund_of_a_received_return_waits_for_the_merchant_with_the_go
     db.session.commit()
     assert db.session.get(Sku, order.items[0].sku_id).stock == stock  # not restocked twice
     assert fresh(AfterSale, row.id).status == "returning" and item_refunds == []
+
+
+def test_refund_only_puts_back_only_units_that_never_shipped(app):
+    order = _order(factories.shopper(), status="paid", quantity=3, price_fen=500)
+    item = db.session.get(OrderItem, order.items[0].id)
+    item.shipped_quantity = 1  # one unit already left in a parcel
+    db.session.commit()
+    stock_before = db.session.get(Sku, item.sku_id).stock
+    unshipped = _approve(_ask(order, quantity=2))
+    assert unshipped.restock and db.session.get(Sku, item.sku_id).stock == stock_before + 2
+    shipped = _approve(_ask(order, quantity=1))
+    assert shipped.status == "refunded" and not shipped.restock
+    assert db.session.get(Sku, item.sku_id).stock == stock_before + 2

@@ -114,17 +114,27 @@ def finish_refund(after_sale: AfterSale, paid_back_fen: int, by: OrderActor) -> 
     db.session.refresh(order)
     for item in order.items:
         db.session.refresh(item)
-    item = after_sale.item
-    if after_sale.kind == AfterSaleKind.REFUND_ONLY and not after_sale.restock and item.shipped_quantity == 0:
-        from app.catalog import stock
-
-        stock.give_back(item.sku_id, after_sale.quantity)  # the units never left the warehouse
-        after_sale.restock = True
+    _restock_unshipped(after_sale)
     oplog.log(order, by, "after_sale_refunded",
               note=f"{after_sale.after_sale_no} ¥{fen_to_yuan(paid_back_fen)} ({after_sale.refund_method})")
     events.item_refunded(after_sale.order_item_id, after_sale.amount_fen, after_sale.quantity, after_sale.id)
     _close_when_all_refunded(order, by)
     return True
+
+
+def _restock_unshipped(after_sale: AfterSale) -> None:
+    """Refund-only units that never left the warehouse go back into stock (as many of them
+    as the item still had unshipped before this refund)."""
+    item = after_sale.item
+    if after_sale.kind != AfterSaleKind.REFUND_ONLY or after_sale.restock:
+        return
+    refunded_before = item.refunded_quantity - after_sale.quantity
+    units = min(after_sale.quantity, max(0, item.quantity - item.shipped_quantity - refunded_before))
+    if units:
+        from app.catalog import stock
+
+        stock.give_back(item.sku_id, units)
+        after_sale.restock = True
 
 
 def _close_when_all_refunded(order: Order, by: OrderActor) -> None:

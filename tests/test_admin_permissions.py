@@ -15,6 +15,7 @@ SAMPLE_ARGS = {
     "rule_id": 1, "slot": "subscribe", "code": "zh", "package": "bootstrap", "filename": "css/bootstrap.min.css",
     "export_id": 1,
     "order_id": 1,
+    "category_id": 1,
     "after_sale_id": 1,
 }
 

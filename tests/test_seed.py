@@ -40,3 +40,30 @@ def test_seeded_images_are_served(app, runner, client):
     body = client.get("/api/v1/products?size=1").get_json()
     image = client.get(body["items"][0]["cover_url"])
     assert image.status_code == 200 and image.mimetype == "image/png"
+
+
+def test_seed_demo_has_orders_in_every_state_made_by_the_real_services(app, runner):
+    from app.catalog.models import Sku
+    from app.members.models import BalanceEntry
+    from app.orders.models import Order, OrderItem, OrderLog, Parcel
+    from app.orders.states import OrderStatus
+
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    by_status = dict(db.session.execute(select(Order.status, func.count()).group_by(Order.status)).all())
+    assert set(by_status) == set(OrderStatus)
+    # partly shipped orders are still awaiting shipment, with a parcel for part of them
+    partly = db.session.scalars(select(Order).where(Order.status == OrderStatus.PAID)
+                                .where(Order.id.in_(select(Parcel.order_id)))).all()
+    assert partly and all(any(i.shipped_quantity < i.quantity for i in order.items) for order in partly)
+    # every order has its operation log, and balance payments their ledger rows
+    assert db.session.scalar(select(func.count(func.distinct(OrderLog.order_id)))) == sum(by_status.values())
+    balance_paid = db.session.scalar(select(func.count()).where(Order.pay_method == "balance"))
+    assert db.session.scalar(select(func.count()).where(BalanceEntry.kind == "order_pay")) == balance_paid
+    # cancelled and closed orders gave their stock back: what is held is what live orders hold
+    live = select(func.coalesce(func.sum(OrderItem.quantity), 0)).join(Order).where(
+        Order.status.not_in((OrderStatus.CANCELLED, OrderStatus.CLOSED)))
+    assert db.session.scalar(live) > 0
+    stock_before = db.session.scalar(select(func.sum(Sku.stock)))
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0  # again: no new orders, no stock taken
+    assert dict(db.session.execute(select(Order.status, func.count()).group_by(Order.status)).all()) == by_status
+    assert db.session.scalar(select(func.sum(Sku.stock))) == stock_before

@@ -73,11 +73,3 @@ class ShopSettingsForm(FlaskForm):
     pay_cod = BooleanField(_l("Cash on delivery"))
     auto_off_shelf_when_sold_out = BooleanField(_l("Take products off shelf when their stock runs out"))
 
-
-class ProductBasicsForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
-    subtitle = StringField(_l("Subtitle"), validators=[Optional(), Length(max=255)])
-    is_recommended = BooleanField(_l("Recommended"))
-    is_hot = BooleanField(_l("Hot"))
-    is_new = BooleanField(_l("New"))
-    sort = IntegerField(_l("Sort (larger first)"), validators=[InputRequired()])

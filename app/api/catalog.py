@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Literal
 
-from flask import jsonify
+from flask import Response, current_app, jsonify
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field, field_validator
 
 from app.api import bp
-from app.catalog import search
+from app.catalog import cache, search
 from app.catalog import services as catalog
 from app.core.errors import NotFound
 from app.core.pagination import Page, PageQuery
@@ -92,7 +93,7 @@ def summaries(rows: list) -> list[dict]:
 
 
 def product_detail_json(product, sku_rows) -> dict:
-    skus = [{"id": sku.id, "specs": sku.specs, "price_fen": sku.price_fen,
+    skus = [{"id": sku.sku_id, "specs": sku.specs, "price_fen": sku.price_fen,
              "original_price_fen": sku.original_price_fen, "stock": sku.stock, "weight_g": sku.weight_g,
              "image_url": sku.image_url} for sku in sku_rows]
     cheapest = min(skus, key=lambda sku: sku["price_fen"], default=None)
@@ -116,22 +117,38 @@ def categories():
     return jsonify(items=catalog.category_tree())
 
 
+def _remembered_json(key: Hashable, render: Callable[[], dict]) -> Response:
+    """What `jsonify(render())` answers, kept per worker until the catalogue changes (see
+    `cache.rendered`): the unchanged pages and products shoppers keep opening cost no query."""
+    json = current_app.json
+    body = cache.rendered(key, lambda: (json.dumps(render()) + "\n").encode())
+    return current_app.response_class(body, mimetype=json.mimetype)
+
+
 @bp.get("/products")
 @documented(summary="Products on the storefront: by category or keyword, sorted, paginated",
             response=Page[ProductSummaryOut], tags=("catalog",))
 @use_query(ProductQuery)
 def products(query: ProductQuery):
+    if query.keyword:  # searches are counted, and too many to keep
+        return jsonify(_product_page(query))
+    return _remembered_json(("products", query.category_id, query.sort, query.page, query.size),
+                            lambda: _product_page(query))
+
+
+def _product_page(query: ProductQuery) -> dict:
     if query.category_id is not None and not catalog.category_known(query.category_id):
         raise NotFound(_("This category does not exist."), code="category_not_found")
     if query.keyword and query.page == 1:
         search.count_search(query.keyword)
     rows = catalog.visible_page(category_id=query.category_id, keyword=query.keyword, sort=query.sort,
                                 limit=query.size, offset=(query.page - 1) * query.size)
-    return jsonify(items=summaries(rows), page=query.page,
-                   size=query.size, total=catalog.visible_total(category_id=query.category_id, keyword=query.keyword))
+    return {"items": summaries(rows), "page": query.page, "size": query.size,
+            "total": catalog.visible_total(category_id=query.category_id, keyword=query.keyword)}
 
 
 @bp.get("/products/<int:product_id>")
 @documented(summary="One product with its spec matrix, SKUs and stock", response=ProductOut, tags=("catalog",))
 def product_detail(product_id: int):
-    return jsonify(product_detail_json(*catalog.visible_product(product_id)))
+    return _remembered_json(("product", product_id),
+                            lambda: product_detail_json(*catalog.visible_product(product_id)))

@@ -8,6 +8,11 @@ The storefront's list totals ride on the same snapshot: a product change that ca
 sees what (shelf, schedule, category, title, deletion) bumps the generation too, and the
 totals also expire at the next scheduled launch or withdrawal, which changes them with no
 write at all (and after TOTAL_SECONDS in any case).
+
+Rendered storefront answers (list pages, product details: `rendered`) follow a second,
+content generation as well, which every committed write to a product or SKU bumps (stock
+and price included, through the ORM or a bulk UPDATE such as `stock.take`): the worker that
+commits stops serving what it rendered before at once, the others within CHECK_SECONDS.
 """
 
 from __future__ import annotations
@@ -23,15 +28,18 @@ from flask import current_app
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
-from app.catalog.models import Category, Product
+from app.catalog.models import Category, Product, Sku
 from app.core.after_commit import after_commit, pending
 from app.core.models import utcnow
 from app.extensions import db, redis_client
 
 KEY = "fenxiao:catalog:generation"
+CONTENT_KEY = "fenxiao:catalog:content-generation"
 CHECK_SECONDS = 0.5
 TOTAL_SECONDS = 300
 MAX_TOTALS = 2000
+MAX_RENDERED = 4000  # a product detail is ~1.5 KB, a list page ~4 KB
+CATALOGUE_TABLES = frozenset({"products", "skus", "categories"})
 # Product columns whose change can add a product to, or drop it from, some storefront listing.
 LISTING_COLUMNS = ("is_on_shelf", "deleted_at", "on_shelf_at", "off_shelf_at", "category_id", "title",
                    "is_recommended")
@@ -59,6 +67,19 @@ class _Snapshot:
     totals_until: datetime | None = None
 
 
+@dataclass
+class _Rendered:
+    """Rendered storefront answers in this worker, each kept with the `version` it was
+    rendered at; anything that changes the catalogue raises the version."""
+    version: int = 0
+    seen: int = 0  # the content generation last read from Redis
+    answers: dict[Hashable, tuple[int, datetime, bytes]] = field(default_factory=dict)
+
+    def outdate(self) -> None:
+        self.version += 1
+        self.answers = {}
+
+
 _lock = threading.Lock()
 T = TypeVar("T")
 
@@ -67,10 +88,26 @@ def _snapshots() -> dict:
     return current_app.extensions.setdefault("catalog_category_cache", {})
 
 
+def _rendered() -> _Rendered:
+    answers = current_app.extensions.get("catalog_rendered")
+    if answers is None:
+        answers = current_app.extensions.setdefault("catalog_rendered", _Rendered())
+    return answers
+
+
 def bump() -> None:
     """Forget the cached tree here and, through Redis, in every other worker."""
     _snapshots().clear()
+    _rendered().outdate()
     redis_client.incr(KEY)
+
+
+def bump_content() -> None:
+    """Outdate every rendered storefront answer, here and in every other worker (the tree
+    and the totals stay)."""
+    answers = _rendered()
+    answers.outdate()
+    answers.seen = redis_client.incr(CONTENT_KEY)
 
 
 def _load(generation: bytes | None) -> _Snapshot:
@@ -100,13 +137,19 @@ def snapshot() -> _Snapshot:
     now = time.monotonic()
     if current is not None and now - current.checked_at < CHECK_SECONDS:
         return current
-    generation = redis_client.get(KEY)
+    generation, content = redis_client.mget(KEY, CONTENT_KEY)
+    answers = _rendered()
+    if int(content or 0) != answers.seen:
+        answers.seen = int(content or 0)
+        answers.outdate()
     if current is not None and current.generation == generation:
         current.checked_at = now
         return current
     with _lock:
         fresh = _load(generation)
         cache["tree"] = fresh
+        if current is not None:  # another worker changed the listing
+            answers.outdate()
     return fresh
 
 
@@ -115,9 +158,7 @@ def cached_total(key: Hashable, count: Callable[[], T]) -> T:
     due: counting every visible row is what made each page of the product list slow."""
     current = snapshot()
     now = utcnow()
-    until = current.totals_until
-    if until is None or now >= until:
-        until = current.totals_until = _next_schedule_change(now)
+    until = _valid_until(current, now)
     entry = current.totals.get(key)
     if entry is not None and now < entry[1]:
         return entry[0]
@@ -126,6 +167,35 @@ def cached_total(key: Hashable, count: Callable[[], T]) -> T:
         current.totals.clear()
     current.totals[key] = (total, until)
     return total
+
+
+def rendered(key: Hashable, render: Callable[[], bytes]) -> bytes:
+    """`render()`, remembered under `key` until the catalogue changes (here at once, in another
+    worker within CHECK_SECONDS) or a shelf schedule comes due. Call it before the request
+    reads the database: the version is taken first, so an answer rendered from rows older
+    than a change is never kept as newer."""
+    answers = _rendered()
+    version = answers.version
+    current = snapshot()
+    now = utcnow()
+    until = _valid_until(current, now)
+    entry = answers.answers.get(key)
+    if entry is not None and entry[0] == answers.version and now < entry[1]:
+        return entry[2]
+    body = render()
+    with _lock:
+        kept = answers.answers
+        if len(kept) >= MAX_RENDERED:
+            del kept[next(iter(kept))]  # the oldest
+        kept[key] = (version, until, body)
+    return body
+
+
+def _valid_until(current: _Snapshot, now: datetime) -> datetime:
+    until = current.totals_until
+    if until is None or now >= until:
+        until = current.totals_until = _next_schedule_change(now)
+    return until
 
 
 def _next_schedule_change(now: datetime) -> datetime:
@@ -147,8 +217,29 @@ def _changes_listing(row: object, session: Session) -> bool:
     return any(attrs[name].history.has_changes() for name in LISTING_COLUMNS)
 
 
+def _bump_after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Queue `callback` (bump or bump_content) once per transaction; a bump queued there
+    stands for both."""
+    if not any(queued in (callback, bump) for queued, _args, _kwargs in pending(session)):
+        after_commit(callback)
+
+
 @event.listens_for(Session, "after_flush")
-def _categories_changed(session: Session, _context) -> None:
-    changed = any(_changes_listing(row, session) for row in (*session.new, *session.dirty, *session.deleted))
-    if changed and not any(callback is bump for callback, _args, _kwargs in pending(session)):
-        after_commit(bump)
+def _catalogue_flushed(session: Session, _context) -> None:
+    rows = (*session.new, *session.dirty, *session.deleted)
+    if any(_changes_listing(row, session) for row in rows):
+        _bump_after_commit(session, bump)
+    elif any(isinstance(row, (Product, Sku)) for row in rows):
+        _bump_after_commit(session, bump_content)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _catalogue_bulk_written(state) -> None:
+    """A bulk UPDATE, INSERT or DELETE (stock taken or given back, prices, schedules) passes
+    no flush; it outdates what the storefront rendered all the same."""
+    if not (state.is_update or state.is_insert or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name in CATALOGUE_TABLES:
+        _bump_after_commit(state.session, bump_content if name == "skus" else bump)

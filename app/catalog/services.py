@@ -66,14 +66,20 @@ def visible_products(*, category_id: int | None = None, keyword: str | None = No
 def _listing(sort: str, categories: str) -> Select:
     """The list query for one sort, built once with bind parameters: building and hashing the
     statement per request cost more than running it. `categories`: "in" the listed ones,
-    "not_in" the hidden ones (the whole shop while some are hidden), or "any"."""
-    statement = select(*SUMMARY_COLUMNS).where(on_shelf_now(bindparam("now", type_=DateTime())))
+    "not_in" the hidden ones (the whole shop while some are hidden), or "any".
+
+    The page's ids are chosen first, then only those rows get their SKU columns: where the
+    order needs a sort (a top category is several index ranges), the database would
+    otherwise compute them for every product of the category before sorting."""
+    ids = select(Product.id).where(on_shelf_now(bindparam("now", type_=DateTime())))
     if categories == "in":
-        statement = statement.where(Product.category_id.in_(bindparam("category_ids", expanding=True)))
+        ids = ids.where(Product.category_id.in_(bindparam("category_ids", expanding=True)))
     elif categories == "not_in":
-        statement = statement.where(Product.category_id.not_in(bindparam("category_ids", expanding=True)))
-    return (statement.order_by(*PRODUCT_SORTS[sort])
-            .limit(bindparam("limit", type_=Integer())).offset(bindparam("offset", type_=Integer())))
+        ids = ids.where(Product.category_id.not_in(bindparam("category_ids", expanding=True)))
+    page = (ids.order_by(*PRODUCT_SORTS[sort]).limit(bindparam("limit", type_=Integer()))
+            .offset(bindparam("offset", type_=Integer())).subquery("page"))
+    return (select(*SUMMARY_COLUMNS).select_from(Product).join(page, page.c.id == Product.id)
+            .order_by(*PRODUCT_SORTS[sort]))
 
 
 def _listed_categories(category_id: int | None) -> list[int]:
@@ -97,7 +103,8 @@ def visible_page(*, category_id: int | None = None, keyword: str | None = None, 
         statement, params["category_ids"] = _listing(sort, "not_in"), list(hidden)
     else:
         statement = _listing(sort, "any")
-    return db.session.connection().execute(statement, params).all()
+    with db.engine.connect() as connection:  # see `visible_product`
+        return connection.execute(statement, params).all()
 
 
 def visible_total(*, category_id: int | None = None, keyword: str | None = None) -> int:
@@ -118,19 +125,21 @@ def _count_per_category() -> dict[int, int]:
 
 _DETAIL_COLUMNS = (*_PRODUCT_COLUMNS, Product.category_id, Product.image_urls, Product.detail_html, Product.share_title,
                    Product.share_image_url, Product.shipping_template_id, Product.spec_matrix)
-# Built once with bind parameters: building and hashing the statement per request cost more
-# than running it.
-_DETAIL = (select(*_DETAIL_COLUMNS)
-           .where(Product.id == bindparam("product_id"), on_shelf_now(bindparam("now", type_=DateTime()))))
-_DETAIL_SKUS = (select(Sku.id, Sku.specs, Sku.price_fen, Sku.original_price_fen, Sku.stock, Sku.weight_g,
-                       Sku.image_url)
-                .where(Sku.product_id == bindparam("product_id")).order_by(Sku.id))
+_SKU_COLUMNS = (Sku.id.label("sku_id"), Sku.specs, Sku.price_fen, Sku.original_price_fen, Sku.stock, Sku.weight_g,
+                Sku.image_url)
+# The product with its SKUs (none: one row of NULLs), one row per SKU, built once with bind
+# parameters: building and hashing the statement per request cost more than running it.
+_DETAIL = (select(*_DETAIL_COLUMNS, *_SKU_COLUMNS).outerjoin(Sku, Sku.product_id == Product.id)
+           .where(Product.id == bindparam("product_id"), on_shelf_now(bindparam("now", type_=DateTime())))
+           .order_by(Sku.id))
 
 
 def visible_product(product_id: int, now: datetime | None = None) -> tuple[Row, list[Row]]:
-    """A product the storefront shows and its SKUs, as plain rows (two indexed queries)."""
-    connection = db.session.connection()
-    product = connection.execute(_DETAIL, {"product_id": product_id, "now": now or utcnow()}).first()
-    if product is None or product.category_id not in cache.snapshot().visible_ids:
+    """A product the storefront shows and its SKUs (`sku_id`, specs, prices, stock, ...), as
+    plain rows from one indexed query. Read-only, on a connection of its own: it sees what is
+    committed, and skips the ORM session's bookkeeping, which cost more than the query."""
+    with db.engine.connect() as connection:
+        rows = connection.execute(_DETAIL, {"product_id": product_id, "now": now or utcnow()}).all()
+    if not rows or rows[0].category_id not in cache.snapshot().visible_ids:
         raise NotFound(_("This product is not available."), code="product_not_found")
-    return product, connection.execute(_DETAIL_SKUS, {"product_id": product_id}).all()
+    return rows[0], rows if rows[0].sku_id is not None else []

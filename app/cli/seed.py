@@ -14,13 +14,15 @@ seed_cli = AppGroup("seed", help="Demo data.")
 @seed_cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the shop already has products.")
 def demo(if_empty: bool) -> None:
-    """Create the demo shop: staff owner, shoppers, categories, products with SKUs and images."""
+    """Create the demo shop: staff owner, shoppers, categories, products with SKUs and images,
+    and orders in every state."""
     from app.accounts.seed import seed_accounts
     from app.catalog.models import Product
     from app.catalog.seed import seed_catalog
     from app.notifications.seed import seed_subscribe_templates
     from app.officialaccount.menus import seed_demo_menu
     from app.officialaccount.seed import seed_official_account
+    from app.orders.seed import seed_orders
 
     if if_empty and db.session.scalar(select(func.count()).select_from(Product)):
         click.echo("demo shop already seeded")
@@ -30,6 +32,8 @@ def demo(if_empty: bool) -> None:
     report += seed_demo_menu()
     report += seed_subscribe_templates()
     report += seed_official_account()
+    db.session.commit()
+    report += seed_orders()
     db.session.commit()
     for line in report:
         click.echo(line)

@@ -44,7 +44,7 @@ def configure_logging(app: Flask) -> None:
 def install_request_log(app: Flask) -> None:
     @app.before_request
     def start_request() -> None:
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")  # headers.get raises inside when absent
         g.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         g.request_started = time.perf_counter()
 

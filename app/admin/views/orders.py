@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.admin import bp
-from app.admin.order_filters import filter_args, order_filter_from_args
 from app.admin.security import area
 from app.core.china_time import format_beijing
 from app.core.errors import DomainError
@@ -23,6 +22,7 @@ from app.extensions import db
 from app.logistics.couriers import couriers
 from app.logistics.tracking import TRACKING_STATE_LABELS, track
 from app.orders import fulfilment, oplog
+from app.orders.filter_args import filter_args, order_filter_from_args
 from app.orders.models import Order, OrderItem
 from app.orders.queries import SHIPMENT_OVERDUE, SHIPMENT_OVERDUE_AFTER, OrderFilter, count_by_status, search_orders
 from app.orders.states import ORDER_STATUS_LABELS, ORDER_STATUS_MEANINGS, OrderStatus

@@ -1,20 +1,23 @@
-"""Products: the list with search and filters, shelf on/off, basic details."""
+"""Products: the list with search and filters, why each is hidden, shelf on/off one by one
+or in a batch, and batch (soft) delete. The editor is in product_editor.py."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.admin import bp
-from app.admin.forms import ProductBasicsForm
 from app.admin.security import actor, area
 from app.catalog import manage
 from app.catalog.models import Category, Product
+from app.catalog.visibility import why_not_visible
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
 from app.extensions import db
+
+BATCH_ACTIONS = ("on", "off", "delete")
 
 
 @bp.get("/products")
@@ -25,29 +28,46 @@ def product_list():
                                     shelf=args.get("shelf"), low_stock=args.get("low_stock") == "1",
                                     sort=args.get("sort", "newest")).options(selectinload(Product.skus))
     page = paginate(statement, validate(PageQuery, args.to_dict()), lambda product: product)
+    reasons = {product.id: why_not_visible(product) for product in page["items"]}
     categories = db.session.scalars(select(Category).where(Category.parent_id.is_(None)).order_by(Category.id)).all()
-    return render_template("admin/product_list.html", page=page, categories=categories, args=args)
+    return render_template("admin/product_list.html", page=page, categories=categories, args=args, reasons=reasons)
+
+
+def _back_to_list():
+    referrer = request.referrer or ""
+    return redirect(referrer if referrer.startswith(request.host_url + "admin/products")
+                    else url_for("admin.product_list"))
 
 
 @bp.post("/products/<int:product_id>/shelf")
 @area("products")
 def product_shelf(product_id: int):
-    product = db.get_or_404(Product, product_id)
+    product = db.session.scalar(select(Product).where(Product.id == product_id, Product.deleted_at.is_(None)))
+    if product is None:
+        abort(404)
     manage.set_on_shelf(actor(), product, request.form.get("on_shelf") == "1")
     db.session.commit()
     flash(_("Saved."), "success")
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url + "admin/products")
-                    else url_for("admin.product_list"))
+    return _back_to_list()
 
 
-@bp.route("/products/<int:product_id>", methods=["GET", "POST"])
+@bp.post("/products/batch")
 @area("products")
-def product_edit(product_id: int):
-    product = db.get_or_404(Product, product_id)
-    form = ProductBasicsForm(obj=product)
-    if form.validate_on_submit():
-        manage.update_basics(actor(), product, {key: getattr(form, key).data for key in manage.BASIC_FIELDS})
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for("admin.product_list"))
-    return render_template("admin/product_form.html", form=form, product=product)
+def product_batch():
+    """Checked rows of the list: put on shelf, take off shelf, or delete (soft)."""
+    action = request.form.get("action", "")
+    ids = [int(value) for value in request.form.getlist("product_ids") if value.isdigit()]
+    products = manage.products_by_ids(ids)
+    if action not in BATCH_ACTIONS or not products:
+        flash(_("Tick the products first, then choose what to do with them."), "warning")
+        return _back_to_list()
+    if action == "delete":
+        count = manage.delete_products(actor(), products)
+        message = _("%(n)s products deleted.", n=count)
+    else:
+        count = manage.set_shelf_many(actor(), products, action == "on")
+        message = _("%(n)s products put on shelf.", n=count) if action == "on" else \
+            _("%(n)s products taken off shelf.", n=count)
+    db.session.commit()
+    flash(message, "success")
+    return _back_to_list()

@@ -1,0 +1,47 @@
+"""The product editor in a real browser: add a spec value, batch-set the price, save, and the
+new SKU is on the product (console and storefront)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from app.catalog.models import Product
+from app.extensions import db
+from tests import factories
+from tests.admin_helpers import PASSWORD, make_staff
+
+
+def test_adding_a_value_and_a_batch_price_makes_a_new_sku(page, live_app):
+    make_staff()
+    product = factories.product(factories.category("服装"), "纯棉T恤", skus=2, price_fen=1990)  # 规格: 款1, 款2
+    page.goto("/admin/login")
+    page.get_by_label("用户名").fill("boss")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+    with page.expect_navigation():  # wait for the load event: the editor's script has run
+        page.goto(f"/admin/products/{product.id}")
+    expect(page.locator("#sku-table tbody tr")).to_have_count(2)
+    page.get_by_label("新规格值 规格").fill("款3")
+    page.get_by_role("button", name="添加规格值").click()
+    expect(page.locator("#sku-table tbody tr")).to_have_count(3)
+    expect(page.get_by_label("售价（元） 款1")).to_have_value("19.90")  # a surviving row keeps its values
+
+    page.get_by_label("批量售价（元）").fill("25.80")
+    page.get_by_label("批量库存").fill("12")
+    page.get_by_role("button", name="应用到全部").click()
+    expect(page.get_by_label("售价（元） 款3")).to_have_value("25.80")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+
+    expect(page.get_by_text("已保存")).to_be_visible()
+    expect(page.locator("#sku-table tbody tr")).to_have_count(3)
+    expect(page.get_by_label("售价（元） 款3")).to_have_value("25.80")
+    shown = page.request.get(f"/api/v1/products/{product.id}").json()
+    assert [(sku["specs"], sku["price_fen"], sku["stock"]) for sku in shown["skus"]][-1] == ({"规格": "款3"}, 2580, 12)
+    db.session.rollback()  # a fresh snapshot: the server committed in its own transaction
+    assert len(db.session.get(Product, product.id).skus) == 3
+    assert page.console_errors == []

@@ -1,4 +1,7 @@
 """Imports every module that subscribes jobs to domain events, so they are registered."""
 
-from app.orders import fulfilment_jobs  # noqa: F401  (ships partly shipped orders whose rest was refunded)
+from app.orders import (
+    after_sale_subscribers,  # noqa: F401
+    fulfilment_jobs,  # noqa: F401  (ships partly shipped orders whose rest was refunded)
+)
 from app.orders import subscribers as orders  # noqa: F401

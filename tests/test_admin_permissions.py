@@ -16,6 +16,7 @@ SAMPLE_ARGS = {
     "export_id": 1,
     "order_id": 1,
     "category_id": 1,
+    "after_sale_id": 1,
 }
 
 

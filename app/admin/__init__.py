@@ -7,6 +7,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 from app.admin import menu, security  # noqa: E402,F401  (guards and the sidebar register on import)
 from app.admin.views import (  # noqa: E402,F401
+    after_sales,
     audit,
     auth,
     categories,

@@ -35,6 +35,7 @@ ENTRIES = (
     MenuEntry("products", _l("Categories"), "diagram-3", "admin.category_list", "/admin/categories"),
     MenuEntry("orders", _l("Orders"), "receipt", "admin.order_list", "/admin/orders"),
     MenuEntry("orders", _l("Exports"), "download", "admin.export_list", "/admin/exports"),
+    MenuEntry("orders", _l("After-sales"), "arrow-counterclockwise", "admin.after_sale_list", "/admin/after-sales"),
     MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
     MenuEntry("wechat", _l("Auto replies"), "chat-dots", "admin.wechat_rules", "/admin/wechat/replies", WECHAT),
     MenuEntry("wechat", _l("Custom menu"), "menu-button-wide", "admin.wechat_menu", "/admin/wechat/menu", WECHAT),

@@ -7,6 +7,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Routes register on import.
 from app.api import (  # noqa: E402,F401
     addresses,
+    after_sales,
     auth,
     cart,
     catalog,
@@ -15,5 +16,6 @@ from app.api import (  # noqa: E402,F401
     order_shipping,
     orders,
     storefront,
+    uploads,
     wechat,
 )

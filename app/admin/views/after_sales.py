@@ -1,0 +1,109 @@
+"""After-sales queue: filter, review, approve or reject, receive returns, confirm offline refunds."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.admin import bp
+from app.admin.security import actor, area, current_staff
+from app.core.china_time import format_beijing
+from app.core.errors import DomainError
+from app.core.pagination import PageQuery, paginate
+from app.core.validation import validate
+from app.extensions import db
+from app.orders import after_sale_refunds, after_sales, oplog
+from app.orders.after_sales import KIND_LABELS, AfterSaleFilter
+from app.orders.states import AFTER_SALE_STATUS_LABELS, ORDER_STATUS_LABELS, AfterSaleStatus
+from app.payments.models import Refund
+
+PAY_METHOD_LABELS = {"wechat": _l("WeChat Pay"), "balance": _l("Balance"), "cod": _l("Cash on delivery")}
+ACTOR_LABELS = {"shopper": _l("Shopper"), "system": _l("System")}
+ACTION_LABELS = {
+    "after_sale_requested": _l("After-sale requested"), "after_sale_cancelled": _l("After-sale withdrawn"),
+    "after_sale_returned": _l("Return sent back"), "after_sale_approved": _l("After-sale approved"),
+    "after_sale_rejected": _l("After-sale rejected"), "after_sale_received": _l("Return received"),
+    "after_sale_refunding": _l("Refund started"), "after_sale_refunded": _l("Refunded"),
+    "after_sale_refund_failed": _l("Refund failed"), "closed": _l("Closed"),
+}
+
+
+def _by() -> oplog.OrderActor:
+    staff = current_staff()
+    return oplog.staff(staff.id, staff.display_name or staff.username)
+
+
+@bp.get("/after-sales")
+@area("orders")
+def after_sale_list():
+    status = request.args.get("status", "")
+    kind = request.args.get("kind", "")
+    keyword = request.args.get("q", "").strip()[:64]
+    criteria = AfterSaleFilter(status=status if status in AFTER_SALE_STATUS_LABELS else "",
+                               kind=kind if kind in KIND_LABELS else "", keyword=keyword)
+    page = paginate(after_sales.search_after_sales(criteria), validate(PageQuery, request.args.to_dict()),
+                    lambda row: row)
+    return render_template("admin/after_sale_list.html", page=page, criteria=criteria,
+                           status_labels=AFTER_SALE_STATUS_LABELS, kind_labels=KIND_LABELS, beijing=format_beijing)
+
+
+def _detail(after_sale_id: int, errors: dict[str, str] | None = None, status: int = 200):
+    row = after_sales.get_after_sale(after_sale_id)
+    refund = db.session.get(Refund, row.refund_id) if row.refund_id else None
+    return render_template(
+        "admin/after_sale_detail.html", row=row, order=row.order, item=row.item, refund=refund,
+        timeline=oplog.timeline(row.order_id), errors=errors or {}, status_labels=AFTER_SALE_STATUS_LABELS,
+        order_status_labels=ORDER_STATUS_LABELS, kind_labels=KIND_LABELS, statuses=AfterSaleStatus,
+        beijing=format_beijing, pay_method_labels=PAY_METHOD_LABELS, actor_labels=ACTOR_LABELS,
+        action_labels=ACTION_LABELS,
+        return_address=request.form.get("return_address") or row.return_address or after_sales.last_return_address(),
+    ), status
+
+
+@bp.get("/after-sales/<int:after_sale_id>")
+@area("orders")
+def after_sale_detail(after_sale_id: int):
+    return _detail(after_sale_id)
+
+
+def _act(after_sale_id: int, action, done: str):
+    try:
+        action()
+    except DomainError as refusal:
+        db.session.rollback()
+        return _detail(after_sale_id, refusal.fields or {"__all__": refusal.message}, status=refusal.status)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("admin.after_sale_detail", after_sale_id=after_sale_id))
+
+
+@bp.post("/after-sales/<int:after_sale_id>/approve")
+@area("orders")
+def after_sale_approve(after_sale_id: int):
+    return _act(after_sale_id, lambda: after_sales.approve(actor(), _by(), after_sale_id,
+                                                           request.form.get("return_address", "")),
+                _("Approved."))
+
+
+@bp.post("/after-sales/<int:after_sale_id>/reject")
+@area("orders")
+def after_sale_reject(after_sale_id: int):
+    return _act(after_sale_id, lambda: after_sales.reject(actor(), _by(), after_sale_id,
+                                                          request.form.get("reject_reason", "")),
+                _("Rejected."))
+
+
+@bp.post("/after-sales/<int:after_sale_id>/receive")
+@area("orders")
+def after_sale_receive(after_sale_id: int):
+    restock = request.form.get("restock") == "1"
+    return _act(after_sale_id, lambda: after_sales.confirm_received(actor(), _by(), after_sale_id, restock=restock),
+                _("Received; the refund has started."))
+
+
+@bp.post("/after-sales/<int:after_sale_id>/offline-refund")
+@area("orders")
+def after_sale_offline_refund(after_sale_id: int):
+    return _act(after_sale_id, lambda: after_sale_refunds.confirm_offline_refund(actor(), _by(), after_sale_id),
+                _("Refund recorded."))

@@ -141,9 +141,9 @@ def test_a_cancel_racing_the_payment_loses_and_changes_nothing(live_app, live_se
     simulate(live_server, "pay/success", out_trade_no=payment.out_trade_no, notify=False)
     # when they cancel
     answer = shopper_live.post(f"/orders/{order.id}/cancel", {})
-    # then the cancel is refused, the order stays for the payment to mark paid, the stock stays taken
+    # then the cancel is refused, the payment's own subscriber marks the order paid, the stock stays taken
     assert answer.status_code == 409 and error_code(answer) == "order_paid"
-    assert _fresh(order.id).status == "pending_payment" and stock_of(sku) == 8
+    assert _fresh(order.id).status == "paid" and stock_of(sku) == 8
     assert db.session.get(Payment, payment.id).status == PaymentStatus.PAID
     assert closed_events == []
 
@@ -154,6 +154,6 @@ def test_the_timeout_leaves_an_order_paid_meanwhile_alone(live_app, live_server,
     payment = _with_payment(order, f"dev_{shopper_live.name}")
     simulate(live_server, "pay/success", out_trade_no=payment.out_trade_no, notify=False)
     assert close_overdue_order(order.id) == "paid"
-    db.session.commit()
-    assert _fresh(order.id).status == "pending_payment" and stock_of(sku) == 8
+    db.session.commit()  # the payment is recorded paid, and its subscriber pays the order
+    assert _fresh(order.id).status == "paid" and stock_of(sku) == 8
     assert db.session.get(Payment, payment.id).status == PaymentStatus.PAID

@@ -64,6 +64,11 @@ def test_seed_demo_has_orders_in_every_state_made_by_the_real_services(app, runn
         Order.status.not_in((OrderStatus.CANCELLED, OrderStatus.CLOSED)))
     assert db.session.scalar(live) > 0
     stock_before = db.session.scalar(select(func.sum(Sku.stock)))
+    # after-sales too: one waiting for review, one refunded to the balance
+    from app.orders.models import AfterSale
+
+    assert {"requested", "refunded"} <= set(db.session.scalars(select(AfterSale.status)))
+    assert db.session.scalar(select(func.count()).where(BalanceEntry.kind == "order_refund")) >= 1
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0  # again: no new orders, no stock taken
     assert dict(db.session.execute(select(Order.status, func.count()).group_by(Order.status)).all()) == by_status
     assert db.session.scalar(select(func.sum(Sku.stock))) == stock_before

@@ -1,6 +1,6 @@
 """Demo orders in every state, placed and moved through the real services (checkout,
-balance and cash-on-delivery payment, shipping, receipt, cancel, timeout), then spread over
-the last two weeks so the dashboard and the order list look like a shop in business.
+balance and cash-on-delivery payment, shipping, receipt, cancel, timeout, after-sales), then
+spread over the last two weeks so the dashboard and the order list look like a shop in business.
 
 Idempotent: each demo order has a fixed idempotency key per shopper, so running the seed
 again finds the orders it made instead of placing new ones.
@@ -16,14 +16,16 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.addresses.services import addresses_of, create_address
+from app.audit.services import SYSTEM as AUDIT_SYSTEM
 from app.catalog.models import Product, Sku
 from app.core.models import utcnow
 from app.extensions import db
 from app.members.services import change_balance
 from app.orders import fulfilment
+from app.orders.after_sales import Application, approve, request_after_sale
 from app.orders.checkout import CheckoutRequest, order_by_key, place_order
 from app.orders.closing import UNPAID_TIMEOUT, close_unpaid_order
-from app.orders.models import Order, OrderLog, Parcel
+from app.orders.models import AfterSale, Order, OrderLog, Parcel
 from app.orders.oplog import SYSTEM, shopper, staff
 from app.orders.payment import mark_order_paid, pay_order
 from app.orders.states import OrderStatus, PayMethod
@@ -87,10 +89,27 @@ def seed_orders(shoppers_per_plan: int = 3) -> list[str]:
             _advance(order, plan.target, rng)
             _backdate(order, plan.days_ago, rng)
             created += 1
+        _after_sales(user.id)
     db.session.flush()
     counts = dict(db.session.execute(select(Order.status, db.func.count()).group_by(Order.status)).all())
     summary = ", ".join(f"{status} {counts.get(status, 0)}" for status in OrderStatus)
-    return [f"orders: {created} created ({summary})"]
+    after_sales = db.session.execute(select(AfterSale.status, db.func.count()).group_by(AfterSale.status)).all()
+    return [f"orders: {created} created ({summary})",
+            "after-sales: " + (", ".join(f"{status} {count}" for status, count in sorted(after_sales)) or "none")]
+
+
+def _after_sales(user_id: int) -> None:
+    """One return waiting for the merchant's review, and one refund already paid back."""
+    if db.session.scalar(select(AfterSale.id).where(AfterSale.user_id == user_id).limit(1)) is not None:
+        return
+    completed, shipped = order_by_key(user_id, "demo-completed"), order_by_key(user_id, "demo-shipped-2")
+    if completed is not None and completed.status == OrderStatus.COMPLETED:
+        request_after_sale(user_id, Application(order_item_id=completed.items[0].id, kind="return_refund",
+                                                quantity=1, reason="商品破损", description="外包装压坏了"))
+    if shipped is not None and shipped.status == OrderStatus.SHIPPED:
+        refund = request_after_sale(user_id, Application(order_item_id=shipped.items[0].id, kind="refund_only",
+                                                         quantity=1, reason="少件/漏发"))
+        approve(AUDIT_SYSTEM, staff(None, "店主"), refund.id)
 
 
 def _ensure_address(user_id: int, index: int) -> None:

@@ -147,3 +147,19 @@ def test_member_list_sorts_by_balance(app):
     ordered = [user.nickname for user in db.session.scalars(members.search_members(sort="balance"))]
     assert ordered == ["富", "穷"]
     assert [u.nickname for u in db.session.scalars(members.search_members(sort="oldest"))] == ["穷", "富"]
+
+
+def test_member_page_lists_their_own_orders_with_counts(app):
+    from tests import factories
+
+    sku = factories.product(factories.category(), stock=20).skus[0]
+    buyer, other = factories.shopper("买家甲"), factories.shopper("买家乙")
+    mine = [factories.order(buyer, [(sku, 1)], status="paid"), factories.order(buyer, [(sku, 2)])]
+    theirs = factories.order(other, [(sku, 1)], status="paid")
+    make_staff()
+    client = app.test_client()
+    log_in(client)
+    html = client.get(f"/admin/members/{buyer.id}").get_data(as_text=True)
+    orders_table = html.split('id="member-orders"')[1]
+    assert all(order.order_no in orders_table for order in mine) and theirs.order_no not in orders_table
+    assert "待发货 1" in html and "待付款 1" in html

@@ -20,6 +20,8 @@ from app.core.validation import validate
 from app.extensions import db
 from app.members import services as members
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry
+from app.orders.queries import OrderFilter, count_by_status, search_orders
+from app.orders.states import ORDER_STATUS_LABELS
 
 
 @bp.get("/members")
@@ -42,9 +44,13 @@ def _detail(user: User, balance_form: AdjustmentForm, points_form: AdjustmentFor
                                          .order_by(BalanceEntry.id.desc()).limit(50)).all()
     points_entries = db.session.scalars(select(PointsEntry).where(PointsEntry.user_id == user.id)
                                         .order_by(PointsEntry.id.desc()).limit(50)).all()
+    criteria = OrderFilter(user_id=user.id)
+    recent_orders = db.session.scalars(search_orders(criteria).limit(10)).all()
     return render_template("admin/member_detail.html", member=user, wallet=members.wallet_of(user.id),
                            balance_form=balance_form, points_form=points_form,
-                           balance_entries=balance_entries, points_entries=points_entries), status
+                           balance_entries=balance_entries, points_entries=points_entries,
+                           recent_orders=recent_orders, order_counts=count_by_status(criteria),
+                           status_labels=ORDER_STATUS_LABELS), status
 
 
 @bp.get("/members/<int:user_id>")

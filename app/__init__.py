@@ -72,10 +72,12 @@ def _init_sessions(app: Flask) -> None:
     from flask_session import Session
 
     from app.admin.security import csrf
+    from app.core.sessionless import SessionlessPaths
 
     app.config.update(SESSION_TYPE="redis", SESSION_REDIS=app.extensions["redis"],
                       SESSION_KEY_PREFIX="fenxiao:session:")
     Session(app)
+    app.session_interface = SessionlessPaths(app.session_interface)
     csrf.init_app(app)
 
 

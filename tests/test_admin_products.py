@@ -153,12 +153,28 @@ def test_a_combination_that_is_in_an_order_cannot_be_removed(app):
     smaller = [{"name": "规格", "values": ["款1"]}]
     response = _save(console, f"/admin/products/{product.id}", _form(product.category, smaller, _rows(smaller)))
     assert response.status_code == 422
-    assert "已在订单或购物车中，不能删除：款2" in response.get_data(as_text=True)
+    assert "已在订单中，不能删除：款2" in response.get_data(as_text=True)
     assert len(_skus(product.id)) == 2 and db.session.get(Product, product.id).title != "纯棉T恤"
     smaller_ok = [{"name": "规格", "values": ["款2"]}]
     assert _save(console, f"/admin/products/{product.id}",
                  _form(product.category, smaller_ok, _rows(smaller_ok))).status_code == 302
     assert list(_skus(product.id)) == ["款2"] and _skus(product.id)["款2"].id == sold.id
+
+
+def test_removing_a_combination_in_a_cart_keeps_the_line_flagged_as_gone(app, client, login):
+    product = factories.product(factories.category(), skus=2)
+    gone = product.skus[1]
+    shopper = login("cart-owner")
+    added = client.post("/api/v1/cart", headers=shopper, json={"sku_id": gone.id, "quantity": 1})
+    assert added.status_code in (200, 201)
+    console = _client_as(app, "owner")
+    smaller = [{"name": "规格", "values": ["款1"]}]
+    saved = _save(console, f"/admin/products/{product.id}", _form(product.category, smaller, _rows(smaller)))
+    assert saved.status_code == 302 and list(_skus(product.id)) == ["款1"]
+    lines = client.get("/api/v1/cart", headers=shopper).get_json()["items"]
+    assert [line["flags"] for line in lines] == [["sku_gone"]]
+    placed = client.post("/api/v1/orders", headers=shopper, json={"from_cart": True, "idempotency_key": "gone-sku-1"})
+    assert placed.status_code == 422 and placed.get_json()["error"]["code"] in ("items_unavailable", "address_required")
 
 
 def test_errors_are_shown_per_field_and_per_row_and_nothing_is_saved(app):

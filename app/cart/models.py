@@ -20,7 +20,9 @@ class CartItem(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True, nullable=False)
-    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"), index=True, nullable=False)
+    sku_id: Mapped[int | None] = mapped_column(
+        ForeignKey("skus.id", ondelete="SET NULL"), index=True,
+        comment="null once the merchant removed the SKU: the line stays, flagged sku_gone")
     quantity: Mapped[int] = mapped_column(Integer, nullable=False)
     is_selected: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     seen_price_fen: Mapped[int] = mapped_column(Integer, nullable=False,

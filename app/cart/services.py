@@ -162,7 +162,7 @@ def change_line(user_id: int, item_id: int, *, quantity: int | None = None,
     item = own_line(user_id, item_id)
     if quantity is not None:
         _check_quantity(quantity)
-        sku = db.session.get(Sku, item.sku_id)
+        sku = db.session.get(Sku, item.sku_id) if item.sku_id is not None else None
         if sku is not None and quantity > item.quantity and quantity > sku.stock:
             raise _insufficient(sku)
         item.quantity = quantity

@@ -5,8 +5,9 @@ the cartesian product of the values, each with its own price, stock, weight, cod
 Saving keeps the SKU ids of combinations that still exist (carts and orders point at them).
 Adding a dimension keeps each old SKU as its combination with the new dimension's first
 value; removing one keeps the oldest SKU of each remaining combination. A SKU that would
-disappear while an order line or a cart line points at it is never deleted: the save is
-refused, naming the combinations, and the merchant sets their stock to 0 instead.
+disappear while an order line points at it is never deleted: the save is refused, naming
+the combinations, and the merchant sets their stock to 0 instead. A cart line lets go of it
+(its SKU becomes null and the cart shows the line as gone).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import itertools
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.audit import services as audit
 from app.audit.services import Actor
@@ -128,8 +129,8 @@ def check_matrix(matrix: list[dict[str, Any]], skus: list[dict[str, Any]]
 def save_matrix(actor: Actor, product: Product, matrix: list[dict[str, Any]],
                 skus: list[dict[str, Any]]) -> list[Sku]:
     """Replace the spec matrix and its SKUs (see check_matrix for the shape). A combination
-    that stays keeps its SKU id; one that disappears loses its SKU, unless an order or a cart
-    points at it, which refuses the save."""
+    that stays keeps its SKU id; one that disappears loses its SKU, unless an order points at
+    it, which refuses the save (cart lines stay, flagged as gone)."""
     matrix, wanted, given = check_matrix(matrix, skus)
     before = _summary(product)
     existing = _match_existing(product.skus, product.spec_matrix or [], matrix, wanted)
@@ -137,7 +138,7 @@ def save_matrix(actor: Actor, product: Product, matrix: list[dict[str, Any]],
     in_use = referenced_sku_ids([sku.id for sku in gone])
     if in_use:
         names = "、".join(_label(sku.specs) for sku in gone if sku.id in in_use)
-        message = _("These combinations are in orders or carts and cannot be removed: %(names)s. "
+        message = _("These combinations are in orders and cannot be removed: %(names)s. "
                     "Keep them and set their stock to 0 instead.", names=names)
         raise ValidationError(message, fields={"spec_matrix": message})
     kept: list[Sku] = []
@@ -152,6 +153,7 @@ def save_matrix(actor: Actor, product: Product, matrix: list[dict[str, Any]],
                 setattr(sku, name, value)
             sku.specs = combination
         kept.append(sku)
+    _detach([sku.id for sku in gone])
     for sku in gone:
         db.session.delete(sku)
     product.spec_matrix = matrix
@@ -186,18 +188,36 @@ def _match_existing(current: list[Sku], old_matrix: list[dict[str, Any]], matrix
     return taken
 
 
-def referenced_sku_ids(sku_ids: list[int]) -> set[int]:
-    """Those of `sku_ids` that some other table (order lines, cart lines, …) points at. Found
-    from the schema's foreign keys, so the catalogue needs no import of the domains above it."""
-    if not sku_ids:
-        return set()
-    found: set[int] = set()
+def _sku_foreign_keys():
+    """Every (column, ondelete) pointing at skus.id, from the schema's foreign keys, so the
+    catalogue needs no import of the domains above it."""
     for table in db.metadata.sorted_tables:
         for key in table.foreign_keys:
             if key.column.table.name == Sku.__tablename__ and key.column.name == "id" \
                     and table.name != Sku.__tablename__:
-                found.update(db.session.scalars(select(key.parent).where(key.parent.in_(sku_ids)).distinct()))
+                yield key.parent, (key.ondelete or "").upper()
+
+
+def referenced_sku_ids(sku_ids: list[int]) -> set[int]:
+    """Those of `sku_ids` that a row must keep pointing at (order lines, …). References that
+    let go (ON DELETE SET NULL, like a cart line, which then shows the SKU as gone) don't count."""
+    if not sku_ids:
+        return set()
+    found: set[int] = set()
+    for column, ondelete in _sku_foreign_keys():
+        if ondelete != "SET NULL":
+            found.update(db.session.scalars(select(column).where(column.in_(sku_ids)).distinct()))
     return found
+
+
+def _detach(sku_ids: list[int]) -> None:
+    """Null the references that let go of removed SKUs, explicitly: SQLite does not enforce
+    foreign keys here, and the result must be the same on every backend."""
+    if not sku_ids:
+        return
+    for column, ondelete in _sku_foreign_keys():
+        if ondelete == "SET NULL":
+            db.session.execute(update(column.table).where(column.in_(sku_ids)).values({column.name: None}))
 
 
 def _label(specs: dict[str, str]) -> str:

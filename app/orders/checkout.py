@@ -60,6 +60,9 @@ def requested_lines(user_id: int, request: CheckoutRequest) -> list[tuple[int, i
         chosen = cart.selected_lines(user_id)
         if not chosen:
             raise ValidationError(_("Select something in the cart first."), code="cart_empty")
+        gone = {f"cart.{item.id}": _("This item no longer exists.") for item in chosen if item.sku_id is None}
+        if gone:
+            raise ValidationError(_("Some items can no longer be bought."), code="items_unavailable", fields=gone)
         return [(item.sku_id, item.quantity) for item in chosen]
     if not request.lines:
         raise ValidationError(_("Some fields are invalid."), fields={"lines": _("Choose at least one item.")})

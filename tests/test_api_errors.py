@@ -156,3 +156,54 @@ def test_domain_refusals_and_throttling_use_their_statuses(make_app):
     throttled_response = client.get("/api/v1/test-throttled")
     assert throttled_response.status_code == 429
     assert _error(throttled_response)["message"] == "请求过于频繁，请稍后再试。"
+
+
+BAD_BODIES = [b"{not json", b"[1, 2]", b'{"quantity": "many", "sku_id": [], "lines": "x", "method": 7}',
+              b'{"idempotency_key": null, "order_item_id": -1, "amount_fen": 1.5}']
+
+
+def _takes_json_body(view) -> bool:
+    while view is not None:
+        if "body" in (getattr(view, "__openapi__", None) or {}):
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
+
+
+def _writing_routes(app):
+    """Every /api/v1 route that takes a JSON body, with sample ids filled in."""
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or "dev-login" in rule.rule \
+                or not _takes_json_body(app.view_functions[rule.endpoint]):
+            continue
+        for method in sorted(rule.methods & {"POST", "PUT", "PATCH"}):
+            path = rule.rule
+            for argument in rule.arguments:
+                path = path.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "1")
+            yield method, path
+
+
+def test_every_bad_body_to_every_writing_endpoint_is_a_4xx_json_error_that_changes_nothing(app, client, login):
+    from sqlalchemy import func, select
+
+    from app.addresses.models import Address
+    from app.cart.models import CartItem
+    from app.orders.models import AfterSale, Order
+
+    headers = login("fuzzer")
+
+    def counts():
+        return [db.session.scalar(select(func.count()).select_from(model))
+                for model in (Order, CartItem, Address, AfterSale)]
+
+    before = counts()
+    routes = list(_writing_routes(app))
+    assert len(routes) >= 12  # cart, addresses, orders, pay, after-sales, ...
+    json_headers = {**headers, "Content-Type": "application/json"}
+    for method, path in routes:
+        for body in BAD_BODIES:
+            answer = client.open(path, method=method, data=body, headers=json_headers)
+            assert 400 <= answer.status_code < 500, (method, path, body, answer.status_code)
+            error = answer.get_json()["error"]
+            assert error["code"] and error["message"], (method, path)
+    assert counts() == before

@@ -1,10 +1,12 @@
-"""Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`, `flask wechat ...`."""
+"""Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`, `flask wechat ...`,
+`flask distribution ...`."""
 
 from flask import Flask
 
 
 def register(app: Flask) -> None:
     from app.cli.catalog import catalog_cli
+    from app.cli.distribution import distribution_cli
     from app.cli.payments import payments_cli
     from app.cli.rq import rq_cli
     from app.cli.seed import seed_cli
@@ -17,3 +19,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(wechat_cli)
     app.cli.add_command(payments_cli)
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(distribution_cli)

@@ -1,0 +1,8 @@
+"""RQ cron configuration: `rq cron app/distribution/cron.py --url "$REDIS_URL"` releases due
+frozen commission every ten minutes on the money queue (a `flask rq worker` executes it)."""
+
+from rq import cron
+
+from app.core.jobs import run_job
+
+cron.register(run_job, "money", args=("app.distribution.jobs:release_due_commissions",), interval=600)

@@ -87,7 +87,7 @@ def refund(item, amount_fen: int, quantity: int, after_sale_id: int):
 
 
 def lines_of(order) -> list[CommissionLine]:
-    db.session.expire_all()
+    db.session.commit()  # a new transaction: see what other sessions committed (MariaDB snapshots)
     return list(db.session.scalars(select(CommissionLine).where(CommissionLine.order_id == order.id)
                                    .order_by(CommissionLine.order_item_id, CommissionLine.level)))
 
@@ -98,14 +98,14 @@ def by_level(order) -> dict[int, tuple]:
 
 
 def account(user) -> dict[str, int]:
-    db.session.expire_all()
+    db.session.commit()  # a new transaction: see what other sessions committed (MariaDB snapshots)
     row = account_of(user.id)
     return {"pending": row.pending_fen, "frozen": row.frozen_fen, "available": row.available_fen,
             "withdrawing": row.withdrawing_fen, "withdrawn": row.withdrawn_fen}
 
 
 def problems() -> list[str]:
-    db.session.expire_all()
+    db.session.commit()  # a new transaction: see what other sessions committed (MariaDB snapshots)
     return list(verify.problems())
 
 

@@ -44,7 +44,7 @@ def test_commission_freezes_from_completion_and_releases_after_the_freeze_days(f
     b, c, d = family
     order = paid_order(d, [(sku(), 1)])
     assert account(c) == {**ZERO, "pending": 1000}
-    completed_at = (utcnow() + days(20)).replace(microsecond=0)  # long after payment: the clock starts here, not at payment
+    completed_at = (utcnow() + days(20)).replace(microsecond=0)  # long after payment: the clock starts here
     complete(order, at=completed_at)
     assert account(c) == {**ZERO, "frozen": 1000} and account(b) == {**ZERO, "frozen": 500}
     assert {line.frozen_until for line in lines_of(order) if line.amount_fen} == {completed_at + days(7)}

@@ -63,9 +63,9 @@ def check(values: dict[str, Any]) -> dict[str, str]:
     rates = [values["rate1_bp"], values["rate2_bp"], values["rate3_bp"]]
     for index, rate in enumerate(rates, start=1):
         if not isinstance(rate, int) or not 0 <= rate <= BASIS_POINTS:
-            errors[f"rate{index}_bp"] = _("Between 0% and 100%.")
+            errors[f"rate{index}_bp"] = _("Enter a rate from 0 to 100 percent.")
     if "rate1_bp" not in errors and all(isinstance(rate, int) for rate in rates) and sum(rates) > BASIS_POINTS:
-        errors["rate1_bp"] = _("The rates of all levels together cannot exceed 100%.")
+        errors["rate1_bp"] = _("The rates of all levels together cannot exceed 100 percent.")
     for field, allowed in (("base", BASES), ("become_agent", BECOME_MODES), ("bind_eligibility", ELIGIBILITIES),
                            ("bind_mode", BIND_MODES)):
         if values[field] not in allowed:

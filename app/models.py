@@ -18,6 +18,7 @@ from app.distribution.models import (  # noqa: F401
     ProductCommissionRule,
     ReferralBinding,
     TeamCounter,
+    Withdrawal,
 )
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet  # noqa: F401
 from app.notifications.models import SubscribeMessage, SubscribeTemplate  # noqa: F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.core.events import subscribe
 from app.core.jobs import job
-from app.distribution import accrual, agents, refunds, settlement
+from app.distribution import accrual, agents, refunds, settlement, withdrawals
 from app.orders.events import ORDER_COMPLETED, ORDER_ITEM_REFUNDED, ORDER_PAID
 
 RELEASE_CHUNK = 200
@@ -45,3 +45,15 @@ def release_due_commissions() -> int:
 @job("money")
 def release_commission_lines(line_ids: list[int]) -> int:
     return sum(settlement.release_line(line_id) for line_id in line_ids)
+
+
+@subscribe("transfer.succeeded")
+@job("money")
+def withdrawal_transfer_succeeded(transfer_id: int) -> bool:
+    return withdrawals.transfer_finished(transfer_id)
+
+
+@subscribe("transfer.failed")
+@job("money")
+def withdrawal_transfer_failed(transfer_id: int) -> bool:
+    return withdrawals.transfer_finished(transfer_id)

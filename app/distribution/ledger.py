@@ -37,22 +37,23 @@ def _account_exists(user_id: int) -> bool:
     return db.session.scalar(select(AgentAccount.user_id).where(AgentAccount.user_id == user_id)) is not None
 
 
-def _apply(agent_user_id: int, deltas: dict[str, int]) -> bool:
+def _apply(agent_user_id: int, deltas: dict[str, int], guard_available: bool) -> bool:
     columns = {bucket: getattr(AgentAccount, f"{bucket}_fen") for bucket in BUCKETS}
     statement = (update(AgentAccount).where(AgentAccount.user_id == agent_user_id)
                  .values(updated_at=utcnow(),
                          **{f"{bucket}_fen": columns[bucket] + delta for bucket, delta in deltas.items() if delta})
                  .execution_options(synchronize_session=False))
-    for bucket in NON_NEGATIVE:
+    for bucket in (*NON_NEGATIVE, "available") if guard_available else NON_NEGATIVE:
         if deltas.get(bucket, 0) < 0:
             statement = statement.where(columns[bucket] + deltas[bucket] >= 0)
     return db.session.execute(statement).rowcount == 1
 
 
 def post(agent_user_id: int, kind: str, *, line_id: int | None = None, ref: str | int = "",
-         fresh: bool = False, **deltas: int) -> CommissionEntry | None:
+         fresh: bool = False, guard_available: bool = False, **deltas: int) -> CommissionEntry | None:
     """Write one entry and apply its deltas (`pending=-500, frozen=500`); None if already posted.
-    `fresh` skips the look-up for an existing entry (for a line created in this transaction)."""
+    `fresh` skips the look-up for an existing entry (for a line created in this transaction);
+    `guard_available` refuses (LedgerError) to take available below zero (a withdrawal's hold)."""
     unknown = set(deltas) - set(BUCKETS)
     if unknown:
         raise ValueError(f"unknown buckets {unknown}")
@@ -65,12 +66,12 @@ def post(agent_user_id: int, kind: str, *, line_id: int | None = None, ref: str 
                             **{f"{bucket}_fen": deltas.get(bucket, 0) for bucket in BUCKETS})
     db.session.add(entry)
     db.session.flush()  # a concurrent copy of this job fails here on the unique key and rolls back
-    if not _apply(agent_user_id, deltas):
+    if not _apply(agent_user_id, deltas, guard_available):
         if _account_exists(agent_user_id):
             raise LedgerError(f"{key}: {deltas} would take a bucket of agent {agent_user_id} below zero")
         db.session.add(AgentAccount(user_id=agent_user_id, **{f"{bucket}_fen": 0 for bucket in BUCKETS}))
         db.session.flush()  # a concurrent creator makes this an IntegrityError: the job runs again
-        if not _apply(agent_user_id, deltas):
+        if not _apply(agent_user_id, deltas, guard_available):
             raise LedgerError(f"{key}: {deltas} would take a bucket of agent {agent_user_id} below zero")
     identity = db.session.identity_key(AgentAccount, agent_user_id)
     if identity in db.session.identity_map:

@@ -3,7 +3,8 @@
 from app.distribution.agent_models import Agent, AgentApplication, BindingEvent, ReferralBinding, TeamCounter
 from app.distribution.commission_models import AgentAccount, CommissionEntry, CommissionLine, CommissionRefund
 from app.distribution.settings_models import AgentLevel, DistributionSettings, ProductCommissionRule
+from app.distribution.withdrawal_models import Withdrawal
 
 __all__ = ["Agent", "AgentAccount", "AgentApplication", "AgentLevel", "BindingEvent", "CommissionEntry",
            "CommissionLine", "CommissionRefund", "DistributionSettings", "ProductCommissionRule",
-           "ReferralBinding", "TeamCounter"]
+           "ReferralBinding", "TeamCounter", "Withdrawal"]

@@ -21,7 +21,10 @@ BECOME_MODES = ("auto", "apply", "product", "spend")
 ELIGIBILITIES = ("all", "new_only")
 BIND_MODES = ("permanent", "expiring", "latest")
 EDITABLE = ("enabled", "levels", "rate1_bp", "rate2_bp", "rate3_bp", "base", "self_purchase", "become_agent",
-            "become_product_ids", "become_spend_fen", "bind_eligibility", "bind_mode", "bind_days", "freeze_days")
+            "become_product_ids", "become_spend_fen", "bind_eligibility", "bind_mode", "bind_days", "freeze_days",
+            "withdraw_methods", "withdraw_min_fen", "withdraw_max_fen", "withdraw_fee_bp", "withdraw_daily_limit",
+            "withdraw_auto_below_fen")
+WITHDRAW_METHODS = ("wechat", "balance", "bank", "alipay")
 
 
 def current() -> DistributionSettings:
@@ -80,6 +83,26 @@ def check(values: dict[str, Any]) -> dict[str, str]:
         errors["become_product_ids"] = _("Choose products from the list.")
     elif values["become_agent"] == "product" and not ids:
         errors["become_product_ids"] = _("Choose at least one product.")
+    errors.update(_check_withdrawals(values))
+    return errors
+
+
+def _check_withdrawals(values: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    methods = values["withdraw_methods"]
+    if not isinstance(methods, list) or not methods or not set(methods) <= set(WITHDRAW_METHODS):
+        errors["withdraw_methods"] = _("Choose at least one withdrawal method.")
+    low, high = values["withdraw_min_fen"], values["withdraw_max_fen"]
+    if not isinstance(low, int) or low < 1:
+        errors["withdraw_min_fen"] = _("Must be at least %(n)s.", n="¥0.01")
+    elif not isinstance(high, int) or high < low:
+        errors["withdraw_max_fen"] = _("Cannot be less than the minimum.")
+    if not isinstance(values["withdraw_fee_bp"], int) or not 0 <= values["withdraw_fee_bp"] < BASIS_POINTS:
+        errors["withdraw_fee_bp"] = _("Enter a rate from 0 to 100 percent.")
+    if not isinstance(values["withdraw_daily_limit"], int) or values["withdraw_daily_limit"] < 1:
+        errors["withdraw_daily_limit"] = _("Must be at least %(n)s.", n=1)
+    if not isinstance(values["withdraw_auto_below_fen"], int) or values["withdraw_auto_below_fen"] < 0:
+        errors["withdraw_auto_below_fen"] = _("Must be at least %(n)s.", n=0)
     return errors
 
 

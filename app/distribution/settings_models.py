@@ -37,6 +37,15 @@ class DistributionSettings(TimestampMixin, db.Model):
     bind_days: Mapped[int] = mapped_column(Integer, default=30, nullable=False, comment="for expiring")
     freeze_days: Mapped[int] = mapped_column(Integer, default=7, nullable=False,
                                              comment="after the order completes")
+    withdraw_methods: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["wechat", "balance"], nullable=False,
+                                                        comment="wechat | balance | bank | alipay")
+    withdraw_min_fen: Mapped[int] = mapped_column(Integer, default=100, nullable=False)
+    withdraw_max_fen: Mapped[int] = mapped_column(Integer, default=500_000, nullable=False, comment="per request")
+    withdraw_fee_bp: Mapped[int] = mapped_column(Integer, default=0, nullable=False, comment="none to balance")
+    withdraw_daily_limit: Mapped[int] = mapped_column(Integer, default=3, nullable=False,
+                                                      comment="requests per agent per Beijing day")
+    withdraw_auto_below_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
+                                                         comment="approved without review below this; 0: always review")
 
     def rates(self) -> list[int]:
         return [self.rate1_bp, self.rate2_bp, self.rate3_bp]

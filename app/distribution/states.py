@@ -53,3 +53,29 @@ TRANSITIONS["agents"] = AGENT_TRANSITIONS
 
 def move_agent(agent: Any, wanted: str, **values: Any) -> bool:
     return state_machine.move(TRANSITIONS, agent, wanted, **values)
+
+
+class WithdrawalStatus(StrEnum):
+    REVIEWING = "reviewing"  # the amount is held (withdrawing)
+    APPROVED = "approved"  # bank / Alipay: waiting for the merchant to pay by hand
+    PAYING = "paying"  # WeChat transfer under way (maybe waiting for the agent to confirm)
+    PAID = "paid"
+    REJECTED = "rejected"  # the hold went back to available
+    FAILED = "failed"  # the transfer failed or was cancelled; the hold went back
+
+
+WITHDRAWAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    WithdrawalStatus.REVIEWING: frozenset({WithdrawalStatus.APPROVED, WithdrawalStatus.PAYING, WithdrawalStatus.PAID,
+                                           WithdrawalStatus.REJECTED}),
+    WithdrawalStatus.APPROVED: frozenset({WithdrawalStatus.PAID}),
+    WithdrawalStatus.PAYING: frozenset({WithdrawalStatus.PAID, WithdrawalStatus.FAILED}),
+    WithdrawalStatus.PAID: frozenset(),
+    WithdrawalStatus.REJECTED: frozenset(),
+    WithdrawalStatus.FAILED: frozenset(),
+}
+
+TRANSITIONS["withdrawals"] = WITHDRAWAL_TRANSITIONS
+
+
+def move_withdrawal(withdrawal: Any, wanted: str, **values: Any) -> bool:
+    return state_machine.move(TRANSITIONS, withdrawal, wanted, **values)

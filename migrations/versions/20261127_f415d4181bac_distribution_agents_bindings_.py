@@ -1,8 +1,8 @@
-"""distribution agents bindings commissions
+"""distribution agents bindings commissions withdrawals
 
-Revision ID: 5618fec3ab65
+Revision ID: f415d4181bac
 Revises: 0c67b2a75012
-Create Date: 2026-11-27 11:04:38.824427
+Create Date: 2026-11-27 11:26:07.212338
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5618fec3ab65'
+revision = 'f415d4181bac'
 down_revision = '0c67b2a75012'
 branch_labels = None
 depends_on = None
@@ -47,6 +47,12 @@ def upgrade():
     sa.Column('bind_mode', sa.String(length=10), nullable=False, comment='permanent | expiring | latest'),
     sa.Column('bind_days', sa.Integer(), nullable=False, comment='for expiring'),
     sa.Column('freeze_days', sa.Integer(), nullable=False, comment='after the order completes'),
+    sa.Column('withdraw_methods', sa.JSON(), nullable=False, comment='wechat | balance | bank | alipay'),
+    sa.Column('withdraw_min_fen', sa.Integer(), nullable=False),
+    sa.Column('withdraw_max_fen', sa.Integer(), nullable=False, comment='per request'),
+    sa.Column('withdraw_fee_bp', sa.Integer(), nullable=False, comment='none to balance'),
+    sa.Column('withdraw_daily_limit', sa.Integer(), nullable=False, comment='requests per agent per Beijing day'),
+    sa.Column('withdraw_auto_below_fen', sa.Integer(), nullable=False, comment='approved without review below this; 0: always review'),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution_settings'))
@@ -154,6 +160,40 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_product_commission_rules')),
     sa.UniqueConstraint('product_id', name=op.f('uq_product_commission_rules_product_id'))
     )
+    op.create_table('withdrawals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('withdrawal_no', sa.String(length=32), nullable=False, comment='shown to people'),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=64), nullable=False, comment='from the client: a retried request returns this one'),
+    sa.Column('method', sa.String(length=8), nullable=False, comment='wechat | balance | bank | alipay'),
+    sa.Column('amount_fen', sa.Integer(), nullable=False, comment='taken from available'),
+    sa.Column('fee_fen', sa.Integer(), nullable=False),
+    sa.Column('net_fen', sa.Integer(), nullable=False, comment='what the agent receives'),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('account_name', sa.String(length=32), nullable=False, comment='bank / alipay'),
+    sa.Column('account_no', sa.String(length=64), nullable=False),
+    sa.Column('bank_name', sa.String(length=64), nullable=False),
+    sa.Column('reject_reason', sa.String(length=200), nullable=False),
+    sa.Column('fail_reason', sa.String(length=255), nullable=False),
+    sa.Column('transfer_id', sa.Integer(), nullable=True),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', sa.DateTime(), nullable=True),
+    sa.Column('paid_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('amount_fen > 0 AND fee_fen >= 0 AND net_fen > 0 AND amount_fen = fee_fen + net_fen', name=op.f('ck_withdrawals_amounts_add_up')),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_accounts.id'], name=op.f('fk_withdrawals_staff_id_staff_accounts')),
+    sa.ForeignKeyConstraint(['transfer_id'], ['transfers.id'], name=op.f('fk_withdrawals_transfer_id_transfers')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_withdrawals_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_withdrawals')),
+    sa.UniqueConstraint('user_id', 'idempotency_key', name='uq_withdrawals_user_id_idempotency_key'),
+    sa.UniqueConstraint('withdrawal_no', name=op.f('uq_withdrawals_withdrawal_no'))
+    )
+    with op.batch_alter_table('withdrawals', schema=None) as batch_op:
+        batch_op.create_index('ix_withdrawals_status_id', ['status', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_withdrawals_transfer_id'), ['transfer_id'], unique=False)
+        batch_op.create_index('ix_withdrawals_user_id_created_at', ['user_id', 'created_at'], unique=False)
+
     op.create_table('commission_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -235,6 +275,12 @@ def downgrade():
         batch_op.drop_index('ix_commission_lines_beneficiary_status')
 
     op.drop_table('commission_lines')
+    with op.batch_alter_table('withdrawals', schema=None) as batch_op:
+        batch_op.drop_index('ix_withdrawals_user_id_created_at')
+        batch_op.drop_index(batch_op.f('ix_withdrawals_transfer_id'))
+        batch_op.drop_index('ix_withdrawals_status_id')
+
+    op.drop_table('withdrawals')
     op.drop_table('product_commission_rules')
     with op.batch_alter_table('agent_applications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agent_applications_user_id'))

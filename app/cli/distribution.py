@@ -1,4 +1,4 @@
-"""`flask distribution verify | release | explain ORDER_ID`: the distribution books from the shell."""
+"""`flask distribution verify | release | upgrade | explain ORDER_ID`: the distribution books from the shell."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from app.core.jobs import enqueue_now
 from app.core.money import fen_to_yuan
-from app.distribution import settlement, verify
+from app.distribution import levels, settlement, verify
 from app.distribution.explain import explain
 from app.distribution.jobs import release_due_commissions
 from app.extensions import db
@@ -44,6 +44,17 @@ def release_command(enqueue: bool) -> None:
         if len(ids) < 200:
             break
     click.echo(f"released {released} commission line(s)")
+
+
+@distribution_cli.command("upgrade")
+def upgrade_command() -> None:
+    """Move every active agent up to the best agent level they qualify for (run it daily)."""
+    after, upgraded = 0, 0
+    while ids := levels.active_agent_ids(after):
+        upgraded += sum(levels.consider_upgrade(user_id) is not None for user_id in ids)
+        db.session.commit()
+        after = ids[-1]
+    click.echo(f"upgraded {upgraded} agent(s)")
 
 
 @distribution_cli.command("explain")

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from app.core.events import subscribe
 from app.core.jobs import job
-from app.distribution import accrual, agents, refunds, settlement, withdrawals
+from app.distribution import accrual, agents, levels, refunds, settlement, withdrawals
+from app.distribution.commission_models import CommissionLine
+from app.extensions import db
 from app.orders.events import ORDER_COMPLETED, ORDER_ITEM_REFUNDED, ORDER_PAID
+from app.orders.models import Order
 
 RELEASE_CHUNK = 200
 
@@ -18,6 +23,11 @@ def accrue_commissions(order_id: int) -> int:
     so this very order pays as it would have when it was placed)."""
     paying = accrual.accrue(order_id)
     agents.consider_order(order_id)
+    grown = set(db.session.scalars(select(CommissionLine.beneficiary_user_id).where(
+        CommissionLine.order_id == order_id, CommissionLine.amount_fen > 0)))
+    grown |= set(db.session.scalars(select(Order.user_id).where(Order.id == order_id)))
+    for user_id in sorted(grown):
+        levels.consider_upgrade(user_id)  # their numbers (sales, commission, own spend) just grew
     return paying
 
 
@@ -57,3 +67,14 @@ def withdrawal_transfer_succeeded(transfer_id: int) -> bool:
 @job("money")
 def withdrawal_transfer_failed(transfer_id: int) -> bool:
     return withdrawals.transfer_finished(transfer_id)
+
+
+@job("default")
+def upgrade_agents(after_id: int = 0) -> int:
+    """The daily sweep (cron): every active agent, in chunks, each chunk its own job."""
+    ids = levels.active_agent_ids(after_id)
+    for user_id in ids:
+        levels.consider_upgrade(user_id)
+    if len(ids) == 500:
+        upgrade_agents.delay(ids[-1])
+    return len(ids)

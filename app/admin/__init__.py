@@ -10,6 +10,7 @@ from app.admin.views import (  # noqa: E402,F401
     audit,
     auth,
     dashboard,
+    distribution,
     members,
     products,
     shipping,
@@ -22,4 +23,5 @@ from app.admin.views import (  # noqa: E402,F401
     wechat_menu,
     wechat_replies,
     wechat_special,
+    withdrawals,
 )

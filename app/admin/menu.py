@@ -27,12 +27,19 @@ class MenuEntry:
 
 
 WECHAT = _l("WeChat official account")
+DISTRIBUTION = _l("Distribution")
 SETTINGS = _l("Settings")
 
 ENTRIES = (
     MenuEntry(ANY_STAFF, _l("Dashboard"), "speedometer2", "admin.dashboard", "/admin/"),
     MenuEntry("products", _l("Products"), "box-seam", "admin.product_list", "/admin/products"),
     MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
+    MenuEntry("distribution", _l("Agents"), "diagram-3", "admin.agent_list", "/admin/distribution/agents",
+              DISTRIBUTION),
+    MenuEntry("finance", _l("Withdrawals"), "cash-coin", "admin.withdrawal_list", "/admin/distribution/withdrawals",
+              DISTRIBUTION),
+    MenuEntry("distribution", _l("Distribution settings"), "sliders", "admin.distribution_settings",
+              "/admin/distribution/settings", DISTRIBUTION),
     MenuEntry("wechat", _l("Auto replies"), "chat-dots", "admin.wechat_rules", "/admin/wechat/replies", WECHAT),
     MenuEntry("wechat", _l("Custom menu"), "menu-button-wide", "admin.wechat_menu", "/admin/wechat/menu", WECHAT),
     MenuEntry("wechat", _l("Fans"), "people-fill", "admin.wechat_fans", "/admin/wechat/fans", WECHAT),

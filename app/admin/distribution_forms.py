@@ -1,0 +1,53 @@
+"""Console forms of the distribution pages. Rates are typed as percentages and amounts in
+yuan; the views turn them into basis points and fen."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from app.admin.forms import MultiCheckboxField
+
+
+class DistributionSettingsForm(FlaskForm):
+    enabled = BooleanField(_l("Distribution on"))
+    levels = IntegerField(_l("Commission levels (0-3)"), validators=[InputRequired()])
+    rate1 = DecimalField(_l("Level 1 rate (%)"), places=2, validators=[InputRequired(), NumberRange(min=0)])
+    rate2 = DecimalField(_l("Level 2 rate (%)"), places=2, validators=[InputRequired(), NumberRange(min=0)])
+    rate3 = DecimalField(_l("Level 3 rate (%)"), places=2, validators=[InputRequired(), NumberRange(min=0)])
+    base = SelectField(_l("Commission base"), choices=[("paid", _l("Paid amount (freight excluded)")),
+                                                       ("profit", _l("Profit (paid minus cost)"))])
+    self_purchase = BooleanField(_l("Self-purchase rebate: an agent's own purchase pays them level 1"))
+    become_agent = SelectField(_l("Becoming an agent"), choices=[
+        ("auto", _l("Everyone, automatically")), ("apply", _l("Apply and be reviewed")),
+        ("product", _l("After buying one of the chosen products")), ("spend", _l("After spending at least"))])
+    become_product_ids = StringField(_l("Chosen product IDs (comma separated)"),
+                                     validators=[Optional(), Regexp(r"^[\d,\s]*$"), Length(max=2000)])
+    become_spend = DecimalField(_l("Spend threshold (¥)"), places=2, validators=[InputRequired(), NumberRange(min=0)])
+    bind_eligibility = SelectField(_l("Who can be bound"), choices=[("all", _l("All shoppers")),
+                                                                     ("new_only", _l("Only shoppers who never paid"))])
+    bind_mode = SelectField(_l("Binding mode"), choices=[("permanent", _l("Permanent: first referrer wins")),
+                                                         ("expiring", _l("Expires after some days")),
+                                                         ("latest", _l("Always the latest referrer"))])
+    bind_days = IntegerField(_l("Binding days (expiring mode)"), validators=[InputRequired()])
+    freeze_days = IntegerField(_l("Freeze days after the order completes"), validators=[InputRequired()])
+    withdraw_methods = MultiCheckboxField(_l("Withdrawal methods"), choices=[
+        ("wechat", _l("WeChat change")), ("balance", _l("Store balance")), ("bank", _l("Bank card")),
+        ("alipay", _l("Alipay"))])
+    withdraw_min = DecimalField(_l("Minimum per withdrawal (¥)"), places=2, validators=[InputRequired()])
+    withdraw_max = DecimalField(_l("Maximum per withdrawal (¥)"), places=2, validators=[InputRequired()])
+    withdraw_fee = DecimalField(_l("Withdrawal fee (%), none to balance"), places=2,
+                                validators=[InputRequired(), NumberRange(min=0)])
+    withdraw_daily_limit = IntegerField(_l("Withdrawals per agent per day"), validators=[InputRequired()])
+    withdraw_auto_below = DecimalField(_l("Approve automatically below (¥, 0: always review)"), places=2,
+                                       validators=[InputRequired(), NumberRange(min=0)])
+
+
+class AppointForm(FlaskForm):
+    user_id = IntegerField(_l("Member ID"), validators=[InputRequired(), NumberRange(min=1)])
+
+
+class RejectForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])

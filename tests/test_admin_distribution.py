@@ -1,0 +1,82 @@
+"""The distribution console: settings (a fourth level refused with the reason), agents with
+their teams and accounts, an order's per-level commission, and the withdrawals queue."""
+
+from __future__ import annotations
+
+from app.distribution import ledger, settings, withdrawals
+from app.distribution.agents import agent_of
+from app.distribution.withdrawal_models import Withdrawal
+from app.extensions import db
+from tests import factories
+from tests.admin_helpers import log_in, make_staff, post
+from tests.distribution_helpers import account, bind, configure, paid_order, referral_chain, sku
+
+SETTINGS_FORM = {"enabled": "y", "levels": "2", "rate1": "10", "rate2": "5", "rate3": "0", "base": "paid",
+                 "become_agent": "apply", "become_product_ids": "", "become_spend": "0", "bind_eligibility": "all",
+                 "bind_mode": "permanent", "bind_days": "30", "freeze_days": "7", "withdraw_methods": ["wechat"],
+                 "withdraw_min": "1", "withdraw_max": "5000", "withdraw_fee": "0", "withdraw_daily_limit": "3",
+                 "withdraw_auto_below": "0"}
+
+
+def _owner(client):
+    make_staff()
+    log_in(client)
+
+
+def test_settings_refuse_a_fourth_level_with_the_reason_and_save_good_values(app, client):
+    _owner(client)
+    assert client.get("/admin/distribution/settings").status_code == 200
+    refused = post(client, "/admin/distribution/settings", {**SETTINGS_FORM, "levels": "4"})
+    assert refused.status_code == 200 and "传销" in refused.get_data(as_text=True)
+    db.session.rollback()
+    assert settings.current().levels == 2
+    saved = post(client, "/admin/distribution/settings", {**SETTINGS_FORM, "levels": "3", "rate3": "1.5",
+                                                          "self_purchase": "y"})
+    assert saved.status_code == 302
+    db.session.rollback()
+    row = settings.current()
+    assert (row.levels, row.rate3_bp, row.self_purchase, row.withdraw_methods) == (3, 150, True, ["wechat"])
+
+
+def test_agents_list_shows_teams_and_a_disable_takes_effect(app, client):
+    _owner(client)
+    a, b = referral_chain("阿甲", "阿乙")
+    bind(factories.shopper(), b)
+    page = client.get("/admin/distribution/agents").get_data(as_text=True)
+    assert "阿甲" in page and agent_of(a.id).invite_code in page and "1 / 1 / 2" in page
+    assert client.post(f"/admin/distribution/agents/{b.id}/disable").status_code == 400  # no CSRF token
+    assert post(client, f"/admin/distribution/agents/{b.id}/disable").status_code == 302
+    db.session.rollback()
+    assert agent_of(b.id).status == "disabled"
+    assert post(client, "/admin/distribution/agents/999999/disable").status_code == 404
+
+
+def test_an_orders_commission_page_explains_every_level(app, client):
+    _owner(client)
+    configure(levels=1)
+    _a, b = referral_chain("上级甲", "上级乙")
+    buyer = factories.shopper()
+    bind(buyer, b)
+    order = paid_order(buyer, [(sku(), 1)])
+    page = client.get(f"/admin/distribution/orders/{order.id}").get_data(as_text=True)
+    assert "上级乙" in page and "¥10.00" in page
+    assert "上级甲" in page and "超出设置的分佣层级" in page  # level 2 is beyond the configured levels
+    assert client.get("/admin/distribution/orders/999999").status_code == 404
+
+
+def test_the_withdrawals_queue_approves_and_rejects(app, client):
+    _owner(client)
+    configure(withdraw_methods=["balance"])
+    (agent,) = referral_chain("提现者")
+    ledger.post(agent.id, "test_credit", ref="1", available=5_000)
+    first = withdrawals.apply(agent.id, amount_fen=1_000, method="balance", idempotency_key="a")
+    second = withdrawals.apply(agent.id, amount_fen=2_000, method="balance", idempotency_key="b")
+    db.session.commit()
+    assert "¥10.00" in client.get("/admin/distribution/withdrawals").get_data(as_text=True)
+    assert post(client, f"/admin/distribution/withdrawals/{first.id}/approve").status_code == 302
+    rejected = post(client, f"/admin/distribution/withdrawals/{second.id}/reject", {"reason": "资料不符"})
+    assert rejected.status_code == 302
+    db.session.rollback()
+    assert (db.session.get(Withdrawal, first.id).status, db.session.get(Withdrawal, second.id).status) == \
+        ("paid", "rejected")
+    assert account(agent)["available"] == 4_000

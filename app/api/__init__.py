@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.api import auth, catalog, docs, storefront, wechat  # noqa: E402,F401  (routes register on import)
+from app.api import (  # noqa: E402,F401  (routes register on import)
+    auth,
+    catalog,
+    distribution,
+    docs,
+    storefront,
+    wechat,
+)

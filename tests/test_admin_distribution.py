@@ -15,7 +15,7 @@ SETTINGS_FORM = {"enabled": "y", "levels": "2", "rate1": "10", "rate2": "5", "ra
                  "become_agent": "apply", "become_product_ids": "", "become_spend": "0", "bind_eligibility": "all",
                  "bind_mode": "permanent", "bind_days": "30", "freeze_days": "7", "withdraw_methods": ["wechat"],
                  "withdraw_min": "1", "withdraw_max": "5000", "withdraw_fee": "0", "withdraw_daily_limit": "3",
-                 "withdraw_auto_below": "0"}
+                 "withdraw_auto_below": "0", "fan_points": "10", "fan_points_daily_cap": "5"}
 
 
 def _owner(client):

@@ -33,6 +33,8 @@ class DistributionSettingsForm(FlaskForm):
                                                          ("latest", _l("Always the latest referrer"))])
     bind_days = IntegerField(_l("Binding days (expiring mode)"), validators=[InputRequired()])
     freeze_days = IntegerField(_l("Freeze days after the order completes"), validators=[InputRequired()])
+    fan_points = IntegerField(_l("Points per new shopper an agent brings (0: off)"), validators=[InputRequired()])
+    fan_points_daily_cap = IntegerField(_l("Rewarded new shoppers per agent per day"), validators=[InputRequired()])
     withdraw_methods = MultiCheckboxField(_l("Withdrawal methods"), choices=[
         ("wechat", _l("WeChat change")), ("balance", _l("Store balance")), ("bank", _l("Bank card")),
         ("alipay", _l("Alipay"))])

@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.core.models import utcnow
-from app.distribution import agents, team
+from app.distribution import agents, fan_rewards, team
 from app.distribution.agent_models import Agent, BindingEvent, ReferralBinding
 from app.distribution.settings import SETTINGS_ID, current
 from app.distribution.settings_models import DistributionSettings
@@ -137,6 +137,7 @@ def bind(user_id: int, referrer: int | str, source: str, *, now: datetime | None
     expires_at = now + timedelta(days=settings.bind_days) if settings.bind_mode == "expiring" else None
     previous = None
     if current_binding is None:
+        fan_rewards.reward_new_shopper(settings, referrer_id, user_id, now)
         db.session.add(ReferralBinding(user_id=user_id, referrer_user_id=referrer_id, source=source, bound_at=now,
                                        expires_at=expires_at))
         db.session.flush()

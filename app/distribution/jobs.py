@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.core.events import subscribe
 from app.core.jobs import job
-from app.distribution import accrual, agents, levels, refunds, settlement, withdrawals
+from app.distribution import accrual, agents, levels, refunds, scenes, settlement, withdrawals
 from app.distribution.commission_models import CommissionLine
 from app.extensions import db
 from app.orders.events import ORDER_COMPLETED, ORDER_ITEM_REFUNDED, ORDER_PAID
@@ -78,3 +78,10 @@ def upgrade_agents(after_id: int = 0) -> int:
     if len(ids) == 500:
         upgrade_agents.delay(ids[-1])
     return len(ids)
+
+
+@subscribe("referral.scanned")
+@job("default")
+def bind_scanned_fan(touch_id: int) -> str:
+    outcome = scenes.bind_from_touch(touch_id)
+    return outcome.result if outcome else "skipped"

@@ -23,7 +23,7 @@ BIND_MODES = ("permanent", "expiring", "latest")
 EDITABLE = ("enabled", "levels", "rate1_bp", "rate2_bp", "rate3_bp", "base", "self_purchase", "become_agent",
             "become_product_ids", "become_spend_fen", "bind_eligibility", "bind_mode", "bind_days", "freeze_days",
             "withdraw_methods", "withdraw_min_fen", "withdraw_max_fen", "withdraw_fee_bp", "withdraw_daily_limit",
-            "withdraw_auto_below_fen")
+            "withdraw_auto_below_fen", "fan_points", "fan_points_daily_cap")
 WITHDRAW_METHODS = ("wechat", "balance", "bank", "alipay")
 
 
@@ -83,6 +83,9 @@ def check(values: dict[str, Any]) -> dict[str, str]:
         errors["become_product_ids"] = _("Choose products from the list.")
     elif values["become_agent"] == "product" and not ids:
         errors["become_product_ids"] = _("Choose at least one product.")
+    for field in ("fan_points", "fan_points_daily_cap"):
+        if not isinstance(values[field], int) or not 0 <= values[field] <= 100_000:
+            errors[field] = _("Between %(low)s and %(high)s.", low=0, high=100_000)
     errors.update(_check_withdrawals(values))
     return errors
 

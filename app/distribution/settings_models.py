@@ -37,6 +37,10 @@ class DistributionSettings(TimestampMixin, db.Model):
     bind_days: Mapped[int] = mapped_column(Integer, default=30, nullable=False, comment="for expiring")
     freeze_days: Mapped[int] = mapped_column(Integer, default=7, nullable=False,
                                              comment="after the order completes")
+    fan_points: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
+                                            comment="points to an agent per genuinely new shopper; 0: off")
+    fan_points_daily_cap: Mapped[int] = mapped_column(Integer, default=20, nullable=False,
+                                                      comment="rewarded new shoppers per agent per Beijing day")
     withdraw_methods: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["wechat", "balance"], nullable=False,
                                                         comment="wechat | balance | bank | alipay")
     withdraw_min_fen: Mapped[int] = mapped_column(Integer, default=100, nullable=False)

@@ -45,7 +45,8 @@ def _form_values(row) -> dict:
             "withdraw_methods": row.withdraw_methods, "withdraw_min": Decimal(row.withdraw_min_fen) / 100,
             "withdraw_max": Decimal(row.withdraw_max_fen) / 100, "withdraw_fee": Decimal(row.withdraw_fee_bp) / 100,
             "withdraw_daily_limit": row.withdraw_daily_limit,
-            "withdraw_auto_below": Decimal(row.withdraw_auto_below_fen) / 100}
+            "withdraw_auto_below": Decimal(row.withdraw_auto_below_fen) / 100, "fan_points": row.fan_points,
+            "fan_points_daily_cap": row.fan_points_daily_cap}
 
 
 def _changes(form: DistributionSettingsForm) -> dict:
@@ -61,7 +62,8 @@ def _changes(form: DistributionSettingsForm) -> dict:
             "withdraw_max_fen": _hundredths(form.withdraw_max.data),
             "withdraw_fee_bp": _hundredths(form.withdraw_fee.data),
             "withdraw_daily_limit": form.withdraw_daily_limit.data,
-            "withdraw_auto_below_fen": _hundredths(form.withdraw_auto_below.data)}
+            "withdraw_auto_below_fen": _hundredths(form.withdraw_auto_below.data),
+            "fan_points": form.fan_points.data, "fan_points_daily_cap": form.fan_points_daily_cap.data}
 
 
 @bp.route("/distribution/settings", methods=["GET", "POST"])

@@ -1,8 +1,8 @@
 """distribution agents bindings commissions withdrawals
 
-Revision ID: f415d4181bac
+Revision ID: 7238637b37e8
 Revises: 0c67b2a75012
-Create Date: 2026-11-27 11:26:07.212338
+Create Date: 2026-11-27 11:37:46.342478
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'f415d4181bac'
+revision = '7238637b37e8'
 down_revision = '0c67b2a75012'
 branch_labels = None
 depends_on = None
@@ -47,6 +47,8 @@ def upgrade():
     sa.Column('bind_mode', sa.String(length=10), nullable=False, comment='permanent | expiring | latest'),
     sa.Column('bind_days', sa.Integer(), nullable=False, comment='for expiring'),
     sa.Column('freeze_days', sa.Integer(), nullable=False, comment='after the order completes'),
+    sa.Column('fan_points', sa.Integer(), nullable=False, comment='points to an agent per genuinely new shopper; 0: off'),
+    sa.Column('fan_points_daily_cap', sa.Integer(), nullable=False, comment='rewarded new shoppers per agent per Beijing day'),
     sa.Column('withdraw_methods', sa.JSON(), nullable=False, comment='wechat | balance | bank | alipay'),
     sa.Column('withdraw_min_fen', sa.Integer(), nullable=False),
     sa.Column('withdraw_max_fen', sa.Integer(), nullable=False, comment='per request'),

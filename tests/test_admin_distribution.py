@@ -80,3 +80,47 @@ def test_the_withdrawals_queue_approves_and_rejects(app, client):
     assert (db.session.get(Withdrawal, first.id).status, db.session.get(Withdrawal, second.id).status) == \
         ("paid", "rejected")
     assert account(agent)["available"] == 4_000
+
+
+def test_applications_are_approved_or_rejected_from_the_queue(app, client):
+    from app.distribution import agents
+
+    _owner(client)
+    configure(become_agent="apply")
+    hopeful, doubtful = factories.shopper("申请人甲"), factories.shopper("申请人乙")
+    first, second = agents.apply(hopeful.id, real_name="甲"), agents.apply(doubtful.id)
+    db.session.commit()
+    assert "申请人甲" in client.get("/admin/distribution/applications").get_data(as_text=True)
+    assert post(client, f"/admin/distribution/applications/{first.id}/approve").status_code == 302
+    assert post(client, f"/admin/distribution/applications/{second.id}/reject", {"reason": "不符合"}).status_code == 302
+    db.session.rollback()
+    assert agent_of(hopeful.id).status == "active" and agent_of(doubtful.id) is None
+
+
+def test_agent_levels_are_created_with_rates_and_conditions(app, client):
+    from app.distribution.settings_models import AgentLevel
+
+    _owner(client)
+    saved = post(client, "/admin/distribution/levels/new", {"name": "金牌", "rank": "2", "rate1": "15", "rate2": "",
+                                                            "rate3": "", "match": "any", "direct_invites": "3",
+                                                            "team_size": "0", "own_spend": "0", "team_sales": "100",
+                                                            "commission": "0"})
+    assert saved.status_code == 302
+    db.session.rollback()
+    level = db.session.scalar(db.select(AgentLevel))
+    assert (level.rate1_bp, level.rate2_bp, level.upgrade_rules) == (1500, None, {
+        "match": "any", "conditions": [{"kind": "direct_invites", "min": 3}, {"kind": "team_sales_fen", "min": 10000}]})
+    page = client.get(f"/admin/distribution/levels/{level.id}").get_data(as_text=True)
+    assert 'value="15.00"' in page and "金牌" in client.get("/admin/distribution/levels").get_data(as_text=True)
+
+
+def test_the_tree_browser_shows_the_chain_up_and_the_team_down(app, client):
+    _owner(client)
+    top, middle = referral_chain("树根", "树干")
+    leaf = factories.shopper("树叶")
+    bind(leaf, middle)
+    page = client.get(f"/admin/distribution/tree/{middle.id}").get_data(as_text=True)
+    assert "树根" in page and "树叶" in page and "1 / 0 / 1" in page
+    assert client.get("/admin/distribution/tree/999999").status_code == 404
+    ledger_page = client.get(f"/admin/distribution/entries?user_id={top.id}")
+    assert ledger_page.status_code == 200

@@ -13,7 +13,7 @@ from tests.admin_helpers import log_in, make_staff, post
 SAMPLE_ARGS = {
     "staff_id": 1, "role_id": 1, "user_id": 1, "level_id": 1, "product_id": 1, "action": "text", "template_id": 1,
     "rule_id": 1, "slot": "subscribe", "code": "zh", "package": "bootstrap", "filename": "css/bootstrap.min.css",
-    "order_id": 1, "withdrawal_id": 1,
+    "order_id": 1, "withdrawal_id": 1, "application_id": 1, "agent_level_id": 1,
 }
 
 

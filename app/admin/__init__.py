@@ -11,6 +11,7 @@ from app.admin.views import (  # noqa: E402,F401
     auth,
     dashboard,
     distribution,
+    distribution_team,
     members,
     products,
     shipping,

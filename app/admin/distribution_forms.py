@@ -53,3 +53,47 @@ class AppointForm(FlaskForm):
 
 class RejectForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
+
+
+class AgentLevelForm(FlaskForm):
+    """An agent level: rates left empty inherit the global ones; conditions left at 0 are off."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=32)])
+    rank = IntegerField(_l("Rank (higher is better)"), validators=[InputRequired()])
+    rate1 = DecimalField(_l("Level 1 rate (%)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    rate2 = DecimalField(_l("Level 2 rate (%)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    rate3 = DecimalField(_l("Level 3 rate (%)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    match = SelectField(_l("Upgrade when"), choices=[("all", _l("All conditions are met")),
+                                                     ("any", _l("Any condition is met"))])
+    direct_invites = IntegerField(_l("Direct invites at least"), default=0, validators=[Optional()])
+    team_size = IntegerField(_l("Team size at least"), default=0, validators=[Optional()])
+    own_spend = DecimalField(_l("Own spend at least (¥)"), places=2, default=0, validators=[Optional()])
+    team_sales = DecimalField(_l("Team sales at least (¥)"), places=2, default=0, validators=[Optional()])
+    commission = DecimalField(_l("Commission earned at least (¥)"), places=2, default=0, validators=[Optional()])
+
+    CONDITIONS = (("direct_invites", "direct_invites", 1), ("team_size", "team_size", 1),
+                  ("own_spend", "own_spend_fen", 100), ("team_sales", "team_sales_fen", 100),
+                  ("commission", "commission_fen", 100))
+
+    def rates_bp(self) -> list[int | None]:
+        return [None if field.data is None else int(field.data * 100) for field in (self.rate1, self.rate2, self.rate3)]
+
+    def upgrade_rules(self) -> dict:
+        conditions = []
+        for field_name, kind, scale in self.CONDITIONS:
+            value = getattr(self, field_name).data
+            if value:
+                conditions.append({"kind": kind, "min": int(value * scale)})
+        return {"match": self.match.data, "conditions": conditions} if conditions else {}
+
+    @classmethod
+    def values_of(cls, level) -> dict:
+        from decimal import Decimal
+
+        values = {"name": level.name, "rank": level.rank, "match": (level.upgrade_rules or {}).get("match", "all")}
+        for index, rate in enumerate([level.rate1_bp, level.rate2_bp, level.rate3_bp], start=1):
+            values[f"rate{index}"] = None if rate is None else Decimal(rate) / 100
+        minimums = {item["kind"]: item["min"] for item in (level.upgrade_rules or {}).get("conditions", [])}
+        for field_name, kind, scale in cls.CONDITIONS:
+            values[field_name] = Decimal(minimums.get(kind, 0)) / scale if scale > 1 else minimums.get(kind, 0)
+        return values

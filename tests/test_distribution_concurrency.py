@@ -39,6 +39,7 @@ def _counts(order_id: int) -> tuple[int, int]:
 
 def test_twenty_concurrent_runs_of_the_paid_job_accrue_once(app, paid):
     order, (a, b, c) = paid
+    order_id = order.id  # read here: the test's session must not be touched from the threads
     barrier = threading.Barrier(COPIES)
     outcomes: list[str] = []
 
@@ -46,7 +47,7 @@ def test_twenty_concurrent_runs_of_the_paid_job_accrue_once(app, paid):
         with app.app_context():
             barrier.wait()
             try:
-                jobs.accrue_commissions(order.id)
+                jobs.accrue_commissions(order_id)
                 db.session.commit()
                 outcomes.append("ok")
             except Exception as exc:  # a loser of the race fails like an RQ job and would be retried

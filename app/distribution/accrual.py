@@ -20,18 +20,21 @@ end the job, and (order_item_id, level) is unique.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, insert, select
+from sqlalchemy.orm import aliased
 
+from app.core.models import utcnow
 from app.core.money import share_of
 from app.distribution import ledger, refunds
 from app.distribution.agent_models import Agent, ReferralBinding
-from app.distribution.binding import is_expired
 from app.distribution.commission_models import CommissionLine
-from app.distribution.locks import locked_order
-from app.distribution.settings import current
-from app.distribution.settings_models import MAX_LEVELS, AgentLevel, DistributionSettings, ProductCommissionRule
-from app.distribution.settlement import freeze
+from app.distribution.settings import AccrualSettings, for_accrual
+from app.distribution.settings_models import MAX_LEVELS, AgentLevel, ProductCommissionRule
+from app.distribution.settlement import freeze_order
 from app.distribution.states import AgentStatus, LineStatus
 from app.extensions import db
 from app.orders.models import Order, OrderItem
@@ -46,11 +49,31 @@ class Position:
     reason: str = ""
 
 
-def chain(order: Order, settings: DistributionSettings, buyer: Agent | None) -> list[Position]:
+_LINKS = tuple(aliased(ReferralBinding) for _ in range(MAX_LEVELS))  # built once: aliases are costly
+
+
+def links(user_id: int) -> list[tuple[int, datetime | None]]:
+    """The shopper's referrer, theirs and theirs — (referrer, binding expiry) — in one query."""
+    first, second, third = _LINKS
+    row = db.session.execute(
+        select(first.referrer_user_id, first.expires_at, second.referrer_user_id, second.expires_at,
+               third.referrer_user_id, third.expires_at)
+        .outerjoin(second, second.user_id == first.referrer_user_id)
+        .outerjoin(third, third.user_id == second.referrer_user_id)
+        .where(first.user_id == user_id)).first()
+    found = []
+    for index in range(0, 2 * MAX_LEVELS, 2):
+        if row is None or row[index] is None:
+            break
+        found.append((row[index], row[index + 1]))
+    return found
+
+
+def chain(order: Any, settings: AccrualSettings, buyer_is_agent: bool,
+          found: list[tuple[int, datetime | None]]) -> list[Position]:
     """Who stands at each level for this order, or why nobody is paid there."""
     positions: list[Position] = []
-    buyer_is_agent = buyer is not None and buyer.status == AgentStatus.ACTIVE
-    node = order.user_id
+    upward = iter(found)
     broken = ""
     for level in range(1, MAX_LEVELS + 1):
         if level == 1 and buyer_is_agent and settings.self_purchase:
@@ -59,26 +82,27 @@ def chain(order: Order, settings: DistributionSettings, buyer: Agent | None) -> 
         if broken:
             positions.append(Position(level, None, broken))
             continue
-        binding = db.session.get(ReferralBinding, node)
-        if binding is None:
+        link = next(upward, None)
+        if link is None:
             broken = "no_referrer"
             positions.append(Position(level, None, broken))
-        elif is_expired(binding, order.paid_at):
+        elif link[1] is not None and link[1] <= order.paid_at:
             broken = "binding_expired"
-            positions.append(Position(level, binding.referrer_user_id, broken))
+            positions.append(Position(level, link[0], broken))
         else:
-            node = binding.referrer_user_id
-            positions.append(Position(level, node))
+            positions.append(Position(level, link[0]))
     if buyer_is_agent and not settings.self_purchase:
         positions.insert(0, Position(0, order.user_id, "self_purchase_off"))
     return positions
 
 
-def _agents(user_ids: set[int]) -> dict[int, Agent]:
-    return {agent.user_id: agent for agent in db.session.scalars(select(Agent).where(Agent.user_id.in_(user_ids)))}
+def _agents(user_ids: set[int]) -> dict[int, Any]:
+    """Status and level of the agents among these shoppers (only the columns accrual reads)."""
+    return {row.user_id: row for row in db.session.execute(
+        select(Agent.user_id, Agent.status, Agent.level_id).where(Agent.user_id.in_(user_ids)))}
 
 
-def _judge(position: Position, settings: DistributionSettings, agents: dict[int, Agent]) -> str:
+def _judge(position: Position, settings: AccrualSettings, agents: dict[int, Agent]) -> str:
     """The reason a position pays nothing, whatever the product ('' when it may pay)."""
     if not settings.enabled:
         return "distribution_off"
@@ -94,13 +118,21 @@ def _judge(position: Position, settings: DistributionSettings, agents: dict[int,
     return ""
 
 
-def base_of(item: OrderItem, settings: DistributionSettings) -> int:
+ITEM_COLUMNS = (OrderItem.id, OrderItem.product_id, OrderItem.sku_id, OrderItem.quantity, OrderItem.paid_fen,
+                OrderItem.unit_cost_fen)
+
+
+def rows_item(columns: list) -> SimpleNamespace:
+    return SimpleNamespace(**{column.key: value for column, value in zip(ITEM_COLUMNS, columns, strict=True)})
+
+
+def base_of(item: Any, settings: AccrualSettings) -> int:
     if settings.base == "profit":
         return max(0, item.paid_fen - item.unit_cost_fen * item.quantity)
     return item.paid_fen
 
 
-def price(item: OrderItem, level: int, base: int, settings: DistributionSettings, agent: Agent,
+def price(item: Any, level: int, base: int, settings: AccrualSettings, agent: Any,
           rule: ProductCommissionRule | None, levels: dict[int, AgentLevel]) -> dict:
     """The rule, rate or fixed amount, and amount for one paying position (or its reason)."""
     if rule is not None and rule.mode == "excluded":
@@ -117,49 +149,62 @@ def price(item: OrderItem, level: int, base: int, settings: DistributionSettings
     return {"rule": name, "rate_bp": rate, "amount_fen": share_of(base, rate)}
 
 
+def _lock_unaccrued(order_id: int) -> Any:
+    """The order (the columns accrual reads), locked, if it is paid and has no commission lines
+    yet — one statement: a locking read sees what a concurrent copy of this job committed
+    while it waited for the lock."""
+    accrued = exists().where(CommissionLine.order_id == Order.id).label("accrued")
+    order = db.session.execute(select(Order.id, Order.user_id, Order.status, Order.paid_at, accrued)
+                               .where(Order.id == order_id).with_for_update()).first()
+    if order is None or order.accrued or order.paid_at is None or order.status not in PAID_STATUSES:
+        return None
+    return order
+
+
 def accrue(order_id: int) -> int:
     """Write the order's commission lines and pending entries; returns how many lines pay."""
-    order = locked_order(order_id)
-    if order is None or order.paid_at is None or order.status not in PAID_STATUSES:
+    order = _lock_unaccrued(order_id)
+    if order is None:
         return 0
-    exists = db.session.scalar(select(CommissionLine.id).where(CommissionLine.order_id == order.id)
-                               .limit(1).with_for_update())
-    if exists is not None:
-        return 0
-    settings = current()
-    items = list(db.session.scalars(select(OrderItem).where(OrderItem.order_id == order.id)
-                                    .order_by(OrderItem.id)))
-    buyer = db.session.scalar(select(Agent).where(Agent.user_id == order.user_id))
-    positions = chain(order, settings, buyer)
-    agents = _agents({position.user_id for position in positions if position.user_id is not None})
-    rules = {rule.product_id: rule for rule in db.session.scalars(select(ProductCommissionRule).where(
-        ProductCommissionRule.product_id.in_({item.product_id for item in items})))}
+    settings = for_accrual()
+    rule_of = ProductCommissionRule.product_id == OrderItem.product_id
+    rows = db.session.execute(select(*ITEM_COLUMNS, ProductCommissionRule).outerjoin(ProductCommissionRule, rule_of)
+                              .where(OrderItem.order_id == order.id).order_by(OrderItem.id)).all()
+    found = links(order.user_id)
+    agents = _agents({order.user_id, *(referrer for referrer, _expires in found)})
+    buyer = agents.get(order.user_id)
+    positions = chain(order, settings, buyer is not None and buyer.status == AgentStatus.ACTIVE, found)
     level_ids = {agent.level_id for agent in agents.values() if agent.level_id}
     levels = {level.id: level for level in db.session.scalars(
         select(AgentLevel).where(AgentLevel.id.in_(level_ids)))} if level_ids else {}
-    lines: list[CommissionLine] = []
-    for item in items:
+    now = utcnow()
+    lines: list[dict] = []
+    for *_columns, rule in rows:
+        item = rows_item(_columns)
         base = base_of(item, settings)
         for position in positions:
             values = {"base_fen": base, "reason": _judge(position, settings, agents)}
             if not values["reason"]:
-                values.update(price(item, position.level, base, settings, agents[position.user_id],
-                                    rules.get(item.product_id), levels))
+                values.update(price(item, position.level, base, settings, agents[position.user_id], rule, levels))
             if not values.get("reason") and not values.get("amount_fen"):
                 values["reason"] = "zero_amount"
             paying = not values.get("reason")
-            lines.append(CommissionLine(order_id=order.id, order_item_id=item.id, level=position.level,
-                                        beneficiary_user_id=position.user_id,
-                                        status=LineStatus.PENDING if paying else LineStatus.NONE,
-                                        **{"amount_fen": 0, **values}))
-    db.session.add_all(lines)
-    db.session.flush()
-    paying_lines = [line for line in lines if line.status == LineStatus.PENDING]
-    for line in paying_lines:
-        ledger.post(line.beneficiary_user_id, "accrue", line_id=line.id, ref=order.id, fresh=True,
-                    pending=line.amount_fen)
-    for item in items:
-        refunds.apply_recorded(item)  # refunds that arrived before this job did
+            lines.append({"order_id": order.id, "order_item_id": item.id, "level": position.level,
+                          "beneficiary_user_id": position.user_id, "rule": "", "rate_bp": None, "fixed_fen": None,
+                          "amount_fen": 0, "cancelled_fen": 0, "clawed_back_fen": 0, "frozen_until": None,
+                          "status": LineStatus.PENDING if paying else LineStatus.NONE, "created_at": now,
+                          "updated_at": now, **values})
+    db.session.execute(insert(CommissionLine.__table__), lines)  # one executemany, then the ids in one read
+    ids = dict(((item_id, level), line_id) for line_id, item_id, level in db.session.execute(
+        select(CommissionLine.id, CommissionLine.order_item_id, CommissionLine.level)
+        .where(CommissionLine.order_id == order.id)))
+    paying = [(line["beneficiary_user_id"], ids[line["order_item_id"], line["level"]], line["amount_fen"])
+              for line in lines if line["status"] == LineStatus.PENDING]
+    ledger.post_accruals(paying, order.id)
+    item_ids = [row[0] for row in rows]
+    if refunds.any_recorded(item_ids):  # refunds that arrived before this job did
+        for item in db.session.scalars(select(OrderItem).where(OrderItem.id.in_(item_ids))):
+            refunds.apply_recorded(item)
     if order.status == "completed":
-        freeze(order)  # completed before this job ran
-    return len(paying_lines)
+        freeze_order(order.id)  # completed before this job ran
+    return len(paying)

@@ -10,7 +10,7 @@ negative after a clawback, and later commissions net against it.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import case, insert, select, update
 
 from app.core.models import utcnow
 from app.distribution.commission_models import BUCKETS, AgentAccount, CommissionEntry
@@ -77,3 +77,39 @@ def post(agent_user_id: int, kind: str, *, line_id: int | None = None, ref: str 
     if identity in db.session.identity_map:
         db.session.expire(db.session.identity_map[identity])
     return entry
+
+
+def post_accruals(accruals: list[tuple[int, int, int]], order_id: int) -> None:
+    """The pending entries of an order's new lines — (agent, line id, amount) — in one insert,
+    and every agent's account in one UPDATE: what accrual writes for every paid order, kept
+    cheap. The lines were created in this transaction, so none of these keys can exist yet;
+    the UPDATE locks the account rows in primary-key order, so two orders cannot deadlock."""
+    if not accruals:
+        return
+    now = utcnow()
+    db.session.execute(insert(CommissionEntry.__table__), [
+        {"key": entry_key("accrue", line_id, order_id), "agent_user_id": agent, "line_id": line_id,
+         "kind": "accrue", "ref": str(order_id), "pending_fen": amount, "frozen_fen": 0, "available_fen": 0,
+         "withdrawing_fen": 0, "withdrawn_fen": 0, "created_at": now} for agent, line_id, amount in accruals])
+    owed: dict[int, int] = {}
+    for agent, _line_id, amount in accruals:
+        owed[agent] = owed.get(agent, 0) + amount
+    if _add_pending(owed, now) != len(owed):  # first commission of some agents: they get their account
+        existing = set(db.session.scalars(select(AgentAccount.user_id).where(AgentAccount.user_id.in_(owed))))
+        db.session.execute(insert(AgentAccount.__table__), [
+            {"user_id": agent, "pending_fen": amount, "frozen_fen": 0, "available_fen": 0, "withdrawing_fen": 0,
+             "withdrawn_fen": 0, "updated_at": now} for agent, amount in owed.items() if agent not in existing])
+    for agent in owed:
+        identity = db.session.identity_key(AgentAccount, agent)
+        if identity in db.session.identity_map:
+            db.session.expire(db.session.identity_map[identity])
+
+
+def _add_pending(owed: dict[int, int], now) -> int:
+    """One UPDATE adding each agent's amount to pending; how many accounts it found."""
+    if not owed:
+        return 0
+    amount = case(*((AgentAccount.user_id == agent, value) for agent, value in owed.items()), else_=0)
+    return db.session.execute(update(AgentAccount).where(AgentAccount.user_id.in_(owed))
+                              .values(pending_fen=AgentAccount.pending_fen + amount, updated_at=now)
+                              .execution_options(synchronize_session=False)).rowcount

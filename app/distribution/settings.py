@@ -33,6 +33,30 @@ def current() -> DistributionSettings:
     return row if row is not None else _create()
 
 
+ACCRUAL_FIELDS = ("enabled", "levels", "rate1_bp", "rate2_bp", "rate3_bp", "base", "self_purchase")
+
+
+def for_accrual():
+    """Only the settings accrual reads, as a row with those attributes and `rates()` (cheap:
+    accrual runs for every paid order)."""
+    row = db.session.execute(select(*(getattr(DistributionSettings, name) for name in ACCRUAL_FIELDS))
+                             .where(DistributionSettings.id == SETTINGS_ID)).first()
+    source = row if row is not None else current()
+    values = {name: getattr(source, name) for name in ACCRUAL_FIELDS}
+    return AccrualSettings(**values)
+
+
+class AccrualSettings:
+    __slots__ = ACCRUAL_FIELDS
+
+    def __init__(self, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def rates(self) -> list[int]:
+        return [self.rate1_bp, self.rate2_bp, self.rate3_bp]
+
+
 def locked() -> DistributionSettings:
     """The settings row, locked for this transaction: binds hold it so that they run one at a time."""
     row = db.session.scalar(select(DistributionSettings).where(DistributionSettings.id == SETTINGS_ID)

@@ -91,3 +91,18 @@ def test_applying_creates_one_pending_application(app, client):
 
 def test_the_distribution_api_needs_a_login(app, client):
     assert client.get("/api/v1/distribution/me").status_code == 401
+
+
+def test_rankings_by_commission_and_by_invites(app, client):
+    configure(levels=1)
+    headers, top = _agent(client, "agent_top")
+    _headers, second = _agent(client, "agent_second")
+    for _ in range(2):
+        buyer = factories.shopper()
+        bind(buyer, top)
+        paid_order(buyer, [(sku(), 1)])
+    bind(factories.shopper(), second)
+    by_commission = client.get("/api/v1/distribution/rankings?by=commission&period=month", headers=headers).get_json()
+    assert [(row["user_id"], row["value"]) for row in by_commission["items"]] == [(top.id, 2000)]
+    by_invites = client.get("/api/v1/distribution/rankings?by=invites", headers=headers).get_json()
+    assert [(row["user_id"], row["value"]) for row in by_invites["items"]] == [(top.id, 2), (second.id, 1)]

@@ -66,6 +66,11 @@ class TeamQuery(PageQuery):
     level: int = Field(1, ge=1, le=2, description="1: bound to me; 2: bound to those")
 
 
+class RankingQuery(BaseModel):
+    by: Literal["commission", "invites"] = "commission"
+    period: Literal["week", "month"] = "week"
+
+
 class WithdrawIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -142,6 +147,15 @@ def distribution_team(query: TeamQuery):
     page = paginate(queries.team_members(current_user().id, query.level), query, lambda row: row)
     page["items"] = queries.team_out(page["items"])
     return jsonify(page)
+
+
+@bp.get("/distribution/rankings")
+@documented(summary="The agents' leaderboard this week or month, by commission or by new shoppers brought in",
+            auth=True, tags=TAGS)
+@login_required
+@use_query(RankingQuery)
+def distribution_rankings(query: RankingQuery):
+    return jsonify(items=queries.rankings(query.by, query.period))
 
 
 @bp.post("/distribution/withdrawals")

@@ -3,6 +3,7 @@ team by level, their withdrawals. Every query is scoped by the agent's own user 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
@@ -12,7 +13,7 @@ from app.accounts.models import User
 from app.core.china_time import day_start_utc, to_beijing
 from app.core.models import utcnow
 from app.distribution import team
-from app.distribution.agent_models import Agent, ReferralBinding
+from app.distribution.agent_models import Agent, BindingEvent, ReferralBinding
 from app.distribution.commission_models import CommissionLine
 from app.distribution.explain import explain
 from app.distribution.ledger import account_of
@@ -111,3 +112,23 @@ def explain_for(user_id: int, order_id: int) -> list[dict[str, Any]] | None:
     for item in items:
         item["lines"] = [line for line in item["lines"] if line["beneficiary_user_id"] == user_id]
     return items if any(item["lines"] for item in items) else None
+
+
+def rankings(by: str, period: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Top agents this Beijing week or month, by commission earned (net of refunds) or by new
+    shoppers bound to them; nicknames only, for the agents' leaderboard."""
+    today = to_beijing(utcnow()).date()
+    first_day = today.replace(day=1) if period == "month" else today - timedelta(days=today.weekday())
+    since = day_start_utc(first_day)
+    if by == "invites":
+        who, value = BindingEvent.referrer_user_id, func.count(BindingEvent.id)
+        statement = select(who, value).where(BindingEvent.action == "bind", BindingEvent.created_at >= since)
+    else:
+        who = CommissionLine.beneficiary_user_id
+        value = func.sum(CommissionLine.amount_fen - CommissionLine.cancelled_fen - CommissionLine.clawed_back_fen)
+        statement = select(who, value).where(CommissionLine.amount_fen > 0, CommissionLine.created_at >= since)
+    rows = db.session.execute(statement.group_by(who).order_by(value.desc(), who).limit(limit)).all()
+    names = dict(db.session.execute(select(User.id, User.nickname).where(User.id.in_([row[0] for row in rows])))
+                 .all()) if rows else {}
+    return [{"rank": index, "user_id": user_id, "nickname": names.get(user_id, ""), "value": int(amount or 0)}
+            for index, (user_id, amount) in enumerate(rows, start=1)]

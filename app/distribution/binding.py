@@ -46,11 +46,14 @@ class BindOutcome:
 
 
 def lock_tree() -> DistributionSettings:
-    """Take the bind lock (the settings row) for the rest of this transaction."""
-    current()
-    db.session.execute(update(DistributionSettings).where(DistributionSettings.id == SETTINGS_ID)
-                       .values(bind_days=DistributionSettings.bind_days)
-                       .execution_options(synchronize_session=False))
+    """Take the bind lock (the settings row) for the rest of this transaction. Tree reads after
+    it are locking reads too, so they see the latest binds even if this transaction read
+    something earlier (MariaDB's snapshot would otherwise hide a bind committed since)."""
+    take = (update(DistributionSettings).where(DistributionSettings.id == SETTINGS_ID)
+            .values(bind_days=DistributionSettings.bind_days).execution_options(synchronize_session=False))
+    if db.session.execute(take).rowcount == 0:
+        current()  # the first bind ever creates the settings row
+        db.session.execute(take)
     row = db.session.scalar(select(DistributionSettings).where(DistributionSettings.id == SETTINGS_ID)
                             .with_for_update())
     db.session.refresh(row)

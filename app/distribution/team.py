@@ -31,14 +31,15 @@ class TeamSize:
     total: int
 
 
-def team_size(user_id: int) -> TeamSize:
-    row = db.session.execute(select(TeamCounter.direct_count, TeamCounter.second_count, TeamCounter.total_count)
-                             .where(TeamCounter.user_id == user_id)).first()
+def team_size(user_id: int, *, lock: bool = False) -> TeamSize:
+    statement = (select(TeamCounter.direct_count, TeamCounter.second_count, TeamCounter.total_count)
+                 .where(TeamCounter.user_id == user_id))
+    row = db.session.execute(statement.with_for_update() if lock else statement).first()
     return TeamSize(*row) if row else TeamSize(0, 0, 0)
 
 
 def _ensure(user_id: int) -> None:
-    if db.session.scalar(select(TeamCounter.user_id).where(TeamCounter.user_id == user_id)) is None:
+    if db.session.scalar(select(TeamCounter.user_id).where(TeamCounter.user_id == user_id).with_for_update()) is None:
         db.session.add(TeamCounter(user_id=user_id, direct_count=0, second_count=0, total_count=0))
         db.session.flush()
 
@@ -55,7 +56,7 @@ def move_subtree(user_id: int, chain: list[int], sign: int) -> None:
     ([referrer, referrer's referrer, …, root])."""
     if not chain:
         return
-    moved = team_size(user_id)
+    moved = team_size(user_id, lock=True)  # a locking read: the latest counts, whatever this transaction read before
     size = 1 + moved.total
     _ensure(chain[0])
     _add([chain[0]], direct=sign, second=sign * moved.direct, total=sign * size)

@@ -24,14 +24,15 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.orm import aliased
 
+from app.accounts.models import User
 from app.core.models import utcnow
 from app.core.money import share_of
 from app.distribution import ledger, refunds
 from app.distribution.agent_models import Agent, ReferralBinding
-from app.distribution.commission_models import CommissionLine
+from app.distribution.commission_models import CommissionLine, CommissionRefund
 from app.distribution.settings import AccrualSettings, for_accrual
 from app.distribution.settings_models import MAX_LEVELS, AgentLevel, ProductCommissionRule
 from app.distribution.settlement import freeze_order
@@ -49,24 +50,43 @@ class Position:
     reason: str = ""
 
 
-_LINKS = tuple(aliased(ReferralBinding) for _ in range(MAX_LEVELS))  # built once: aliases are costly
+def _chain_statement():
+    """Built once (statements are costly to build, and a built one keeps its cache key): the
+    buyer's agent row and, three links up, each referrer, their binding's expiry and agent row."""
+    links = [aliased(ReferralBinding) for _ in range(MAX_LEVELS)]
+    agents = [aliased(Agent) for _ in range(MAX_LEVELS + 1)]
+    columns = [agents[0].status, agents[0].level_id]
+    statement_from = select(User.id).outerjoin(agents[0], agents[0].user_id == User.id)
+    below = User.id
+    for link, agent in zip(links, agents[1:], strict=True):
+        columns += [link.referrer_user_id, link.expires_at, agent.status, agent.level_id]
+        statement_from = (statement_from.outerjoin(link, link.user_id == below)
+                          .outerjoin(agent, agent.user_id == link.referrer_user_id))
+        below = link.referrer_user_id
+    return statement_from.with_only_columns(*columns).where(User.id == bindparam("buyer"))
 
 
-def links(user_id: int) -> list[tuple[int, datetime | None]]:
-    """The shopper's referrer, theirs and theirs — (referrer, binding expiry) — in one query."""
-    first, second, third = _LINKS
-    row = db.session.execute(
-        select(first.referrer_user_id, first.expires_at, second.referrer_user_id, second.expires_at,
-               third.referrer_user_id, third.expires_at)
-        .outerjoin(second, second.user_id == first.referrer_user_id)
-        .outerjoin(third, third.user_id == second.referrer_user_id)
-        .where(first.user_id == user_id)).first()
-    found = []
-    for index in range(0, 2 * MAX_LEVELS, 2):
-        if row is None or row[index] is None:
+_CHAIN = _chain_statement()
+
+
+def chain_of(buyer_id: int) -> tuple[dict[int, Any], list[tuple[int, datetime | None]]]:
+    """({user id: agent status and level} for the buyer and their referrers, [(referrer, expiry)]
+    up to three links) in one query."""
+    row = db.session.execute(_CHAIN, {"buyer": buyer_id}).first()
+    agents: dict[int, Any] = {}
+    found: list[tuple[int, datetime | None]] = []
+    if row is None:
+        return agents, found
+    if row[0] is not None:
+        agents[buyer_id] = SimpleNamespace(user_id=buyer_id, status=row[0], level_id=row[1])
+    for index in range(2, 2 + 4 * MAX_LEVELS, 4):
+        referrer, expires_at, status, level_id = row[index:index + 4]
+        if referrer is None:
             break
-        found.append((row[index], row[index + 1]))
-    return found
+        found.append((referrer, expires_at))
+        if status is not None:
+            agents[referrer] = SimpleNamespace(user_id=referrer, status=status, level_id=level_id)
+    return agents, found
 
 
 def chain(order: Any, settings: AccrualSettings, buyer_is_agent: bool,
@@ -94,12 +114,6 @@ def chain(order: Any, settings: AccrualSettings, buyer_is_agent: bool,
     if buyer_is_agent and not settings.self_purchase:
         positions.insert(0, Position(0, order.user_id, "self_purchase_off"))
     return positions
-
-
-def _agents(user_ids: set[int]) -> dict[int, Any]:
-    """Status and level of the agents among these shoppers (only the columns accrual reads)."""
-    return {row.user_id: row for row in db.session.execute(
-        select(Agent.user_id, Agent.status, Agent.level_id).where(Agent.user_id.in_(user_ids)))}
 
 
 def _judge(position: Position, settings: AccrualSettings, agents: dict[int, Agent]) -> str:
@@ -149,13 +163,23 @@ def price(item: Any, level: int, base: int, settings: AccrualSettings, agent: An
     return {"rule": name, "rate_bp": rate, "amount_fen": share_of(base, rate)}
 
 
+_ORDER = (select(Order.id, Order.user_id, Order.status, Order.paid_at,
+                 exists().where(CommissionLine.order_id == Order.id).label("accrued"))
+          .where(Order.id == bindparam("order_id")).with_for_update())
+_ITEMS = (select(*ITEM_COLUMNS, exists().where(CommissionRefund.order_item_id == OrderItem.id).label("refunded"),
+                 ProductCommissionRule)
+          .outerjoin(ProductCommissionRule, ProductCommissionRule.product_id == OrderItem.product_id)
+          .where(OrderItem.order_id == bindparam("order_id")).order_by(OrderItem.id))
+_LINE_IDS = (select(CommissionLine.id, CommissionLine.order_item_id, CommissionLine.level)
+             .where(CommissionLine.order_id == bindparam("order_id")))
+_INSERT_LINES = insert(CommissionLine.__table__)
+
+
 def _lock_unaccrued(order_id: int) -> Any:
     """The order (the columns accrual reads), locked, if it is paid and has no commission lines
     yet — one statement: a locking read sees what a concurrent copy of this job committed
     while it waited for the lock."""
-    accrued = exists().where(CommissionLine.order_id == Order.id).label("accrued")
-    order = db.session.execute(select(Order.id, Order.user_id, Order.status, Order.paid_at, accrued)
-                               .where(Order.id == order_id).with_for_update()).first()
+    order = db.session.execute(_ORDER, {"order_id": order_id}).first()
     if order is None or order.accrued or order.paid_at is None or order.status not in PAID_STATUSES:
         return None
     return order
@@ -167,11 +191,8 @@ def accrue(order_id: int) -> int:
     if order is None:
         return 0
     settings = for_accrual()
-    rule_of = ProductCommissionRule.product_id == OrderItem.product_id
-    rows = db.session.execute(select(*ITEM_COLUMNS, ProductCommissionRule).outerjoin(ProductCommissionRule, rule_of)
-                              .where(OrderItem.order_id == order.id).order_by(OrderItem.id)).all()
-    found = links(order.user_id)
-    agents = _agents({order.user_id, *(referrer for referrer, _expires in found)})
+    rows = db.session.execute(_ITEMS, {"order_id": order.id}).all()
+    agents, found = chain_of(order.user_id)
     buyer = agents.get(order.user_id)
     positions = chain(order, settings, buyer is not None and buyer.status == AgentStatus.ACTIVE, found)
     level_ids = {agent.level_id for agent in agents.values() if agent.level_id}
@@ -179,8 +200,8 @@ def accrue(order_id: int) -> int:
         select(AgentLevel).where(AgentLevel.id.in_(level_ids)))} if level_ids else {}
     now = utcnow()
     lines: list[dict] = []
-    for *_columns, rule in rows:
-        item = rows_item(_columns)
+    for *columns, _refunded, rule in rows:
+        item = rows_item(columns)
         base = base_of(item, settings)
         for position in positions:
             values = {"base_fen": base, "reason": _judge(position, settings, agents)}
@@ -194,15 +215,14 @@ def accrue(order_id: int) -> int:
                           "amount_fen": 0, "cancelled_fen": 0, "clawed_back_fen": 0, "frozen_until": None,
                           "status": LineStatus.PENDING if paying else LineStatus.NONE, "created_at": now,
                           "updated_at": now, **values})
-    db.session.execute(insert(CommissionLine.__table__), lines)  # one executemany, then the ids in one read
-    ids = dict(((item_id, level), line_id) for line_id, item_id, level in db.session.execute(
-        select(CommissionLine.id, CommissionLine.order_item_id, CommissionLine.level)
-        .where(CommissionLine.order_id == order.id)))
+    db.session.execute(_INSERT_LINES, lines)  # one executemany, then the ids in one read
+    ids = {(item_id, level): line_id
+           for line_id, item_id, level in db.session.execute(_LINE_IDS, {"order_id": order.id})}
     paying = [(line["beneficiary_user_id"], ids[line["order_item_id"], line["level"]], line["amount_fen"])
               for line in lines if line["status"] == LineStatus.PENDING]
     ledger.post_accruals(paying, order.id)
     item_ids = [row[0] for row in rows]
-    if refunds.any_recorded(item_ids):  # refunds that arrived before this job did
+    if any(row.refunded for row in rows):  # refunds that arrived before this job did
         for item in db.session.scalars(select(OrderItem).where(OrderItem.id.in_(item_ids))):
             refunds.apply_recorded(item)
     if order.status == "completed":

@@ -10,7 +10,9 @@ negative after a clawback, and later commissions net against it.
 
 from __future__ import annotations
 
-from sqlalchemy import case, insert, select, update
+import functools
+
+from sqlalchemy import bindparam, case, insert, select, update
 
 from app.core.models import utcnow
 from app.distribution.commission_models import BUCKETS, AgentAccount, CommissionEntry
@@ -87,7 +89,7 @@ def post_accruals(accruals: list[tuple[int, int, int]], order_id: int) -> None:
     if not accruals:
         return
     now = utcnow()
-    db.session.execute(insert(CommissionEntry.__table__), [
+    db.session.execute(_INSERT_ENTRIES, [
         {"key": entry_key("accrue", line_id, order_id), "agent_user_id": agent, "line_id": line_id,
          "kind": "accrue", "ref": str(order_id), "pending_fen": amount, "frozen_fen": 0, "available_fen": 0,
          "withdrawing_fen": 0, "withdrawn_fen": 0, "created_at": now} for agent, line_id, amount in accruals])
@@ -105,11 +107,26 @@ def post_accruals(accruals: list[tuple[int, int, int]], order_id: int) -> None:
             db.session.expire(db.session.identity_map[identity])
 
 
+_INSERT_ENTRIES = insert(CommissionEntry.__table__)
+
+
+@functools.cache
+def _pending_update(agents: int):
+    """UPDATE … SET pending = pending + CASE user_id WHEN :a0 THEN :v0 … for `agents` accounts,
+    built once per size (a built statement keeps its cache key)."""
+    accounts = AgentAccount.__table__.c
+    amount = case(*((accounts.user_id == bindparam(f"a{index}"), bindparam(f"v{index}")) for index in range(agents)),
+                  else_=0)
+    return (update(AgentAccount.__table__)
+            .where(accounts.user_id.in_([bindparam(f"a{index}") for index in range(agents)]))
+            .values(pending_fen=accounts.pending_fen + amount, updated_at=bindparam("now")))
+
+
 def _add_pending(owed: dict[int, int], now) -> int:
     """One UPDATE adding each agent's amount to pending; how many accounts it found."""
     if not owed:
         return 0
-    amount = case(*((AgentAccount.user_id == agent, value) for agent, value in owed.items()), else_=0)
-    return db.session.execute(update(AgentAccount).where(AgentAccount.user_id.in_(owed))
-                              .values(pending_fen=AgentAccount.pending_fen + amount, updated_at=now)
-                              .execution_options(synchronize_session=False)).rowcount
+    values: dict = {"now": now}
+    for index, (agent, amount) in enumerate(sorted(owed.items())):
+        values[f"a{index}"], values[f"v{index}"] = agent, amount
+    return db.session.execute(_pending_update(len(owed)), values).rowcount

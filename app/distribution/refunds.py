@@ -39,11 +39,6 @@ def record(order_item_id: int, amount_fen: int, quantity: int, after_sale_id: in
     return apply_recorded(item)
 
 
-def any_recorded(order_item_ids: list[int]) -> bool:
-    return db.session.scalar(select(CommissionRefund.id).where(CommissionRefund.order_item_id.in_(order_item_ids))
-                             .limit(1)) is not None
-
-
 def taken_back_target(amount_fen: int, item: OrderItem, refunded_fen: int, refunded_quantity: int) -> int:
     if item.paid_fen > 0:
         return amount_fen * min(refunded_fen, item.paid_fen) // item.paid_fen

@@ -13,8 +13,11 @@ or its profit (paid − unit cost × quantity, at least 0); rate rules pay base 
 down to the fen; fixed rules pay fen per unit × quantity. Rule priority: product > agent
 level > global.
 
-Safe to run twice or twenty times at once: the order row is locked first, existing lines
-end the job, and (order_item_id, level) is unique.
+Safe to run twice or twenty times at once: the order row is locked first, and the same
+locking read says whether lines exist already (then the job ends); (order_item_id, level)
+is unique besides. Every paid order runs this, so it reads in four prebuilt statements
+(order, settings, items with their product rules, the chain with its agents) and writes in
+four (lines, their ids, entries, accounts) — see bench/commission.py.
 """
 
 from __future__ import annotations
@@ -116,7 +119,7 @@ def chain(order: Any, settings: AccrualSettings, buyer_is_agent: bool,
     return positions
 
 
-def _judge(position: Position, settings: AccrualSettings, agents: dict[int, Agent]) -> str:
+def _judge(position: Position, settings: AccrualSettings, agents: dict[int, Any]) -> str:
     """The reason a position pays nothing, whatever the product ('' when it may pay)."""
     if not settings.enabled:
         return "distribution_off"

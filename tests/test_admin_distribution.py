@@ -124,3 +124,20 @@ def test_the_tree_browser_shows_the_chain_up_and_the_team_down(app, client):
     assert client.get("/admin/distribution/tree/999999").status_code == 404
     ledger_page = client.get(f"/admin/distribution/entries?user_id={top.id}")
     assert ledger_page.status_code == 200
+
+
+def test_a_products_own_commission_is_set_from_the_console(app, client):
+    from app.distribution import product_rules
+
+    _owner(client)
+    row = sku()
+    assert client.get(f"/admin/distribution/products/{row.product_id}/commission").status_code == 200
+    bad = post(client, f"/admin/distribution/products/{row.product_id}/commission",
+               {"mode": "rates", "rate1": "150", "rate2": "0", "rate3": "0"})
+    assert bad.status_code == 200 and product_rules.rule_of(row.product_id) is None
+    saved = post(client, f"/admin/distribution/products/{row.product_id}/commission",
+                 {"mode": "fixed", f"fixed-{row.id}-1": "3", f"fixed-{row.id}-2": "1.5", f"fixed-{row.id}-3": ""})
+    assert saved.status_code == 302
+    db.session.rollback()
+    assert product_rules.rule_of(row.product_id).fixed_fen == {str(row.id): [300, 150, 0]}
+    assert client.get("/admin/distribution/products/999999/commission").status_code == 404

@@ -66,3 +66,20 @@ def test_the_upgrade_command_upgrades_everyone_who_qualifies(app, runner):
     referral_chain("A", "B")
     result = runner.invoke(args=["distribution", "upgrade"])
     assert "upgraded 2 agent(s)" in result.output
+
+
+def test_product_rules_are_validated_saved_and_removed(app):
+    from app.distribution import product_rules
+
+    row = sku()
+    with pytest.raises(ValidationError):
+        product_rules.save(SYSTEM, row.product_id, mode="rates", rates_bp=[20_000, 0, 0])
+    with pytest.raises(ValidationError):
+        product_rules.save(SYSTEM, row.product_id, mode="fixed", fixed_fen={"999999": [1, 2, 3]})
+    product_rules.save(SYSTEM, row.product_id, mode="fixed", fixed_fen={row.id: [300, 100, 0]})
+    db.session.commit()
+    assert product_rules.rule_of(row.product_id).fixed_fen == {str(row.id): [300, 100, 0]}
+    product_rules.save(SYSTEM, row.product_id, mode="excluded")
+    product_rules.remove(SYSTEM, row.product_id)
+    db.session.commit()
+    assert product_rules.rule_of(row.product_id) is None

@@ -1,7 +1,10 @@
-"""Distribution console, continued: the applications queue, agent levels, the referral-tree
-browser (an agent's chain upwards and team downwards) and the commission ledger."""
+"""Distribution console, continued: the applications queue, agent levels, products' own
+commission, the referral-tree browser (an agent's chain upwards and team downwards) and the
+commission ledger."""
 
 from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,10 +14,11 @@ from app.accounts.models import User
 from app.admin import bp
 from app.admin.distribution_forms import AgentLevelForm, RejectForm
 from app.admin.security import actor, area
+from app.catalog.models import Product, Sku
 from app.core.errors import DomainError
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
-from app.distribution import agents, binding, levels, team
+from app.distribution import agents, binding, levels, product_rules, team
 from app.distribution.agent_models import AgentApplication, ReferralBinding
 from app.distribution.commission_models import CommissionEntry
 from app.distribution.settings_models import AgentLevel
@@ -119,3 +123,40 @@ def _names(user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
     return dict(db.session.execute(select(User.id, User.nickname).where(User.id.in_(user_ids))).all())
+
+
+@bp.route("/distribution/products/<int:product_id>/commission", methods=["GET", "POST"])
+@area("distribution")
+def product_commission(product_id: int):
+    """A product's own commission: none (inherit), excluded, its own rates, or fixed amounts."""
+    product = db.get_or_404(Product, product_id)
+    skus = db.session.scalars(select(Sku).where(Sku.product_id == product.id).order_by(Sku.id)).all()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        mode = request.form.get("mode", "")
+        try:
+            if mode == "inherit":
+                product_rules.remove(actor(), product.id)
+            else:
+                product_rules.save(actor(), product.id, mode=mode,
+                                   rates_bp=[_hundredths(request.form.get(f"rate{level}")) for level in (1, 2, 3)],
+                                   fixed_fen={sku.id: [_hundredths(request.form.get(f"fixed-{sku.id}-{level}"))
+                                                       for level in (1, 2, 3)] for sku in skus})
+        except DomainError as refusal:
+            db.session.rollback()
+            errors = refusal.fields or {"mode": refusal.message}
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.product_commission", product_id=product.id))
+    return render_template("admin/distribution/product_commission.html", product=product, skus=skus,
+                           rule=product_rules.rule_of(product.id), errors=errors)
+
+
+def _hundredths(text: str | None) -> int | None:
+    """"12.5" (percent or yuan) → 1250 (basis points or fen); None when empty or not a number."""
+    try:
+        value = Decimal((text or "").strip() or "0") * 100
+    except InvalidOperation:
+        return None
+    return int(value) if value == value.to_integral_value() else None

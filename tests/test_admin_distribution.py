@@ -3,12 +3,13 @@ their teams and accounts, an order's per-level commission, and the withdrawals q
 
 from __future__ import annotations
 
+from app.audit.services import SYSTEM as SYSTEM_ACTOR
 from app.distribution import ledger, settings, withdrawals
 from app.distribution.agents import agent_of
 from app.distribution.withdrawal_models import Withdrawal
 from app.extensions import db
 from tests import factories
-from tests.admin_helpers import log_in, make_staff, post
+from tests.admin_helpers import csrf_token, log_in, make_staff, post
 from tests.distribution_helpers import account, bind, configure, paid_order, referral_chain, sku
 
 SETTINGS_FORM = {"enabled": "y", "levels": "2", "rate1": "10", "rate2": "5", "rate3": "0", "base": "paid",
@@ -141,3 +142,19 @@ def test_a_products_own_commission_is_set_from_the_console(app, client):
     db.session.rollback()
     assert product_rules.rule_of(row.product_id).fixed_fen == {str(row.id): [300, 150, 0]}
     assert client.get("/admin/distribution/products/999999/commission").status_code == 404
+
+
+def test_ticked_withdrawals_are_approved_together(app, client):
+    _owner(client)
+    configure(withdraw_methods=["balance"], withdraw_daily_limit=10)
+    (agent,) = referral_chain("批量")
+    ledger.post(agent.id, "test_credit", ref="batch", available=5_000)
+    rows = [withdrawals.apply(agent.id, amount_fen=500, method="balance", idempotency_key=f"b{n}") for n in range(3)]
+    db.session.commit()
+    withdrawals.reject(SYSTEM_ACTOR, rows[2].id, "先驳回")
+    db.session.commit()
+    answer = client.post("/admin/distribution/withdrawals/approve",
+                         data={"ids": [str(row.id) for row in rows], "csrf_token": csrf_token(client, "/admin/")})
+    assert answer.status_code == 302
+    db.session.rollback()
+    assert [db.session.get(Withdrawal, row.id).status for row in rows] == ["paid", "paid", "rejected"]

@@ -41,6 +41,26 @@ def withdrawal_approve(withdrawal_id: int):
     return _act(lambda: withdrawals.approve(actor(), withdrawal_id), _("Approved."))
 
 
+@bp.post("/distribution/withdrawals/approve")
+@area("finance")
+def withdrawal_approve_batch():
+    """Approve the ticked withdrawals, each in its own transaction: one refusal (already handled,
+    a WeChat error) does not hold back the others."""
+    ids = sorted({int(value) for value in request.form.getlist("ids") if value.isdigit()})
+    approved, refused = 0, 0
+    for withdrawal_id in ids:
+        try:
+            withdrawals.approve(actor(), withdrawal_id)
+            db.session.commit()
+            approved += 1
+        except DomainError:
+            db.session.rollback()
+            refused += 1
+    flash(_("%(approved)s approved, %(refused)s could not be.", approved=approved, refused=refused),
+          "success" if not refused else "warning")
+    return redirect(url_for("admin.withdrawal_list"))
+
+
 @bp.post("/distribution/withdrawals/<int:withdrawal_id>/reject")
 @area("finance")
 def withdrawal_reject(withdrawal_id: int):

@@ -13,11 +13,11 @@ or its profit (paid − unit cost × quantity, at least 0); rate rules pay base 
 down to the fen; fixed rules pay fen per unit × quantity. Rule priority: product > agent
 level > global.
 
-Safe to run twice or twenty times at once: the order row is locked first, and the same
-locking read says whether lines exist already (then the job ends); (order_item_id, level)
-is unique besides. Every paid order runs this, so it reads in four prebuilt statements
-(order, settings, items with their product rules, the chain with its agents) and writes in
-four (lines, their ids, entries, accounts) — see bench/commission.py.
+Safe to run twice or twenty times at once: the order row is locked first, then a locking
+read says whether lines exist already (then the job ends); (order_item_id, level) is unique
+besides. Every paid order runs this, so it reads in five prebuilt statements (order, its
+lines, settings, items with their product rules, the chain with its agents) and writes in
+three (lines, their entries copied from them, the accounts) — see bench/commission.py.
 """
 
 from __future__ import annotations
@@ -166,24 +166,25 @@ def price(item: Any, level: int, base: int, settings: AccrualSettings, agent: An
     return {"rule": name, "rate_bp": rate, "amount_fen": share_of(base, rate)}
 
 
-_ORDER = (select(Order.id, Order.user_id, Order.status, Order.paid_at,
-                 exists().where(CommissionLine.order_id == Order.id).label("accrued"))
+_ORDER = (select(Order.id, Order.user_id, Order.status, Order.paid_at)
           .where(Order.id == bindparam("order_id")).with_for_update())
+# A locking read of its own: it sees lines a concurrent copy committed while this one waited
+# for the order lock (a subquery of the order's read would use an older snapshot on MariaDB).
+_ACCRUED = (select(CommissionLine.id).where(CommissionLine.order_id == bindparam("order_id")).limit(1)
+            .with_for_update())
 _ITEMS = (select(*ITEM_COLUMNS, exists().where(CommissionRefund.order_item_id == OrderItem.id).label("refunded"),
                  ProductCommissionRule)
           .outerjoin(ProductCommissionRule, ProductCommissionRule.product_id == OrderItem.product_id)
           .where(OrderItem.order_id == bindparam("order_id")).order_by(OrderItem.id))
-_LINE_IDS = (select(CommissionLine.id, CommissionLine.order_item_id, CommissionLine.level)
-             .where(CommissionLine.order_id == bindparam("order_id")))
 _INSERT_LINES = insert(CommissionLine.__table__)
 
 
 def _lock_unaccrued(order_id: int) -> Any:
-    """The order (the columns accrual reads), locked, if it is paid and has no commission lines
-    yet — one statement: a locking read sees what a concurrent copy of this job committed
-    while it waited for the lock."""
+    """The order (the columns accrual reads), locked, if it is paid and has no commission lines yet."""
     order = db.session.execute(_ORDER, {"order_id": order_id}).first()
-    if order is None or order.accrued or order.paid_at is None or order.status not in PAID_STATUSES:
+    if order is None or order.paid_at is None or order.status not in PAID_STATUSES:
+        return None
+    if db.session.execute(_ACCRUED, {"order_id": order_id}).first() is not None:
         return None
     return order
 
@@ -218,16 +219,16 @@ def accrue(order_id: int) -> int:
                           "amount_fen": 0, "cancelled_fen": 0, "clawed_back_fen": 0, "frozen_until": None,
                           "status": LineStatus.PENDING if paying else LineStatus.NONE, "created_at": now,
                           "updated_at": now, **values})
-    db.session.execute(_INSERT_LINES, lines)  # one executemany, then the ids in one read
-    ids = {(item_id, level): line_id
-           for line_id, item_id, level in db.session.execute(_LINE_IDS, {"order_id": order.id})}
-    paying = [(line["beneficiary_user_id"], ids[line["order_item_id"], line["level"]], line["amount_fen"])
-              for line in lines if line["status"] == LineStatus.PENDING]
-    ledger.post_accruals(paying, order.id)
+    db.session.execute(_INSERT_LINES, lines)  # one executemany
+    owed: dict[int, int] = {}
+    for line in lines:
+        if line["status"] == LineStatus.PENDING:
+            owed[line["beneficiary_user_id"]] = owed.get(line["beneficiary_user_id"], 0) + line["amount_fen"]
+    ledger.post_accruals(order.id, owed)
     item_ids = [row[0] for row in rows]
     if any(row.refunded for row in rows):  # refunds that arrived before this job did
         for item in db.session.scalars(select(OrderItem).where(OrderItem.id.in_(item_ids))):
             refunds.apply_recorded(item)
     if order.status == "completed":
         freeze_order(order.id)  # completed before this job ran
-    return len(paying)
+    return sum(line["status"] == LineStatus.PENDING for line in lines)

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import bindparam, case, insert, select, update
+from sqlalchemy import String, bindparam, cast, insert, literal, select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.core.models import utcnow
-from app.distribution.commission_models import BUCKETS, AgentAccount, CommissionEntry
+from app.distribution.commission_models import BUCKETS, AgentAccount, CommissionEntry, CommissionLine
 from app.extensions import db
 
 NON_NEGATIVE = ("pending", "frozen", "withdrawing", "withdrawn")
@@ -81,52 +83,52 @@ def post(agent_user_id: int, kind: str, *, line_id: int | None = None, ref: str 
     return entry
 
 
-def post_accruals(accruals: list[tuple[int, int, int]], order_id: int) -> None:
-    """The pending entries of an order's new lines — (agent, line id, amount) — in one insert,
-    and every agent's account in one UPDATE: what accrual writes for every paid order, kept
-    cheap. The lines were created in this transaction, so none of these keys can exist yet;
-    the UPDATE locks the account rows in primary-key order, so two orders cannot deadlock."""
-    if not accruals:
+def post_accruals(order_id: int, owed: dict[int, int]) -> None:
+    """The pending entries of an order's new paying lines, and the agents' accounts: what
+    accrual writes for every paid order, kept to two statements. The entries are copied from
+    the lines in the database (INSERT … SELECT, keys accrue:<line>:<order>); the lines were
+    created in this transaction, so none of these keys can exist yet. Each account is created
+    with its first commission or its pending grows (an upsert: pending only grows here, so
+    there is no floor to check), in user-id order, so two orders cannot deadlock."""
+    if not owed:
         return
     now = utcnow()
-    db.session.execute(_INSERT_ENTRIES, [
-        {"key": entry_key("accrue", line_id, order_id), "agent_user_id": agent, "line_id": line_id,
-         "kind": "accrue", "ref": str(order_id), "pending_fen": amount, "frozen_fen": 0, "available_fen": 0,
-         "withdrawing_fen": 0, "withdrawn_fen": 0, "created_at": now} for agent, line_id, amount in accruals])
-    owed: dict[int, int] = {}
-    for agent, _line_id, amount in accruals:
-        owed[agent] = owed.get(agent, 0) + amount
-    if _add_pending(owed, now) != len(owed):  # first commission of some agents: they get their account
-        existing = set(db.session.scalars(select(AgentAccount.user_id).where(AgentAccount.user_id.in_(owed))))
-        db.session.execute(insert(AgentAccount.__table__), [
-            {"user_id": agent, "pending_fen": amount, "frozen_fen": 0, "available_fen": 0, "withdrawing_fen": 0,
-             "withdrawn_fen": 0, "updated_at": now} for agent, amount in owed.items() if agent not in existing])
+    db.session.execute(_ENTRIES_FROM_LINES, {"order_id": order_id, "ref": str(order_id), "now": now})
+    db.session.execute(_pending_upsert(db.session.get_bind().dialect.name), [
+        {"user_id": agent, "pending_fen": owed[agent], "frozen_fen": 0, "available_fen": 0, "withdrawing_fen": 0,
+         "withdrawn_fen": 0, "updated_at": now} for agent in sorted(owed)])
     for agent in owed:
         identity = db.session.identity_key(AgentAccount, agent)
         if identity in db.session.identity_map:
             db.session.expire(db.session.identity_map[identity])
 
 
-_INSERT_ENTRIES = insert(CommissionEntry.__table__)
+def _entries_from_lines():
+    lines = CommissionLine.__table__.c
+    key = (literal("accrue:") + cast(lines.id, String) + literal(":") + cast(lines.order_id, String))
+    zero = literal(0)
+    source = (select(key, lines.beneficiary_user_id, lines.id, literal("accrue"), bindparam("ref"), lines.amount_fen,
+                     zero, zero, zero, zero, bindparam("now"))
+              .where(lines.order_id == bindparam("order_id"), lines.status == "pending"))
+    entries = CommissionEntry.__table__.c
+    return insert(CommissionEntry.__table__).from_select(
+        [entries.key, entries.agent_user_id, entries.line_id, entries.kind, entries.ref, entries.pending_fen,
+         entries.frozen_fen, entries.available_fen, entries.withdrawing_fen, entries.withdrawn_fen,
+         entries.created_at], source)
+
+
+_ENTRIES_FROM_LINES = _entries_from_lines()
 
 
 @functools.cache
-def _pending_update(agents: int):
-    """UPDATE … SET pending = pending + CASE user_id WHEN :a0 THEN :v0 … for `agents` accounts,
-    built once per size (a built statement keeps its cache key)."""
-    accounts = AgentAccount.__table__.c
-    amount = case(*((accounts.user_id == bindparam(f"a{index}"), bindparam(f"v{index}")) for index in range(agents)),
-                  else_=0)
-    return (update(AgentAccount.__table__)
-            .where(accounts.user_id.in_([bindparam(f"a{index}") for index in range(agents)]))
-            .values(pending_fen=accounts.pending_fen + amount, updated_at=bindparam("now")))
-
-
-def _add_pending(owed: dict[int, int], now) -> int:
-    """One UPDATE adding each agent's amount to pending; how many accounts it found."""
-    if not owed:
-        return 0
-    values: dict = {"now": now}
-    for index, (agent, amount) in enumerate(sorted(owed.items())):
-        values[f"a{index}"], values[f"v{index}"] = agent, amount
-    return db.session.execute(_pending_update(len(owed)), values).rowcount
+def _pending_upsert(dialect: str):
+    """INSERT an account or add to its pending — MySQL/MariaDB or SQLite spelling, built once."""
+    accounts = AgentAccount.__table__
+    if dialect == "mysql":
+        statement = mysql_insert(accounts)
+        return statement.on_duplicate_key_update(pending_fen=accounts.c.pending_fen + statement.inserted.pending_fen,
+                                                  updated_at=statement.inserted.updated_at)
+    statement = sqlite_insert(accounts)
+    return statement.on_conflict_do_update(index_elements=[accounts.c.user_id], set_={
+        "pending_fen": accounts.c.pending_fen + statement.excluded.pending_fen,
+        "updated_at": statement.excluded.updated_at})

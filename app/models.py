@@ -5,6 +5,21 @@ from app.addresses.models import Address  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.cart.models import CartItem  # noqa: F401
 from app.catalog.models import Category, HotSearchWord, Product, Sku  # noqa: F401
+from app.distribution.models import (  # noqa: F401
+    Agent,
+    AgentAccount,
+    AgentApplication,
+    AgentLevel,
+    BindingEvent,
+    CommissionEntry,
+    CommissionLine,
+    CommissionRefund,
+    DistributionSettings,
+    ProductCommissionRule,
+    ReferralBinding,
+    TeamCounter,
+    Withdrawal,
+)
 from app.exports.models import ExportJob  # noqa: F401
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet  # noqa: F401
 from app.notifications.models import SubscribeMessage, SubscribeTemplate  # noqa: F401

@@ -1,5 +1,6 @@
 """Imports every module that subscribes jobs to domain events, so they are registered."""
 
+from app.distribution import jobs as distribution_jobs  # noqa: F401
 from app.orders import (
     after_sale_subscribers,  # noqa: F401
     fulfilment_jobs,  # noqa: F401  (ships partly shipped orders whose rest was refunded)

@@ -17,6 +17,7 @@ SAMPLE_ARGS = {
     "order_id": 1,
     "category_id": 1,
     "after_sale_id": 1,
+    "withdrawal_id": 1, "application_id": 1, "agent_level_id": 1,
 }
 
 

@@ -27,6 +27,7 @@ class MenuEntry:
 
 
 WECHAT = _l("WeChat official account")
+DISTRIBUTION = _l("Distribution")
 SETTINGS = _l("Settings")
 
 ENTRIES = (
@@ -37,6 +38,18 @@ ENTRIES = (
     MenuEntry("orders", _l("Exports"), "download", "admin.export_list", "/admin/exports"),
     MenuEntry("orders", _l("After-sales"), "arrow-counterclockwise", "admin.after_sale_list", "/admin/after-sales"),
     MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
+    MenuEntry("distribution", _l("Agents"), "diagram-3", "admin.agent_list", "/admin/distribution/agents",
+              DISTRIBUTION),
+    MenuEntry("distribution", _l("Agent applications"), "person-plus", "admin.application_list",
+              "/admin/distribution/applications", DISTRIBUTION),
+    MenuEntry("distribution", _l("Agent levels"), "award", "admin.agent_level_list", "/admin/distribution/levels",
+              DISTRIBUTION),
+    MenuEntry("distribution", _l("Commission ledger"), "journal-richtext", "admin.commission_entries",
+              "/admin/distribution/entries", DISTRIBUTION),
+    MenuEntry("finance", _l("Withdrawals"), "cash-coin", "admin.withdrawal_list", "/admin/distribution/withdrawals",
+              DISTRIBUTION),
+    MenuEntry("distribution", _l("Distribution settings"), "sliders", "admin.distribution_settings",
+              "/admin/distribution/settings", DISTRIBUTION),
     MenuEntry("wechat", _l("Auto replies"), "chat-dots", "admin.wechat_rules", "/admin/wechat/replies", WECHAT),
     MenuEntry("wechat", _l("Custom menu"), "menu-button-wide", "admin.wechat_menu", "/admin/wechat/menu", WECHAT),
     MenuEntry("wechat", _l("Fans"), "people-fill", "admin.wechat_fans", "/admin/wechat/fans", WECHAT),

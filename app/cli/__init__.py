@@ -1,10 +1,12 @@
-"""Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`, `flask wechat ...`."""
+"""Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`, `flask wechat ...`,
+`flask distribution ...`."""
 
 from flask import Flask
 
 
 def register(app: Flask) -> None:
     from app.cli.catalog import catalog_cli
+    from app.cli.distribution import distribution_cli
     from app.cli.orders import orders_cli
     from app.cli.payments import payments_cli
     from app.cli.rq import rq_cli
@@ -19,3 +21,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(payments_cli)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(orders_cli)
+    app.cli.add_command(distribution_cli)

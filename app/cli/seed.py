@@ -19,6 +19,7 @@ def demo(if_empty: bool) -> None:
     from app.accounts.seed import seed_accounts
     from app.catalog.models import Product
     from app.catalog.seed import seed_catalog
+    from app.distribution.seed import seed_distribution
     from app.notifications.seed import seed_subscribe_templates
     from app.officialaccount.menus import seed_demo_menu
     from app.officialaccount.seed import seed_official_account
@@ -32,6 +33,7 @@ def demo(if_empty: bool) -> None:
     report += seed_demo_menu()
     report += seed_subscribe_templates()
     report += seed_official_account()
+    report += seed_distribution()
     db.session.commit()
     report += seed_orders()
     db.session.commit()

@@ -1,0 +1,77 @@
+"""`flask distribution verify | release | upgrade | explain ORDER_ID`: the distribution books from the shell."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from app.core.jobs import enqueue_now
+from app.core.money import fen_to_yuan
+from app.distribution import levels, settlement, verify
+from app.distribution.explain import explain
+from app.distribution.jobs import release_due_commissions
+from app.extensions import db
+
+distribution_cli = AppGroup("distribution", help="Agents, commissions and their ledger.")
+
+
+@distribution_cli.command("verify")
+def verify_command() -> None:
+    """Recompute every account, commission line and team counter; print each discrepancy."""
+    found = 0
+    for problem in verify.problems():
+        click.echo(problem)
+        found += 1
+    if found:
+        click.echo(f"{found} discrepancies", err=True)
+        sys.exit(1)
+
+
+@distribution_cli.command("release")
+@click.option("--enqueue", is_flag=True, help="Put the sweep on the money queue instead of running it here.")
+def release_command(enqueue: bool) -> None:
+    """Move frozen commission whose freeze days are over to available (run it from cron)."""
+    if enqueue:
+        job = enqueue_now(release_due_commissions)
+        click.echo(f"enqueued {job.id} on the money queue")
+        return
+    released = 0
+    while ids := settlement.due_line_ids(limit=200):
+        released += sum(settlement.release_line(line_id) for line_id in ids)
+        db.session.commit()
+        if len(ids) < 200:
+            break
+    click.echo(f"released {released} commission line(s)")
+
+
+@distribution_cli.command("upgrade")
+def upgrade_command() -> None:
+    """Move every active agent up to the best agent level they qualify for (run it daily)."""
+    after, upgraded = 0, 0
+    while ids := levels.active_agent_ids(after):
+        upgraded += sum(levels.consider_upgrade(user_id) is not None for user_id in ids)
+        db.session.commit()
+        after = ids[-1]
+    click.echo(f"upgraded {upgraded} agent(s)")
+
+
+@distribution_cli.command("explain")
+@click.argument("order_id", type=int)
+def explain_command(order_id: int) -> None:
+    """Every item's commission by level: who, rule, base, rate, amount, status or reason."""
+    for item in explain(order_id):
+        click.echo(f"item {item['order_item_id']} {item['title']} x{item['quantity']} "
+                   f"paid {fen_to_yuan(item['paid_fen'])}")
+        if not item["lines"]:
+            click.echo("  not accrued")
+        for line in item["lines"]:
+            who = f"  L{line['level']} user {line['beneficiary_user_id']}"
+            if line["reason"]:
+                click.echo(f"{who}: {line['reason']} ({line['reason_label']})")
+                continue
+            rate = (f"{line['rate_bp']}bp" if line["rate_bp"] is not None
+                    else f"{fen_to_yuan(line['fixed_fen'])}/unit")
+            click.echo(f"{who}: {line['rule']} base {fen_to_yuan(line['base_fen'])} x {rate} = "
+                       f"{fen_to_yuan(line['amount_fen'])}, net {fen_to_yuan(line['net_fen'])}, {line['status']}")

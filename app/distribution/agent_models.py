@@ -1,0 +1,88 @@
+"""Agents, their applications, who referred whom (the binding), its history, and the team
+counters that answer "how big is my team" without walking the tree."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.models import TimestampMixin, utcnow
+from app.extensions import db
+
+
+class Agent(TimestampMixin, db.Model):
+    """A shopper who may earn commission (分销员)."""
+
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), default="active", nullable=False,
+                                        comment="active | disabled | removed")
+    level_id: Mapped[int | None] = mapped_column(ForeignKey("agent_levels.id"), index=True)
+    invite_code: Mapped[str] = mapped_column(String(8), unique=True, nullable=False,
+                                             comment="[A-Za-z0-9]{6,8}: fits a wxacode scene r=<code>&p=<id>")
+    became_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    how: Mapped[str] = mapped_column(String(10), nullable=False,
+                                     comment="auto | apply | appointed | product | spend")
+
+
+class AgentApplication(TimestampMixin, db.Model):
+    """A shopper's request to become an agent, when the shop reviews them (mode apply)."""
+
+    __tablename__ = "agent_applications"
+    __table_args__ = (Index("ix_agent_applications_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), default="pending", nullable=False,
+                                        comment="pending | approved | rejected")
+    real_name: Mapped[str] = mapped_column(String(32), default="", nullable=False)
+    phone: Mapped[str] = mapped_column(String(20), default="", nullable=False)
+    reject_reason: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ReferralBinding(db.Model):
+    """The current referrer of a shopper (one row per shopper): the edge of the referral tree."""
+
+    __tablename__ = "referral_bindings"
+    __table_args__ = (CheckConstraint("user_id <> referrer_user_id", name="not_self"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, autoincrement=False)
+    referrer_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    source: Mapped[str] = mapped_column(String(12), nullable=False, comment="link | wxacode | oa_qr | invite_code")
+    bound_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, comment="mode expiring: re-bindable after")
+
+
+class BindingEvent(db.Model):
+    """Every bind, rebind and refusal, append-only: the history behind a binding."""
+
+    __tablename__ = "referral_binding_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    referrer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                         comment="who asked to be the referrer")
+    previous_referrer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(8), nullable=False, comment="bind | rebind | refused")
+    reason: Mapped[str] = mapped_column(String(24), default="", nullable=False, comment="why refused")
+    source: Mapped[str] = mapped_column(String(12), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+
+class TeamCounter(db.Model):
+    """Team sizes of one shopper, kept up to date by every bind and rebind (see binding.py)."""
+
+    __tablename__ = "team_counters"
+    __table_args__ = (CheckConstraint("direct_count >= 0 AND second_count >= 0 AND total_count >= 0",
+                                      name="counts_not_negative"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, autoincrement=False)
+    direct_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False, comment="level 1")
+    second_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False, comment="level 2")
+    total_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False, comment="all descendants")

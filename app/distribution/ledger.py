@@ -1,0 +1,134 @@
+"""The commission ledger: every change to an agent's buckets is an entry, written in the same
+transaction as a conditional UPDATE of the agent's account row.
+
+An entry's `key` (kind:line:ref) is unique, so a replayed job applies nothing twice: `post`
+returns None when the entry exists, and a concurrent duplicate fails on the unique key and
+rolls its whole transaction back. The UPDATE's WHERE clause refuses to take pending, frozen,
+withdrawing or withdrawn below zero (a bug, never a business case); available may go
+negative after a clawback, and later commissions net against it.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy import String, bindparam, cast, insert, literal, select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.core.models import utcnow
+from app.distribution.commission_models import BUCKETS, AgentAccount, CommissionEntry, CommissionLine
+from app.extensions import db
+
+NON_NEGATIVE = ("pending", "frozen", "withdrawing", "withdrawn")
+
+
+class LedgerError(Exception):
+    """An entry would take a bucket that cannot go negative below zero."""
+
+
+def entry_key(kind: str, line_id: int | None, ref: str | int = "") -> str:
+    return f"{kind}:{line_id or ''}:{ref}"
+
+
+def account_of(user_id: int) -> AgentAccount:
+    """The agent's account (an empty, unsaved one when they have none yet)."""
+    return db.session.get(AgentAccount, user_id) or AgentAccount(
+        user_id=user_id, **{f"{bucket}_fen": 0 for bucket in BUCKETS})
+
+
+def _account_exists(user_id: int) -> bool:
+    return db.session.scalar(select(AgentAccount.user_id).where(AgentAccount.user_id == user_id)) is not None
+
+
+def _apply(agent_user_id: int, deltas: dict[str, int], guard_available: bool) -> bool:
+    columns = {bucket: getattr(AgentAccount, f"{bucket}_fen") for bucket in BUCKETS}
+    statement = (update(AgentAccount).where(AgentAccount.user_id == agent_user_id)
+                 .values(updated_at=utcnow(),
+                         **{f"{bucket}_fen": columns[bucket] + delta for bucket, delta in deltas.items() if delta})
+                 .execution_options(synchronize_session=False))
+    for bucket in (*NON_NEGATIVE, "available") if guard_available else NON_NEGATIVE:
+        if deltas.get(bucket, 0) < 0:
+            statement = statement.where(columns[bucket] + deltas[bucket] >= 0)
+    return db.session.execute(statement).rowcount == 1
+
+
+def post(agent_user_id: int, kind: str, *, line_id: int | None = None, ref: str | int = "",
+         fresh: bool = False, guard_available: bool = False, **deltas: int) -> CommissionEntry | None:
+    """Write one entry and apply its deltas (`pending=-500, frozen=500`); None if already posted.
+    `fresh` skips the look-up for an existing entry (for a line created in this transaction);
+    `guard_available` refuses (LedgerError) to take available below zero (a withdrawal's hold)."""
+    unknown = set(deltas) - set(BUCKETS)
+    if unknown:
+        raise ValueError(f"unknown buckets {unknown}")
+    if not any(deltas.values()):
+        return None
+    key = entry_key(kind, line_id, ref)
+    if not fresh and db.session.scalar(select(CommissionEntry.id).where(CommissionEntry.key == key)) is not None:
+        return None
+    entry = CommissionEntry(key=key, agent_user_id=agent_user_id, line_id=line_id, kind=kind, ref=str(ref),
+                            **{f"{bucket}_fen": deltas.get(bucket, 0) for bucket in BUCKETS})
+    db.session.add(entry)
+    db.session.flush()  # a concurrent copy of this job fails here on the unique key and rolls back
+    if not _apply(agent_user_id, deltas, guard_available):
+        if _account_exists(agent_user_id):
+            raise LedgerError(f"{key}: {deltas} would take a bucket of agent {agent_user_id} below zero")
+        db.session.add(AgentAccount(user_id=agent_user_id, **{f"{bucket}_fen": 0 for bucket in BUCKETS}))
+        db.session.flush()  # a concurrent creator makes this an IntegrityError: the job runs again
+        if not _apply(agent_user_id, deltas, guard_available):
+            raise LedgerError(f"{key}: {deltas} would take a bucket of agent {agent_user_id} below zero")
+    identity = db.session.identity_key(AgentAccount, agent_user_id)
+    if identity in db.session.identity_map:
+        db.session.expire(db.session.identity_map[identity])
+    return entry
+
+
+def post_accruals(order_id: int, owed: dict[int, int]) -> None:
+    """The pending entries of an order's new paying lines, and the agents' accounts: what
+    accrual writes for every paid order, kept to two statements. The entries are copied from
+    the lines in the database (INSERT … SELECT, keys accrue:<line>:<order>); the lines were
+    created in this transaction, so none of these keys can exist yet. Each account is created
+    with its first commission or its pending grows (an upsert: pending only grows here, so
+    there is no floor to check), in user-id order, so two orders cannot deadlock."""
+    if not owed:
+        return
+    now = utcnow()
+    db.session.execute(_ENTRIES_FROM_LINES, {"order_id": order_id, "ref": str(order_id), "now": now})
+    db.session.execute(_pending_upsert(db.session.get_bind().dialect.name), [
+        {"user_id": agent, "pending_fen": owed[agent], "frozen_fen": 0, "available_fen": 0, "withdrawing_fen": 0,
+         "withdrawn_fen": 0, "updated_at": now} for agent in sorted(owed)])
+    for agent in owed:
+        identity = db.session.identity_key(AgentAccount, agent)
+        if identity in db.session.identity_map:
+            db.session.expire(db.session.identity_map[identity])
+
+
+def _entries_from_lines():
+    lines = CommissionLine.__table__.c
+    key = (literal("accrue:") + cast(lines.id, String) + literal(":") + cast(lines.order_id, String))
+    zero = literal(0)
+    source = (select(key, lines.beneficiary_user_id, lines.id, literal("accrue"), bindparam("ref"), lines.amount_fen,
+                     zero, zero, zero, zero, bindparam("now"))
+              .where(lines.order_id == bindparam("order_id"), lines.status == "pending"))
+    entries = CommissionEntry.__table__.c
+    return insert(CommissionEntry.__table__).from_select(
+        [entries.key, entries.agent_user_id, entries.line_id, entries.kind, entries.ref, entries.pending_fen,
+         entries.frozen_fen, entries.available_fen, entries.withdrawing_fen, entries.withdrawn_fen,
+         entries.created_at], source)
+
+
+_ENTRIES_FROM_LINES = _entries_from_lines()
+
+
+@functools.cache
+def _pending_upsert(dialect: str):
+    """INSERT an account or add to its pending — MySQL/MariaDB or SQLite spelling, built once."""
+    accounts = AgentAccount.__table__
+    if dialect == "mysql":
+        statement = mysql_insert(accounts)
+        return statement.on_duplicate_key_update(pending_fen=accounts.c.pending_fen + statement.inserted.pending_fen,
+                                                  updated_at=statement.inserted.updated_at)
+    statement = sqlite_insert(accounts)
+    return statement.on_conflict_do_update(index_elements=[accounts.c.user_id], set_={
+        "pending_fen": accounts.c.pending_fen + statement.excluded.pending_fen,
+        "updated_at": statement.excluded.updated_at})

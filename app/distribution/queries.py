@@ -1,0 +1,134 @@
+"""What an agent sees of their own distribution: a summary, their commission lines, their
+team by level, their withdrawals. Every query is scoped by the agent's own user id."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import aliased
+
+from app.accounts.models import User
+from app.core.china_time import day_start_utc, to_beijing
+from app.core.models import utcnow
+from app.distribution import team
+from app.distribution.agent_models import Agent, BindingEvent, ReferralBinding
+from app.distribution.commission_models import CommissionLine
+from app.distribution.explain import explain
+from app.distribution.ledger import account_of
+from app.distribution.settings_models import AgentLevel
+from app.distribution.withdrawal_models import Withdrawal
+from app.extensions import db
+from app.orders.models import Order, OrderItem
+
+
+def summary(user_id: int) -> dict[str, Any]:
+    agent = db.session.scalar(select(Agent).where(Agent.user_id == user_id))
+    account = account_of(user_id)
+    size = team.team_size(user_id)
+    net = CommissionLine.amount_fen - CommissionLine.cancelled_fen - CommissionLine.clawed_back_fen
+    mine = (CommissionLine.beneficiary_user_id == user_id, CommissionLine.amount_fen > 0)
+    today = day_start_utc(to_beijing(utcnow()).date())
+    total, today_total = db.session.execute(select(
+        func.coalesce(func.sum(net), 0),
+        func.coalesce(func.sum(case((CommissionLine.created_at >= today, net), else_=0)), 0)).where(*mine)).one()
+    by_status = dict(db.session.execute(select(CommissionLine.status, func.sum(net)).where(*mine)
+                                        .group_by(CommissionLine.status)).all())
+    level = db.session.get(AgentLevel, agent.level_id) if agent and agent.level_id else None
+    return {
+        "is_agent": agent is not None and agent.status == "active",
+        "agent_status": agent.status if agent else None,
+        "invite_code": agent.invite_code if agent else None,
+        "level": level.name if level else None,
+        "account": {"pending_fen": account.pending_fen, "frozen_fen": account.frozen_fen,
+                    "available_fen": account.available_fen, "withdrawing_fen": account.withdrawing_fen,
+                    "withdrawn_fen": account.withdrawn_fen},
+        "commission": {"total_fen": int(total), "today_fen": int(today_total),
+                       "by_status": {status: int(value or 0) for status, value in by_status.items()}},
+        "team": {"level1": size.direct, "level2": size.second, "total": size.total},
+    }
+
+
+def commission_lines(user_id: int, status: str | None = None) -> Select:
+    statement = (select(CommissionLine)
+                 .where(CommissionLine.beneficiary_user_id == user_id, CommissionLine.amount_fen > 0)
+                 .order_by(CommissionLine.id.desc()))
+    return statement.where(CommissionLine.status == status) if status else statement
+
+
+def commissions_out(lines: list[CommissionLine]) -> list[dict[str, Any]]:
+    if not lines:
+        return []
+    order_nos = dict(db.session.execute(select(Order.id, Order.order_no)
+                                        .where(Order.id.in_({line.order_id for line in lines}))).all())
+    titles = dict(db.session.execute(select(OrderItem.id, OrderItem.title)
+                                     .where(OrderItem.id.in_({line.order_item_id for line in lines}))).all())
+    return [{"id": line.id, "order_id": line.order_id, "order_no": order_nos.get(line.order_id, ""),
+             "title": titles.get(line.order_item_id, ""), "level": line.level, "amount_fen": line.amount_fen,
+             "net_fen": line.amount_fen - line.cancelled_fen - line.clawed_back_fen, "status": line.status,
+             "frozen_until": line.frozen_until, "created_at": line.created_at} for line in lines]
+
+
+def team_members(user_id: int, level: int) -> Select:
+    """Level 1: shoppers bound to the agent; level 2: shoppers bound to those."""
+    if level == 1:
+        statement = select(ReferralBinding).where(ReferralBinding.referrer_user_id == user_id)
+    else:
+        upper = aliased(ReferralBinding)
+        statement = (select(ReferralBinding).join(upper, upper.user_id == ReferralBinding.referrer_user_id)
+                     .where(upper.referrer_user_id == user_id))
+    return statement.order_by(ReferralBinding.bound_at.desc(), ReferralBinding.user_id.desc())
+
+
+def team_out(bindings: list[ReferralBinding]) -> list[dict[str, Any]]:
+    ids = [binding.user_id for binding in bindings]
+    if not ids:
+        return []
+    names = dict(db.session.execute(select(User.id, User.nickname).where(User.id.in_(ids))).all())
+    totals = {user: (count, spent) for user, count, spent in db.session.execute(
+        select(Order.user_id, func.count(Order.id), func.sum(Order.paid_fen - Order.refunded_fen))
+        .where(Order.user_id.in_(ids), Order.paid_at.is_not(None)).group_by(Order.user_id))}
+    return [{"user_id": binding.user_id, "nickname": names.get(binding.user_id, ""), "bound_at": binding.bound_at,
+             "orders": int(totals.get(binding.user_id, (0, 0))[0]),
+             "spend_fen": int(totals.get(binding.user_id, (0, 0))[1] or 0)}
+            for binding in bindings]
+
+
+def withdrawals_of(user_id: int) -> Select:
+    return select(Withdrawal).where(Withdrawal.user_id == user_id).order_by(Withdrawal.id.desc())
+
+
+def withdrawal_out(row: Withdrawal) -> dict[str, Any]:
+    return {"id": row.id, "withdrawal_no": row.withdrawal_no, "method": row.method, "amount_fen": row.amount_fen,
+            "fee_fen": row.fee_fen, "net_fen": row.net_fen, "status": row.status,
+            "reject_reason": row.reject_reason, "created_at": row.created_at, "paid_at": row.paid_at}
+
+
+def explain_for(user_id: int, order_id: int) -> list[dict[str, Any]] | None:
+    """The order's commission as the agent may see it: only their own lines; None when they
+    have none in this order (the order is not theirs to see)."""
+    items = explain(order_id)
+    for item in items:
+        item["lines"] = [line for line in item["lines"] if line["beneficiary_user_id"] == user_id]
+    return items if any(item["lines"] for item in items) else None
+
+
+def rankings(by: str, period: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Top agents this Beijing week or month, by commission earned (net of refunds) or by new
+    shoppers bound to them; nicknames only, for the agents' leaderboard."""
+    today = to_beijing(utcnow()).date()
+    first_day = today.replace(day=1) if period == "month" else today - timedelta(days=today.weekday())
+    since = day_start_utc(first_day)
+    if by == "invites":
+        who, value = BindingEvent.referrer_user_id, func.count(BindingEvent.id)
+        statement = select(who, value).where(BindingEvent.action == "bind", BindingEvent.created_at >= since)
+    else:
+        who = CommissionLine.beneficiary_user_id
+        value = func.sum(CommissionLine.amount_fen - CommissionLine.cancelled_fen - CommissionLine.clawed_back_fen)
+        statement = select(who, value).where(CommissionLine.amount_fen > 0, CommissionLine.created_at >= since)
+    rows = db.session.execute(statement.group_by(who).order_by(value.desc(), who).limit(limit)).all()
+    names = dict(db.session.execute(select(User.id, User.nickname).where(User.id.in_([row[0] for row in rows])))
+                 .all()) if rows else {}
+    return [{"rank": index, "user_id": user_id, "nickname": names.get(user_id, ""), "value": int(amount or 0)}
+            for index, (user_id, amount) in enumerate(rows, start=1)]

@@ -1,0 +1,94 @@
+"""Team counters: how many shoppers an agent brought in directly (level 1), at level 2, and
+in all (every descendant), kept in one row per shopper so a read is one primary-key look-up.
+
+Why counters and not a closure table: a closure table holds a row per (ancestor,
+descendant) pair — depth × shoppers rows, and a rebind near the root rewrites a whole
+subtree's pairs. Counters hold one row per shopper; a bind adds the moved subtree's size to
+each ancestor of the new referrer (one UPDATE over the chain) and a rebind subtracts it from
+the old chain first. Referral chains are short in practice (tens of levels), trees are wide,
+and reads (summaries, upgrade conditions) far outnumber binds, so counters win. Only
+`binding.bind` calls these functions, holding the bind lock, so nothing races them;
+`recount()` rebuilds the numbers from the bindings for `flask distribution verify`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from app.distribution.agent_models import ReferralBinding, TeamCounter
+from app.extensions import db
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class TeamSize:
+    direct: int
+    second: int
+    total: int
+
+
+def team_size(user_id: int, *, lock: bool = False) -> TeamSize:
+    statement = (select(TeamCounter.direct_count, TeamCounter.second_count, TeamCounter.total_count)
+                 .where(TeamCounter.user_id == user_id))
+    row = db.session.execute(statement.with_for_update() if lock else statement).first()
+    return TeamSize(*row) if row else TeamSize(0, 0, 0)
+
+
+def _ensure(user_id: int) -> None:
+    if db.session.scalar(select(TeamCounter.user_id).where(TeamCounter.user_id == user_id).with_for_update()) is None:
+        db.session.add(TeamCounter(user_id=user_id, direct_count=0, second_count=0, total_count=0))
+        db.session.flush()
+
+
+def _add(user_ids: list[int], **deltas: int) -> None:
+    values = {f"{name}_count": getattr(TeamCounter, f"{name}_count") + delta for name, delta in deltas.items()}
+    for start in range(0, len(user_ids), CHUNK):
+        db.session.execute(update(TeamCounter).where(TeamCounter.user_id.in_(user_ids[start:start + CHUNK]))
+                           .values(**values).execution_options(synchronize_session=False))
+
+
+def move_subtree(user_id: int, chain: list[int], sign: int) -> None:
+    """Attach (sign 1) or detach (sign -1) `user_id` and its subtree under `chain`
+    ([referrer, referrer's referrer, …, root])."""
+    if not chain:
+        return
+    moved = team_size(user_id, lock=True)  # a locking read: the latest counts, whatever this transaction read before
+    size = 1 + moved.total
+    _ensure(chain[0])
+    _add([chain[0]], direct=sign, second=sign * moved.direct, total=sign * size)
+    if len(chain) > 1:
+        _add([chain[1]], second=sign, total=sign * size)
+    if len(chain) > 2:
+        _add(chain[2:], total=sign * size)
+    for row in list(db.session.identity_map.values()):
+        if isinstance(row, TeamCounter):
+            db.session.expire(row)
+
+
+def recount() -> dict[int, TeamSize]:
+    """Team sizes computed from the bindings alone (every shopper with at least one descendant)."""
+    parent = dict(db.session.execute(select(ReferralBinding.user_id, ReferralBinding.referrer_user_id)).all())
+    children: dict[int, list[int]] = defaultdict(list)
+    for child, referrer in parent.items():
+        children[referrer].append(child)
+    total: dict[int, int] = {}
+    for root in [node for node in children if node not in parent]:
+        _count_descendants(root, children, total)
+    return {node: TeamSize(len(kids), sum(len(children.get(kid, ())) for kid in kids), total[node])
+            for node, kids in children.items() if node in total}
+
+
+def _count_descendants(root: int, children: dict[int, list[int]], total: dict[int, int]) -> None:
+    """Post-order without recursion, so a chain of any depth is fine."""
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            total[node] = sum(1 + total[kid] for kid in children.get(node, ()))
+            continue
+        stack.append((node, True))
+        stack.extend((kid, False) for kid in children.get(node, ()))

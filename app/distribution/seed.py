@@ -1,8 +1,9 @@
 """The demo's distribution (seed chapter 7): a referral tree with agents at every level (one
 disabled), two agent levels, and orders whose commission stands in every status — pending,
 frozen, available, cancelled by a refund, withdrawn, and clawed back after withdrawal (an
-account in debt). Orders are written as checkout would have left them; everything after payment goes
-through the real distribution services. Runs once: a shop with agents is left alone."""
+account in debt). Orders are written as checkout and payment would have left them (with their
+operation log); everything after payment goes through the real distribution services.
+Runs once: a shop with agents is left alone."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from app.distribution import accrual, agents, binding, ledger, refunds, settings
 from app.distribution.agent_models import Agent
 from app.distribution.settings_models import AgentLevel
 from app.extensions import db
+from app.orders import oplog
 from app.orders.models import AfterSale, Order, OrderItem
 from app.payments.records import new_number
 
@@ -77,7 +79,7 @@ def seed_distribution() -> list[str]:
 def _order(user: User, sku: Sku, quantity: int, *, paid_at, completed_at=None) -> Order:
     total = sku.price_fen * quantity
     order = Order(order_no=new_number("D")[:32], user_id=user.id, idempotency_key=new_number("K"),
-                  status="completed" if completed_at else "paid", pay_method="balance", items_total_fen=total,
+                  status="completed" if completed_at else "paid", pay_method="wechat", items_total_fen=total,
                   freight_fen=0, discount_fen=0, payable_fen=total, paid_fen=total, total_quantity=quantity,
                   receiver_name=user.nickname[:32], receiver_phone="13800138000", region_code="440305",
                   region_text="广东省 深圳市 南山区", address_detail="科技园1号", pay_deadline=paid_at,
@@ -90,6 +92,10 @@ def _order(user: User, sku: Sku, quantity: int, *, paid_at, completed_at=None) -
                              spec_text=" / ".join(sku.specs.values()), unit_price_fen=sku.price_fen,
                              unit_cost_fen=sku.cost_fen, quantity=quantity, line_total_fen=total, discount_fen=0,
                              paid_fen=total, shipped_quantity=quantity if completed_at else 0))
+    oplog.log(order, oplog.SYSTEM, "created", to_status="pending_payment", note="演示订单")
+    oplog.log(order, oplog.SYSTEM, "paid", from_status="pending_payment", to_status="paid")
+    if completed_at:
+        oplog.log(order, oplog.SYSTEM, "completed", from_status="paid", to_status="completed")
     db.session.flush()
     db.session.refresh(order)
     accrual.accrue(order.id)

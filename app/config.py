@@ -71,7 +71,7 @@ class Config:
         # Without a real Redis, jobs run inline in the request that enqueued them.
         self.RQ_INLINE = _env_bool("RQ_INLINE", default=self.REDIS_URL is None)
 
-        self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+        self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 3 * 1024 * 1024)  # a 2 MB photo plus its form
         self.API_TOKEN_MAX_AGE = _env_int("API_TOKEN_MAX_AGE", 7 * 24 * 3600)
         self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(instance / "media")
         self.MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")

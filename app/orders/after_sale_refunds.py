@@ -19,6 +19,7 @@ from sqlalchemy import update
 
 from app.audit.services import Actor
 from app.core.errors import Conflict
+from app.core.locking import locked
 from app.core.models import utcnow
 from app.core.money import fen_to_yuan
 from app.extensions import db
@@ -27,7 +28,6 @@ from app.orders.after_sales import audit_after_sale, get_after_sale, move_after_
 from app.orders.models import AfterSale, Order, OrderItem
 from app.orders.oplog import OrderActor
 from app.orders.states import AfterSaleKind, AfterSaleStatus, OrderStatus, PayMethod, move
-from app.payments.records import locked
 
 
 def freight_due(order: Order, after_sale: AfterSale) -> int:

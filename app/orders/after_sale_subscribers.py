@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from app.core.events import subscribe
 from app.core.jobs import job
+from app.core.locking import locked
 from app.extensions import db
 from app.orders import oplog
 from app.orders.after_sale_refunds import finish_refund, refund_failed
 from app.orders.models import AfterSale
 from app.payments.models import Refund
-from app.payments.records import locked
 
 
 @subscribe("refund.succeeded")

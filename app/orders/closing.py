@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.catalog import stock
 from app.core.errors import NotFound
 from app.core.jobs import job
+from app.core.locking import locked
 from app.core.models import utcnow
 from app.extensions import db
 from app.orders import events, oplog
@@ -36,8 +37,7 @@ class CloseOutcome(StrEnum):
 
 
 def _locked_order(order_id: int) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.id == order_id).with_for_update()
-                             .execution_options(populate_existing=True))
+    return locked(Order, id=order_id)
 
 
 def close_unpaid_order(order_id: int, actor: OrderActor, reason: str, *, note: str = "") -> CloseOutcome:

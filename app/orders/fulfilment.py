@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.locking import locked
 from app.core.models import utcnow
 from app.extensions import db
 from app.logistics.couriers import Courier, checked_courier, checked_tracking_no
@@ -177,8 +178,7 @@ def _order(order_id: int) -> Order:
 
 def _locked_order(order_id: int, *, missing_ok: bool = False) -> Order | None:
     """The order row locked until commit (MariaDB) and read afresh, not from the session's snapshot."""
-    order = db.session.scalars(select(Order).where(Order.id == order_id).with_for_update()
-                               .execution_options(populate_existing=True)).one_or_none()
+    order = locked(Order, id=order_id)
     if order is None and not missing_ok:
         raise NotFound(_("The order does not exist."), code="order_not_found")
     return order

@@ -19,6 +19,7 @@ from sqlalchemy import update
 from app.accounts.models import User
 from app.catalog.models import Product
 from app.core.errors import Conflict, NotFound
+from app.core.locking import locked
 from app.core.models import utcnow
 from app.core.money import fen_to_yuan
 from app.extensions import db
@@ -30,7 +31,6 @@ from app.orders.states import OrderStatus, PayMethod
 from app.payments import services as payments
 from app.payments.errors import PaymentError, PaymentErrorCode
 from app.payments.models import Payment
-from app.payments.records import locked
 from app.payments.refunds import refund, refundable_fen
 from app.payments.states import PaymentStatus
 from app.shop.services import shop_settings

@@ -1,4 +1,4 @@
-"""Finding rows under a lock, numbering them, and checking WeChat's word against ours."""
+"""Numbering payments' rows (and re-exporting the row lock), and checking WeChat's word against ours."""
 
 from __future__ import annotations
 
@@ -6,25 +6,16 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
+from app.core.locking import locked  # noqa: F401  (payments' callers import it from here)
 from app.core.models import utcnow
-from app.extensions import db
 from app.payments.errors import PaymentError, PaymentErrorCode
 from app.wechat.pay import PayApiError, PayUnavailable
 
-Row = TypeVar("Row")
-
 PURPOSE = re.compile(r"^[a-z]{1,16}$")
-
-
-def locked(model: type[Row], **where: Any) -> Row | None:
-    """The row, locked FOR UPDATE until commit (MariaDB) and freshly read, or None."""
-    statement = select(model).filter_by(**where).with_for_update().execution_options(populate_existing=True)
-    return db.session.scalars(statement).one_or_none()
 
 
 def new_number(prefix: str) -> str:

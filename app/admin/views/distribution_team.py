@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.admin import bp
+from app.admin.actions import run_action
 from app.admin.distribution_forms import AgentLevelForm, RejectForm
 from app.admin.security import actor, area
 from app.catalog.models import Product, Sku
@@ -49,16 +50,7 @@ def application_reject(application_id: int):
 
 
 def _review(step, done: str):
-    try:
-        step()
-    except DomainError as refusal:
-        db.session.rollback()
-        if refusal.status == 404:
-            abort(404)
-        flash(next(iter(refusal.fields.values()), refusal.message), "danger")
-    else:
-        db.session.commit()
-        flash(done, "success")
+    run_action(step, done)
     return redirect(url_for("admin.application_list"))
 
 

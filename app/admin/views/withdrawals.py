@@ -3,12 +3,13 @@ Alipay withdrawals paid once the money has gone out by hand. Every step is audit
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.admin import bp
+from app.admin.actions import run_action
 from app.admin.distribution_forms import RejectForm
 from app.admin.security import actor, area
 from app.core.errors import DomainError
@@ -76,14 +77,5 @@ def withdrawal_mark_paid(withdrawal_id: int):
 
 
 def _act(step, done: str):
-    try:
-        step()
-    except DomainError as refusal:
-        db.session.rollback()
-        if refusal.status == 404:
-            abort(404)
-        flash(next(iter(refusal.fields.values()), refusal.message), "danger")
-    else:
-        db.session.commit()
-        flash(done, "success")
+    run_action(step, done)
     return redirect(request.referrer or url_for("admin.withdrawal_list"))

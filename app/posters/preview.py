@@ -1,0 +1,56 @@
+"""The console's live preview: a template drawn at once for a sample agent (and the newest
+visible product for share templates), never stored."""
+
+from __future__ import annotations
+
+import logging
+
+import requests
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.catalog.models import Product
+from app.catalog.visibility import visible_clause
+from app.core.errors import DomainError
+from app.extensions import db
+from app.posters import renderer
+from app.posters.codes import CodeTarget, build_scene, target_for
+from app.posters.renderer import PosterInputs
+from app.posters.services import background_image, price_text
+from app.posters.template_settings import TemplateState
+from app.shop.services import shop_settings
+
+log = logging.getLogger(__name__)
+
+SAMPLE_CODE = "SAMPLE01"
+
+
+def sample_inputs(state: TemplateState) -> PosterInputs:
+    spec = state.template.spec
+    product = None
+    if spec.kind == "product":
+        product = db.session.scalar(select(Product).where(visible_clause()).order_by(Product.id.desc()).limit(1))
+    product_id = product.id if product else 1
+    values = {"nickname": _("Sample agent"), "shop_name": shop_settings().name, "invite_code": SAMPLE_CODE,
+              "product_title": product.title if product else _("Sample product with a rather long title"),
+              "product_subtitle": product.subtitle if product else "",
+              "price": price_text(product.min_price_fen if product else 9900)}
+    picture = (product.cover_url or (product.image_urls or [""])[0]) if product else ""
+    return PosterInputs(values=values, product_image_url=picture,
+                        code=target_for(spec.code, spec.short_id, SAMPLE_CODE,
+                                        product_id if spec.kind == "product" else None))
+
+
+def preview_png(state: TemplateState) -> bytes:
+    inputs = sample_inputs(state)
+    background = background_image(state)
+    try:
+        image = renderer.render(state.template, inputs, background=background, background_id=state.background_key)
+    except (DomainError, requests.RequestException, OSError) as exc:  # WeChat unreachable: a stand-in QR code
+        log.info("poster preview without the real code: %s", exc)
+        stand_in = CodeTarget("url", inputs.code.scene, link=build_scene(state.template.spec.short_id, SAMPLE_CODE,
+                                                                           None))
+        image = renderer.render(state.template, PosterInputs(inputs.values, inputs.avatar_url,
+                                                             inputs.product_image_url, stand_in),
+                                background=background, background_id=state.background_key)
+    return renderer.png_bytes(image)

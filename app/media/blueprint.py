@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, send_from_directory
 
 bp = Blueprint("media", __name__)
 
-IMMUTABLE = ("posters/", "wxacode/", "poster-backgrounds/")
+IMMUTABLE = ("posters/", "wxacode/", "poster-backgrounds/", "poster-thumbnails/")
 YEAR = 365 * 24 * 3600
 
 

@@ -3,18 +3,22 @@ visible product for share templates), never stored."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from dataclasses import replace
 
 import requests
 from flask_babel import gettext as _
+from PIL import Image
 from sqlalchemy import select
 
 from app.catalog.models import Product
 from app.catalog.visibility import visible_clause
 from app.core.errors import DomainError
 from app.extensions import db
+from app.media.storage import storage
 from app.posters import renderer
-from app.posters.codes import CodeTarget, build_scene, target_for
+from app.posters.codes import CodeTarget, target_for
 from app.posters.renderer import PosterInputs
 from app.posters.services import background_image, price_text
 from app.posters.template_settings import TemplateState
@@ -23,6 +27,7 @@ from app.shop.services import shop_settings
 log = logging.getLogger(__name__)
 
 SAMPLE_CODE = "SAMPLE01"
+THUMBNAIL_WIDTH = 240
 
 
 def sample_inputs(state: TemplateState) -> PosterInputs:
@@ -41,16 +46,32 @@ def sample_inputs(state: TemplateState) -> PosterInputs:
                                         product_id if spec.kind == "product" else None))
 
 
-def preview_png(state: TemplateState) -> bytes:
+def preview_image(state: TemplateState, *, real_code: bool = True) -> Image.Image:
+    """The template for a sample agent; with a stand-in QR code of the scene when WeChat is
+    unreachable (or not wanted, for thumbnails)."""
     inputs = sample_inputs(state)
     background = background_image(state)
-    try:
-        image = renderer.render(state.template, inputs, background=background, background_id=state.background_key)
-    except (DomainError, requests.RequestException, OSError) as exc:  # WeChat unreachable: a stand-in QR code
-        log.info("poster preview without the real code: %s", exc)
-        stand_in = CodeTarget("url", inputs.code.scene, link=build_scene(state.template.spec.short_id, SAMPLE_CODE,
-                                                                           None))
-        image = renderer.render(state.template, PosterInputs(inputs.values, inputs.avatar_url,
-                                                             inputs.product_image_url, stand_in),
-                                background=background, background_id=state.background_key)
-    return renderer.png_bytes(image)
+    if real_code:
+        try:
+            return renderer.render(state.template, inputs, background=background, background_id=state.background_key)
+        except (DomainError, requests.RequestException, OSError) as exc:
+            log.info("poster preview without the real code: %s", exc)
+    stand_in = CodeTarget("url", inputs.code.scene, link=inputs.code.scene)
+    return renderer.render(state.template, replace(inputs, code=stand_in), background=background,
+                           background_id=state.background_key)
+
+
+def preview_png(state: TemplateState) -> bytes:
+    return renderer.png_bytes(preview_image(state))
+
+
+def thumbnail_url(state: TemplateState) -> str:
+    """A small picture of the template (stored once per template version and background)."""
+    digest = hashlib.sha256(f"{state.template.version}|{state.background_key}".encode()).hexdigest()[:16]
+    key = f"poster-thumbnails/{state.template.key}-{digest}.png"
+    files = storage()
+    if not files.exists(key):
+        image = preview_image(state, real_code=False)
+        image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 3), Image.Resampling.LANCZOS)
+        files.save(key, renderer.png_bytes(image))
+    return files.url(key)

@@ -153,12 +153,14 @@ def is_ready(poster: PosterPlan) -> bool:
 def render_and_store(poster: PosterPlan) -> str:
     """Draw and store the poster unless it is there; one process draws it, the others wait."""
     files = storage()
-    if not files.exists(poster.storage_key):
-        with redis_client.lock(f"fenxiao:poster:lock:{poster.digest}", timeout=LOCK_TIMEOUT,
-                               blocking_timeout=LOCK_TIMEOUT):
-            if not files.exists(poster.storage_key):
-                files.save(poster.storage_key, renderer.png_bytes(draw(poster)))
-    redis_client.delete(pending_key(poster))
+    try:
+        if not files.exists(poster.storage_key):
+            with redis_client.lock(f"fenxiao:poster:lock:{poster.digest}", timeout=LOCK_TIMEOUT,
+                                   blocking_timeout=LOCK_TIMEOUT):
+                if not files.exists(poster.storage_key):
+                    files.save(poster.storage_key, renderer.png_bytes(draw(poster)))
+    finally:
+        redis_client.delete(pending_key(poster))  # a failed render may be asked for again at once
     return files.url(poster.storage_key)
 
 

@@ -141,7 +141,7 @@ class TemplateFile(_Strict):
     @model_validator(mode="after")
     def _fits(self) -> TemplateFile:
         if self.kind == "invite" and any(isinstance(element, ProductImage) for element in self.elements):
-            raise ValueError("an invite template has no product_image")
+            raise ValueError("elements: an invite template has no product_image")
         if self.code.x + self.code.size > self.width or self.code.y + self.code.size > self.height:
-            raise ValueError("the code does not fit on the canvas")
+            raise ValueError("code: the code does not fit on the canvas")
         return self

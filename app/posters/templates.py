@@ -71,8 +71,11 @@ def templates_root() -> Path:
 
 def _field_of(error: SchemaError) -> tuple[str, str]:
     first = error.errors()[0]
-    location = ".".join(str(part) for part in first["loc"]) or "(file)"
-    return location, first["msg"]
+    location, message = ".".join(str(part) for part in first["loc"]), first["msg"]
+    if not location:  # a check across fields names its field first: "code: does not fit"
+        named = re.match(r"^Value error, ([a-z_.0-9]+): (.*)$", message)
+        location, message = (named.group(1), named.group(2)) if named else ("(file)", message)
+    return location, message
 
 
 def load_one(directory: Path) -> Template:

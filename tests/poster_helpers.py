@@ -74,7 +74,7 @@ class PictureServer:
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 server.hits += 1
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png")

@@ -59,7 +59,8 @@ def test_an_agent_gets_their_invite_poster(poster_app):
     assert (body["template"], body["width"], body["height"]) == ("inv", 600, 900)
     assert body["url"].startswith(poster_app.config["PUBLIC_BASE_URL"] + "/media/posters/inv/")
     code = agents.agent_of(user.id).invite_code
-    assert decoded(open_stored(body["url"])) == [f"{poster_app.config['PUBLIC_BASE_URL']}/h5/?scene=r%3D{code}%26t%3Di9"]
+    base = poster_app.config["PUBLIC_BASE_URL"]
+    assert decoded(open_stored(body["url"])) == [f"{base}/h5/?scene=r%3D{code}%26t%3Di9"]
     again = client.get("/api/v1/posters/invite?template=inv-two", headers=headers).get_json()
     assert again["template"] == "inv-two" and again["url"] != body["url"]
 

@@ -57,7 +57,7 @@ def test_the_live_preview_is_a_png_of_the_template(console):
 def test_enable_disable_and_default_are_kept_and_audited(console):
     _app, client = console
     post(client, "/admin/posters/other/default", token_path="/admin/posters")
-    assert [s.template.key for s in template_settings.enabled("invite")][0] == "other"
+    assert template_settings.enabled("invite")[0].template.key == "other"
     post(client, "/admin/posters/plain/disable", token_path="/admin/posters")
     db.session.expire_all()
     keys = [s.template.key for s in template_settings.enabled("invite")]

@@ -126,6 +126,48 @@ def circle_mask(size: int) -> Image.Image:
     return rounded_mask(size, size, size // 2 + 1)
 
 
+class _Kept:
+    """A small least-recently-used store of drawn pieces, shared by the threads of a process."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key, make):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()
+        if value is not None:
+            with self.lock:
+                self.items[key] = value
+                while len(self.items) > self.size:
+                    self.items.popitem(last=False)
+        return value
+
+
+_pictures = _Kept(32)  # product pictures from our storage, fitted to a template's box
+_codes = _Kept(64)  # a code never changes for its target (wxacode and permanent QR alike)
+
+
+def fitted_picture(url: str, size: tuple[int, int]) -> Image.Image | None:
+    """The picture at `url` covering `size`; our own media files are fitted once per version."""
+    local = sources.local_version(url)
+    if local is None:
+        picture = sources.load_picture(url)
+        return cover(picture, size) if picture is not None else None
+
+    def make():
+        picture = sources.load_picture(url)
+        return cover(picture, size) if picture is not None else None
+
+    return _pictures.get((local, size), make)
+
+
+def code_picture(target: CodeTarget, size: int) -> Image.Image:
+    return _codes.get((target.identity(), size), lambda: code_image(target, size))
+
+
 # -- elements ---------------------------------------------------------------------------------
 def draw_element(canvas: Image.Image, template: Template, element, inputs: PosterInputs) -> None:
     if isinstance(element, Rect):
@@ -136,9 +178,8 @@ def draw_element(canvas: Image.Image, template: Template, element, inputs: Poste
     elif isinstance(element, Avatar):
         _avatar(canvas, element, inputs.avatar_url)
     elif isinstance(element, ProductImage):
-        picture = sources.load_picture(inputs.product_image_url)
         size = (element.width, element.height)
-        picture = cover(picture, size) if picture is not None else sources.placeholder(*size)
+        picture = fitted_picture(inputs.product_image_url, size) or sources.placeholder(*size)
         _paste_masked(canvas, picture, (element.x, element.y), rounded_mask(*size, element.radius))
     elif isinstance(element, Text):
         _text(canvas, element, inputs.values)
@@ -168,8 +209,7 @@ def _avatar(canvas: Image.Image, element: Avatar, url: str) -> None:
         ring = Image.new("RGBA", (size, size), hex_colour(element.border_color))
         _paste_masked(canvas, ring, (element.x, element.y), circle_mask(size))
     inner = size - 2 * element.border_width if element.border_color else size
-    picture = sources.load_picture(url)
-    picture = cover(picture, (inner, inner)) if picture is not None else sources.default_avatar(inner)
+    picture = fitted_picture(url, (inner, inner)) or sources.default_avatar(inner)
     offset = (size - inner) // 2
     _paste_masked(canvas, picture, (element.x + offset, element.y + offset), circle_mask(inner))
 
@@ -200,7 +240,7 @@ def _code(canvas: Image.Image, template: Template, target: CodeTarget) -> None:
         plate = code.size + 2 * code.padding
         _rect(canvas, Rect(type="rect", x=code.x - code.padding, y=code.y - code.padding, width=plate, height=plate,
                            fill=code.background, radius=max(8, code.padding)))
-    canvas.alpha_composite(code_image(target, code.size), (code.x, code.y))
+    canvas.alpha_composite(code_picture(target, code.size), (code.x, code.y))
 
 
 # -- a whole poster ---------------------------------------------------------------------------

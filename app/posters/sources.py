@@ -50,6 +50,18 @@ def _fetch(url: str, timeout: float) -> bytes | None:
         return None
 
 
+def local_version(url: str) -> tuple[str, int] | None:
+    """(storage key, modification time) of one of our media URLs, or None for other URLs."""
+    files = storage()
+    if not (url or "").startswith(files.url_prefix):
+        return None
+    key = url[len(files.url_prefix):]
+    try:
+        return key, files._path(key).stat().st_mtime_ns
+    except (OSError, ValueError):
+        return None
+
+
 def load_picture(url: str) -> Image.Image | None:
     """An image from our media storage or an http(s) URL, or None when it cannot be had."""
     url = (url or "").strip()

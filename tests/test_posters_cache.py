@@ -137,3 +137,10 @@ def test_one_render_at_a_time_per_poster(poster_app):
     with open(_stored_path(poster), "rb") as file:
         assert file.read() == b"drawn by the first"  # the waiter found it and did not draw again
 
+
+
+def test_a_missing_poster_is_404_and_paths_cannot_leave_the_media_folder(poster_app):
+    client = poster_app.test_client()
+    assert client.get("/media/posters/plain/00/none.png").status_code == 404
+    assert client.get("/media/posters/../../etc/passwd").status_code == 404
+    assert client.post("/media/posters/plain/00/none.png").status_code == 405

@@ -129,3 +129,11 @@ def test_the_report_counts_scans_fans_and_new_shoppers_per_template_and_agent(co
 
     html = client.get("/admin/posters/report?days=all").get_data(as_text=True)
     assert "关注码" in html and "艾米" in html and code in html
+
+
+def test_the_sidebar_marks_only_the_page_being_shown(console):
+    _app, client = console
+    report = client.get("/admin/posters/report").get_data(as_text=True)
+    templates = client.get("/admin/posters").get_data(as_text=True)
+    assert 'active" href="/admin/posters/report"' in report and 'active" href="/admin/posters"' not in report
+    assert 'active" href="/admin/posters"' in templates and 'active" href="/admin/posters/report"' not in templates

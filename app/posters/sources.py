@@ -96,5 +96,15 @@ def default_avatar(size: int) -> Image.Image:
 
 @functools.lru_cache(maxsize=16)
 def placeholder(width: int, height: int) -> Image.Image:
-    """Where a product picture is missing: a light panel."""
-    return Image.new("RGBA", (width, height), (240, 242, 245, 255))
+    """Where a product picture is missing: a light panel with a picture sign (sun and hills)."""
+    image = Image.new("RGBA", (width, height), (240, 242, 245, 255))
+    draw = ImageDraw.Draw(image)
+    unit = min(width, height) / 8
+    cx, cy = width / 2, height / 2
+    grey = (203, 208, 216, 255)
+    draw.rounded_rectangle((cx - 2 * unit, cy - 1.5 * unit, cx + 2 * unit, cy + 1.5 * unit), radius=unit / 3,
+                           outline=grey, width=max(2, round(unit / 8)))
+    draw.ellipse((cx + 0.6 * unit, cy - 1.0 * unit, cx + 1.3 * unit, cy - 0.3 * unit), fill=grey)
+    draw.polygon([(cx - 1.6 * unit, cy + 1.1 * unit), (cx - 0.5 * unit, cy - 0.4 * unit), (cx + 0.3 * unit,
+                  cy + 0.6 * unit), (cx + 0.8 * unit, cy + 0.1 * unit), (cx + 1.6 * unit, cy + 1.1 * unit)], fill=grey)
+    return image

@@ -15,14 +15,13 @@ from sqlalchemy import select
 from app.catalog.models import Product
 from app.catalog.visibility import visible_clause
 from app.core.errors import DomainError
-from app.extensions import db
+from app.extensions import db, redis_client
 from app.media.storage import storage
 from app.posters import renderer
 from app.posters.codes import CodeTarget, target_for
 from app.posters.renderer import PosterInputs
-from app.posters.services import background_image, price_text
+from app.posters.services import background_image, price_text, shop_name
 from app.posters.template_settings import TemplateState
-from app.shop.services import shop_settings
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ def sample_inputs(state: TemplateState) -> PosterInputs:
     if spec.kind == "product":
         product = db.session.scalar(select(Product).where(visible_clause()).order_by(Product.id.desc()).limit(1))
     product_id = product.id if product else 1
-    values = {"nickname": _("Sample agent"), "shop_name": shop_settings().name, "invite_code": SAMPLE_CODE,
+    values = {"nickname": _("Sample agent"), "shop_name": shop_name(), "invite_code": SAMPLE_CODE,
               "product_title": product.title if product else _("Sample product with a rather long title"),
               "product_subtitle": product.subtitle if product else "",
               "price": price_text(product.min_price_fen if product else 9900)}
@@ -71,7 +70,9 @@ def thumbnail_url(state: TemplateState) -> str:
     key = f"poster-thumbnails/{state.template.key}-{digest}.png"
     files = storage()
     if not files.exists(key):
-        image = preview_image(state, real_code=False)
-        image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 3), Image.Resampling.LANCZOS)
-        files.save(key, renderer.png_bytes(image))
+        with redis_client.lock(f"fenxiao:poster:thumbnail:{key}", timeout=60, blocking_timeout=60):
+            if not files.exists(key):  # drawn once, even when the list's thumbnails are asked for together
+                image = preview_image(state, real_code=False)
+                image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 3), Image.Resampling.LANCZOS)
+                files.save(key, renderer.png_bytes(image))
     return files.url(key)

@@ -30,7 +30,7 @@ from app.posters import renderer
 from app.posters.codes import target_for
 from app.posters.renderer import PosterInputs
 from app.posters.template_settings import TemplateState, enabled
-from app.shop.services import shop_settings
+from app.shop.models import ShopSettings
 
 RENDERER_VERSION = "1"  # bump when drawing changes, so every cached poster is drawn again
 PENDING_TTL = 120
@@ -58,6 +58,12 @@ class PosterPlan:
     @property
     def size(self) -> tuple[int, int]:
         return self.template.spec.width, self.template.spec.height
+
+
+def shop_name() -> str:
+    """Read without creating the settings row: concurrent poster requests must not race to insert it."""
+    settings = db.session.get(ShopSettings, 1)
+    return settings.name if settings is not None else ShopSettings.__table__.c.name.default.arg
 
 
 def price_text(fen: int) -> str:
@@ -95,7 +101,7 @@ def _digest(state: TemplateState, user_id: int, product_id: int | None, inputs: 
 
 
 def plan(state: TemplateState, user: User, invite_code: str | None, product: Product | None) -> PosterPlan:
-    values = {"nickname": user.nickname or _("A friend"), "shop_name": shop_settings().name,
+    values = {"nickname": user.nickname or _("A friend"), "shop_name": shop_name(),
               "invite_code": invite_code or "", "product_title": product.title if product else "",
               "product_subtitle": product.subtitle if product else "",
               "price": price_text(product.min_price_fen) if product else ""}

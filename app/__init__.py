@@ -39,6 +39,9 @@ def create_app(config: Any = None) -> Flask:
     from app.core.errors import register_error_handlers
 
     register_error_handlers(app)
+    from app.api.answer_replay import install_answer_replay
+
+    install_answer_replay(app)
     log.info("Fenxiao starting: %s", describe_backends(app.config))
     if app.config.get("REDIS_URL") and not os.environ.get("SECRET_KEY") and not app.config["TESTING"]:
         log.warning("SECRET_KEY is not set: each host would sign tokens with its own key")

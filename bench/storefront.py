@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import wrk  # noqa: E402
-from bench.loadgen import free_port, gunicorn  # noqa: E402
+from bench.loadgen import free_port, gunicorn, wait_until_answering  # noqa: E402
 
 PRODUCTS, TOPS, CHILDREN = 10_000, 10, 5
 
@@ -109,6 +109,8 @@ def measure(ports: dict[str, int], paths: dict[str, list[str]], args) -> dict[st
     rotating); the ratio is the median of the per-round ratios to the bare endpoint, and the
     p99 the median of the per-round p99s (every round's is printed), so one round disturbed by
     another process on the machine moves neither."""
+    for name in ("bare", "list", "detail"):
+        wait_until_answering(ports[name], paths[name][0])
     for name in ("bare", "list", "detail"):
         wrk.run(ports[name], paths[name], connections=args.concurrency, seconds=args.warmup_seconds)
     runs: dict[str, list[wrk.WrkRun]] = {name: [] for name in paths}

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import current_app
 from sqlalchemy import select
 
 from app.core.events import subscribe
 from app.core.jobs import job
-from app.distribution import accrual, agents, levels, refunds, scenes, settlement, withdrawals
+from app.distribution import accrual, agents, levels, refunds, scenes, settlement, transfer_sweep, withdrawals
 from app.distribution.commission_models import CommissionLine
 from app.extensions import db
 from app.orders.events import ORDER_COMPLETED, ORDER_ITEM_REFUNDED, ORDER_PAID
@@ -67,6 +70,22 @@ def withdrawal_transfer_succeeded(transfer_id: int) -> bool:
 @job("money")
 def withdrawal_transfer_failed(transfer_id: int) -> bool:
     return withdrawals.transfer_finished(transfer_id)
+
+
+@job("money")
+def sweep_stuck_withdrawals(older_than_minutes: int | None = None) -> int:
+    """The scheduled sweep: one job per WeChat withdrawal whose transfer never notified us."""
+    if older_than_minutes is None:
+        older_than_minutes = current_app.config["WECHAT_PAY_RECONCILE_MINUTES"]
+    ids = transfer_sweep.stuck_withdrawal_ids(timedelta(minutes=older_than_minutes))
+    for withdrawal_id in ids:
+        settle_stuck_withdrawal.delay(withdrawal_id)
+    return len(ids)
+
+
+@job("money")
+def settle_stuck_withdrawal(withdrawal_id: int) -> str:
+    return transfer_sweep.settle_stuck(withdrawal_id)
 
 
 @job("default")

@@ -22,7 +22,6 @@ from app.distribution.withdrawal_models import Withdrawal
 from app.extensions import db
 from app.orders.models import Order, OrderItem
 
-
 SHOWN_STATUSES = ("pending", "frozen", "available", "cancelled")
 
 

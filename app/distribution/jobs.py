@@ -8,9 +8,20 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from app.accounts.wechat_identity import SHOPPER_JOINED
 from app.core.events import subscribe
 from app.core.jobs import job
-from app.distribution import accrual, agents, levels, refunds, scenes, settlement, transfer_sweep, withdrawals
+from app.distribution import (
+    accrual,
+    agents,
+    fan_touches,
+    levels,
+    refunds,
+    scenes,
+    settlement,
+    transfer_sweep,
+    withdrawals,
+)
 from app.distribution.commission_models import CommissionLine
 from app.extensions import db
 from app.orders.events import ORDER_COMPLETED, ORDER_ITEM_REFUNDED, ORDER_PAID
@@ -102,5 +113,14 @@ def upgrade_agents(after_id: int = 0) -> int:
 @subscribe("referral.scanned")
 @job("default")
 def bind_scanned_fan(touch_id: int) -> str:
+    """Bind the fan's shopper account, or keep the touch until they open the mini-program."""
+    if fan_touches.waits_for_shopper(touch_id):
+        return "waiting"
     outcome = scenes.bind_from_touch(touch_id)
     return outcome.result if outcome else "skipped"
+
+
+@subscribe(SHOPPER_JOINED)
+@job("default")
+def bind_waiting_touches(user_id: int) -> list[str]:
+    return fan_touches.apply_waiting(user_id)

@@ -1,0 +1,46 @@
+"""Official-account QR scenes scanned by fans who have no shopper account yet.
+
+Following the official account makes a User for the fan (its official-account openid only).
+A binding made then would sit on an identity that never shops, so the touch waits (the
+officialaccount domain keeps it) until that person's mini-program account exists — their
+official-account User gains its mini-program openid through the shared unionid
+(app/accounts/wechat_identity.py, event `shopper.joined`). The waiting touches are then
+applied in the order they happened, each as of its own time, under the binding rules in
+force (first touch wins, expiring, latest). A replay skips every touch the binding already
+reflects (a binding made at or after the touch's time), so it binds nothing twice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.distribution import binding, scenes
+from app.extensions import db
+
+
+def waits_for_shopper(touch_id: int) -> bool:
+    """Whether the fan who made this touch is known only to the official account so far."""
+    from app.officialaccount.models import SceneTouch
+
+    touch = db.session.get(SceneTouch, touch_id)
+    user = db.session.get(User, touch.user_id) if touch is not None and touch.user_id else None
+    return user is not None and user.mp_openid is None and user.oa_openid is not None
+
+
+def apply_waiting(user_id: int) -> list[str]:
+    """Bind a new shopper through the QR scenes they scanned as a fan; one result per touch."""
+    from app.officialaccount.models import SceneTouch
+
+    user = db.session.get(User, user_id)
+    if user is None or user.mp_openid is None:
+        return []
+    results: list[str] = []
+    for touch in db.session.scalars(select(SceneTouch).where(SceneTouch.user_id == user_id).order_by(SceneTouch.id)):
+        current = binding.binding_of(user_id)
+        if current is not None and current.bound_at >= touch.created_at:
+            results.append("skipped")
+            continue
+        outcome = scenes.bind_from_touch(touch.id)
+        results.append(outcome.result if outcome else "skipped")
+    return results

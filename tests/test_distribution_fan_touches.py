@@ -78,3 +78,20 @@ def test_a_fan_who_already_shops_is_bound_at_once(app, client):
     assert binding.binding_of(shopper.id).referrer_user_id == referrer.id
     touch = db.session.scalar(select(SceneTouch).where(SceneTouch.user_id == shopper.id))
     assert jobs.bind_scanned_fan(touch.id) == "unchanged"
+
+
+def test_a_new_follower_earns_the_agent_fan_points_once_though_the_binding_waits(app, client):
+    from app.members.services import wallet_of
+
+    configure(fan_points=7)
+    referrer = agent("qr-points")
+    fan_user = _follow(app, client, "o_fan_points", f"agent_{referrer.id}")
+    assert binding.binding_of(fan_user.id) is None
+    assert wallet_of(referrer.id).points == 7  # a genuinely new follower
+    _follow(app, client, "o_fan_points", f"agent_{referrer.id}")  # scanning again earns nothing
+    upsert_wechat_user("oa", "o_fan_points", "u_fan_points")
+    upsert_wechat_user("mp", "m_fan_points", "u_fan_points")
+    db.session.commit()
+    assert binding.binding_of(fan_user.id).referrer_user_id == referrer.id
+    db.session.expire_all()
+    assert wallet_of(referrer.id).points == 7  # and the binding made later earns nothing more

@@ -15,8 +15,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.distribution import binding, scenes
+from app.distribution import agents, binding, fan_rewards, scenes
 from app.extensions import db
+from app.members.models import PointsEntry
 
 
 def waits_for_shopper(touch_id: int) -> bool:
@@ -26,6 +27,26 @@ def waits_for_shopper(touch_id: int) -> bool:
     touch = db.session.get(SceneTouch, touch_id)
     user = db.session.get(User, touch.user_id) if touch is not None and touch.user_id else None
     return user is not None and user.mp_openid is None and user.oa_openid is not None
+
+
+def reward_new_follower(touch_id: int) -> PointsEntry | None:
+    """A genuinely new follower brought by an agent's QR code earns the agent fan points now,
+    though the binding waits (under the bind lock, like a bind, so the daily cap holds)."""
+    from app.officialaccount.models import SceneTouch
+
+    touch = db.session.get(SceneTouch, touch_id)
+    if touch is None or touch.user_id is None:
+        return None
+    settings = binding.lock_tree()
+    named = scenes.referrer_in(touch.scene)
+    referrer_id = binding.resolve_referrer(named) if named is not None else None
+    if not settings.enabled or referrer_id is None or referrer_id == touch.user_id:
+        return None
+    if settings.become_agent == "auto":
+        agents.become_automatically(referrer_id)
+    if not agents.is_active(referrer_id):
+        return None
+    return fan_rewards.reward_new_shopper(settings, referrer_id, touch.user_id, touch.created_at)
 
 
 def apply_waiting(user_id: int) -> list[str]:

@@ -115,6 +115,7 @@ def upgrade_agents(after_id: int = 0) -> int:
 def bind_scanned_fan(touch_id: int) -> str:
     """Bind the fan's shopper account, or keep the touch until they open the mini-program."""
     if fan_touches.waits_for_shopper(touch_id):
+        fan_touches.reward_new_follower(touch_id)
         return "waiting"
     outcome = scenes.bind_from_touch(touch_id)
     return outcome.result if outcome else "skipped"

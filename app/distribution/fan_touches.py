@@ -6,8 +6,8 @@ officialaccount domain keeps it) until that person's mini-program account exists
 official-account User gains its mini-program openid through the shared unionid
 (app/accounts/wechat_identity.py, event `shopper.joined`). The waiting touches are then
 applied in the order they happened, each as of its own time, under the binding rules in
-force (first touch wins, expiring, latest). A replay skips every touch the binding already
-reflects (a binding made at or after the touch's time), so it binds nothing twice.
+force (first touch wins, expiring, latest). Each bind, rebind or refusal records the touch it
+applied, so a replay skips those and binds nothing twice.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.distribution import agents, binding, fan_rewards, scenes
+from app.distribution.agent_models import BindingEvent
 from app.extensions import db
 from app.members.models import PointsEntry
 
@@ -56,12 +57,14 @@ def apply_waiting(user_id: int) -> list[str]:
     user = db.session.get(User, user_id)
     if user is None or user.mp_openid is None:
         return []
+    applied = set(db.session.scalars(select(BindingEvent.touch_id).where(
+        BindingEvent.user_id == user_id, BindingEvent.touch_id.is_not(None))))
     results: list[str] = []
     for touch in db.session.scalars(select(SceneTouch).where(SceneTouch.user_id == user_id).order_by(SceneTouch.id)):
-        current = binding.binding_of(user_id)
-        if current is not None and current.bound_at >= touch.created_at:
+        referrer = scenes.referrer_in(touch.scene)
+        if touch.id in applied or referrer is None:
             results.append("skipped")
             continue
-        outcome = scenes.bind_from_touch(touch.id)
-        results.append(outcome.result if outcome else "skipped")
+        outcome = binding.bind(user_id, referrer, "oa_qr", now=touch.created_at, touch_id=touch.id)
+        results.append(outcome.result)
     return results

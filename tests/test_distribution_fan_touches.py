@@ -77,7 +77,7 @@ def test_a_fan_who_already_shops_is_bound_at_once(app, client):
     assert shopper.mp_openid == "m_fan_now"
     assert binding.binding_of(shopper.id).referrer_user_id == referrer.id
     touch = db.session.scalar(select(SceneTouch).where(SceneTouch.user_id == shopper.id))
-    assert jobs.bind_scanned_fan(touch.id) == "unchanged"
+    assert jobs.bind_scanned_fan(touch.id) == "skipped"  # already applied
 
 
 def test_a_new_follower_earns_the_agent_fan_points_once_though_the_binding_waits(app, client):
@@ -95,3 +95,19 @@ def test_a_new_follower_earns_the_agent_fan_points_once_though_the_binding_waits
     assert binding.binding_of(fan_user.id).referrer_user_id == referrer.id
     db.session.expire_all()
     assert wallet_of(referrer.id).points == 7  # and the binding made later earns nothing more
+
+
+def test_a_replayed_scan_never_undoes_a_newer_one(app, client):
+    configure(bind_mode="latest")
+    first, second = agent("qr-r1"), agent("qr-r2")
+    upsert_wechat_user("mp", "m_fan_replay", "u_fan_replay")
+    upsert_wechat_user("oa", "o_fan_replay", "u_fan_replay")
+    db.session.commit()
+    shopper = _follow(app, client, "o_fan_replay", f"agent_{first.id}")
+    _follow(app, client, "o_fan_replay", f"agent_{second.id}")
+    assert binding.binding_of(shopper.id).referrer_user_id == second.id
+    older = db.session.scalars(select(SceneTouch).where(SceneTouch.user_id == shopper.id)
+                               .order_by(SceneTouch.id)).first()
+    assert jobs.bind_scanned_fan(older.id) == "skipped"  # RQ ran the first scan's job again
+    db.session.commit()
+    assert binding.binding_of(shopper.id).referrer_user_id == second.id

@@ -21,6 +21,11 @@ from app.extensions import db
 from app.members.models import PointsEntry
 
 
+def already_applied(touch_id: int) -> bool:
+    """Whether a bind, rebind or refusal already applied this touch (a replayed job)."""
+    return db.session.scalar(select(BindingEvent.id).where(BindingEvent.touch_id == touch_id).limit(1)) is not None
+
+
 def waits_for_shopper(touch_id: int) -> bool:
     """Whether the fan who made this touch is known only to the official account so far."""
     from app.officialaccount.models import SceneTouch

@@ -114,6 +114,8 @@ def upgrade_agents(after_id: int = 0) -> int:
 @job("default")
 def bind_scanned_fan(touch_id: int) -> str:
     """Bind the fan's shopper account, or keep the touch until they open the mini-program."""
+    if fan_touches.already_applied(touch_id):
+        return "skipped"  # a replay: an older touch must not undo a newer one (mode latest)
     if fan_touches.waits_for_shopper(touch_id):
         fan_touches.reward_new_follower(touch_id)
         return "waiting"

@@ -23,8 +23,9 @@ def create_app(config: Any = None) -> Flask:
     app.config.update(overrides)
     if "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:  # follow the database actually chosen
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
-    app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
-    app.json.sort_keys = False
+    from app.core.json_answers import BeijingJSONProvider
+
+    app.json = BeijingJSONProvider(app)
 
     from app.core.request_log import configure_logging, install_request_log
 

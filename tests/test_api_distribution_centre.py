@@ -5,8 +5,10 @@ application — each agent sees only their own (two agents; the other's ids answ
 from __future__ import annotations
 
 from app.audit.services import SYSTEM, Actor
+from app.core.china_time import to_beijing
 from app.distribution import agents, ledger
 from app.extensions import db
+from app.orders.models import Order
 from tests import factories
 from tests.distribution_helpers import bind, configure, paid_order, refund, sku
 from tests.test_api_distribution import _agent, _login
@@ -41,6 +43,8 @@ def test_promotion_orders_show_each_order_once_with_the_buyer_masked(app, client
     row = mine["items"][0]
     assert (row["order_id"], row["buyer_nickname"], row["levels"]) == (order.id, "王*明", [1])
     assert (row["commission_fen"], row["commission_net_fen"], row["commission_status"]) == (2000, 1000, "pending")
+    expected = to_beijing(db.session.get(Order, order.id).paid_at).isoformat(timespec="seconds")
+    assert row["paid_at"] == expected and expected.endswith("+08:00")  # one time format in every answer
     upper = client.get("/api/v1/distribution/promotion-orders", headers=upper_headers).get_json()
     assert [(item["levels"], item["commission_fen"]) for item in upper["items"]] == [([2], 1000)]
     outsider_headers, _outsider = _agent(client, "centre_out")

@@ -58,11 +58,13 @@ worker: install
 	$(FLASK) rq worker
 
 bench: install  ## the webhook, storefront and poster benches (each against a bare baseline)
+	@bash scripts/install-system-packages.sh --bench
 	$(PY) bench/wechat_webhook.py
 	$(PY) bench/storefront.py
 	$(PY) bench/poster.py
 
 bench-storefront: install  ## product list and detail over 10,000 products vs a bare Flask JSON endpoint
+	@bash scripts/install-system-packages.sh --bench
 	$(PY) bench/storefront.py
 
 bench-poster: install  ## drawing a poster vs bare Pillow; fetching a cached one vs a static file

@@ -23,8 +23,9 @@ def create_app(config: Any = None) -> Flask:
     app.config.update(overrides)
     if "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:  # follow the database actually chosen
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
-    app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
-    app.json.sort_keys = False
+    from app.core.json_answers import BeijingJSONProvider
+
+    app.json = BeijingJSONProvider(app)
 
     from app.core.request_log import configure_logging, install_request_log
 
@@ -39,6 +40,9 @@ def create_app(config: Any = None) -> Flask:
     from app.core.errors import register_error_handlers
 
     register_error_handlers(app)
+    from app.api.answer_replay import install_answer_replay
+
+    install_answer_replay(app)
     from app.media.immutable import ImmutableMedia
 
     app.wsgi_app = ImmutableMedia(app.wsgi_app, app.config["MEDIA_ROOT"], app.config["MEDIA_URL"])

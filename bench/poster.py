@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import Call, drive, free_port, gunicorn  # noqa: E402
+from bench.loadgen import Call, drive, free_port, gunicorn, wait_until_answering  # noqa: E402
 
 TEMPLATE = "product-classic"
 
@@ -199,6 +199,8 @@ def fetch_bench(app, ids, folder: str, args) -> None:
     logs = Path(folder)
     with gunicorn("wsgi:app", app_port, env, logs / "app.log", args.workers, args.threads), \
             gunicorn("bench.static_app:app", static_port, env, logs / "static.log", args.workers, args.threads):
+        for port in (app_port, static_port):  # gunicorn listens before its workers have built the app
+            wait_until_answering(port, url)
         deadline = time.monotonic() + args.max_seconds
         calls = [Call(url)] * args.requests
         for port in (app_port, static_port):

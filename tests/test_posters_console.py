@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from app.accounts.wechat_identity import upsert_wechat_user
 from app.audit.models import AuditEntry
 from app.distribution.agents import agent_of
 from app.extensions import db
@@ -121,11 +122,19 @@ def test_the_report_counts_scans_fans_and_new_shoppers_per_template_and_agent(co
     assert [(s.template_key, s.source, s.new_fan) for s in scans] == [
         ("warm", "oa_qr", True), ("warm", "oa_qr", False), ("other", "wxacode", False), ("other", "wxacode", False)]
     rows = {row["template_key"]: row for row in attribution.by_template()}
-    assert (rows["warm"]["scans"], rows["warm"]["new_fans"], rows["warm"]["new_shoppers"]) == (2, 1, 2)
+    assert (rows["warm"]["scans"], rows["warm"]["new_fans"], rows["warm"]["new_shoppers"]) == (2, 1, 0)  # fans wait
     assert (rows["other"]["scans"], rows["other"]["new_shoppers"]) == (2, 1)  # Bob's shopper stays his
+
+    # the first fan opens the mini-program: their waiting touch binds them, as of the scan
+    upsert_wechat_user("oa", "o_new", "u_new")
+    db.session.commit()
+    upsert_wechat_user("mp", "m_new", "u_new")
+    db.session.commit()
+    rows = {row["template_key"]: row for row in attribution.by_template()}
+    assert rows["warm"]["new_shoppers"] == 1
     (amy_row,) = attribution.by_agent()
     assert (amy_row["agent_user_id"], amy_row["scans"], amy_row["new_fans"], amy_row["new_shoppers"]) == \
-        (amy.id, 4, 1, 3)
+        (amy.id, 4, 1, 2)
 
     html = client.get("/admin/posters/report?days=all").get_data(as_text=True)
     assert "关注码" in html and "艾米" in html and code in html

@@ -6,7 +6,6 @@ to the app."""
 
 from __future__ import annotations
 
-import logging
 import mimetypes
 import os
 import time
@@ -14,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from werkzeug.security import safe_join
 
-log = logging.getLogger("fenxiao.request")
+from app.core.request_log import log_answer, request_id_for
 
 YEAR = 365 * 24 * 3600
 CACHE_CONTROL = f"public, max-age={YEAR}, immutable"
@@ -41,7 +40,8 @@ class ImmutableMedia:
         if stat is None or not os.path.isfile(filename):
             return self.wsgi_app(environ, start_response)  # Flask answers the 404
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
-        headers = [("ETag", etag), ("Cache-Control", CACHE_CONTROL)]
+        request_id = request_id_for(environ)
+        headers = [("ETag", etag), ("Cache-Control", CACHE_CONTROL), ("X-Request-ID", request_id)]
         if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             start_response("304 Not Modified", headers)
             body: Iterable[bytes] = []
@@ -57,8 +57,7 @@ class ImmutableMedia:
                 wrapper = environ.get("wsgi.file_wrapper")
                 body = wrapper(handle, 64 * 1024) if wrapper else _chunks(handle)
             status = 200
-        if log.isEnabledFor(logging.INFO):
-            log.info("%s %s %s %.1fms", environ["REQUEST_METHOD"], path, status, (time.perf_counter() - started) * 1000)
+        log_answer(environ["REQUEST_METHOD"], path, status, (time.perf_counter() - started) * 1000, request_id)
         return body
 
 

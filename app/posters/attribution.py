@@ -1,9 +1,10 @@
 """Which poster brought whom: a scan row per opened code, read back per template and agent.
 
-Three ways in: the mini-program reports the scene it was opened with (wxacode, or a link's
+Two ways in: the mini-program reports the scene it was opened with (wxacode, or a link's
 `scene` parameter) and we bind the shopper with that scan's time; an official-account QR scan
-arrives as `referral.scanned` (the distribution domain binds with the touch's time). A scan
-gained a new shopper when the shopper's first binding to that agent carries the scan's time.
+arrives as `referral.scanned` (the distribution domain binds the touch, at once or when the fan
+first opens the mini-program). A scan gained a new shopper when the shopper's first binding
+to that agent names the scan's touch, or (mini-program) carries the scan's time.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, distinct, exists, func, select
+from sqlalchemy import and_, case, distinct, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -49,10 +50,11 @@ def _agent_user_id(invite_code: str | None) -> int | None:
 
 
 def record_scan(*, template_key: str, agent_user_id: int | None, user_id: int | None, product_id: int | None,
-                source: str, new_fan: bool, dedup_key: str, scanned_at: datetime) -> bool:
+                source: str, new_fan: bool, dedup_key: str, scanned_at: datetime, touch_id: int | None = None) -> bool:
     """Insert the scan once; False when this scan (by its dedup key) was already counted."""
     row = PosterScan(template_key=template_key, agent_user_id=agent_user_id, user_id=user_id, product_id=product_id,
-                     source=source, new_fan=new_fan, dedup_key=dedup_key[:160], scanned_at=scanned_at)
+                     source=source, new_fan=new_fan, dedup_key=dedup_key[:160], scanned_at=scanned_at,
+                     touch_id=touch_id)
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -94,15 +96,20 @@ def record_touch(touch_id: int) -> bool:
         return False
     return record_scan(template_key=key, agent_user_id=_agent_user_id(parsed.invite_code), user_id=touch.user_id,
                        product_id=parsed.product_id, source="oa_qr", new_fan=touch.event == "subscribe",
-                       dedup_key=f"oa_qr:{touch.id}", scanned_at=touch.created_at)
+                       dedup_key=f"oa_qr:{touch.id}", scanned_at=touch.created_at, touch_id=touch.id)
 
 
 # -- the report ---------------------------------------------------------------------------------
 def _gained_shopper():
-    """1 for a scan whose time is the scanner's first binding to the scan's agent."""
+    """1 for a scan that made the scanner's first binding to the scan's agent: the binding
+    names the scan's touch (official account), or carries the scan's time (mini-program)."""
+    caused_by_scan = or_(
+        and_(PosterScan.touch_id.is_not(None), BindingEvent.touch_id == PosterScan.touch_id),
+        and_(PosterScan.touch_id.is_(None), BindingEvent.touch_id.is_(None),
+             BindingEvent.created_at == PosterScan.scanned_at))
     return case((exists().where(and_(
         BindingEvent.user_id == PosterScan.user_id, BindingEvent.referrer_user_id == PosterScan.agent_user_id,
-        BindingEvent.action == "bind", BindingEvent.created_at == PosterScan.scanned_at)), 1), else_=0)
+        BindingEvent.action == "bind", caused_by_scan)), 1), else_=0)
 
 
 def _measures():

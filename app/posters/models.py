@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import TimestampMixin, utcnow
@@ -29,9 +29,9 @@ class PosterTemplateSetting(TimestampMixin, db.Model):
 class PosterScan(db.Model):
     """Someone opened an agent's poster code (mini-program scene, official-account QR, or link).
 
-Whether it brought a new shopper is read from the binding it caused: the distribution
-domain binds with the scan's own time, so the first `bind` event of (user, agent) at
-`scanned_at` is this scan's doing, whichever job ran first."""
+Whether it brought a new shopper is read from the binding it caused, whichever job ran
+first: an official-account scan's `bind` event names its touch (even when the fan is bound
+later, on joining the mini-program); a mini-program scan binds with the scan's own time."""
 
     __tablename__ = "poster_scans"
     __table_args__ = (
@@ -47,6 +47,8 @@ domain binds with the scan's own time, so the first `bind` event of (user, agent
     source: Mapped[str] = mapped_column(String(12), nullable=False, comment="wxacode | oa_qr | link")
     new_fan: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False,
                                           comment="the scan followed the official account")
+    touch_id: Mapped[int | None] = mapped_column(Integer, index=True,
+                                                 comment="the official-account scene touch (oa_scene_touches)")
     dedup_key: Mapped[str] = mapped_column(String(160), unique=True, nullable=False,
                                            comment="the scan's identity: a retried event adds no row")
     scanned_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)

@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run install system-packages assets translations test lint format worker gunicorn bench bench-storefront clean
+.PHONY: run install system-packages assets translations test lint format worker gunicorn bench bench-storefront bench-poster clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,14 +57,18 @@ test: $(VENV)/.dev-installed translations assets lint
 worker: install
 	$(FLASK) rq worker
 
-bench: install  ## the webhook bench, then the storefront bench (each against a bare Flask endpoint)
+bench: install  ## the webhook, storefront and poster benches (each against a bare baseline)
 	@bash scripts/install-system-packages.sh --bench
 	$(PY) bench/wechat_webhook.py
 	$(PY) bench/storefront.py
+	$(PY) bench/poster.py
 
 bench-storefront: install  ## product list and detail over 10,000 products vs a bare Flask JSON endpoint
 	@bash scripts/install-system-packages.sh --bench
 	$(PY) bench/storefront.py
+
+bench-poster: install  ## drawing a poster vs bare Pillow; fetching a cached one vs a static file
+	$(PY) bench/poster.py
 
 gunicorn: install
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app

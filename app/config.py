@@ -79,6 +79,11 @@ class Config:
         self.PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or str(instance / "private-media")
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+        # Posters: where the template folders are, how long a remote avatar may take, and how
+        # long the API waits for a render job before answering 202 with a URL to poll.
+        self.POSTER_TEMPLATES_DIR = os.environ.get("POSTER_TEMPLATES_DIR") or str(BASE_DIR / "poster_templates")
+        self.POSTER_FETCH_TIMEOUT = float(os.environ.get("POSTER_FETCH_TIMEOUT", "3"))
+        self.POSTER_WAIT_SECONDS = float(os.environ.get("POSTER_WAIT_SECONDS", "2"))
 
         self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
         self.BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")

@@ -6,3 +6,4 @@ from app.orders import (
     fulfilment_jobs,  # noqa: F401  (ships partly shipped orders whose rest was refunded)
 )
 from app.orders import subscribers as orders  # noqa: F401
+from app.posters import jobs as poster_jobs  # noqa: F401  (counts official-account scans of poster codes)

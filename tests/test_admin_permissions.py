@@ -18,6 +18,7 @@ SAMPLE_ARGS = {
     "category_id": 1,
     "after_sale_id": 1,
     "withdrawal_id": 1, "application_id": 1, "agent_level_id": 1,
+    "key": "invite-starry",
 }
 
 

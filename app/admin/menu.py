@@ -48,6 +48,10 @@ ENTRIES = (
               "/admin/distribution/entries", DISTRIBUTION),
     MenuEntry("finance", _l("Withdrawals"), "cash-coin", "admin.withdrawal_list", "/admin/distribution/withdrawals",
               DISTRIBUTION),
+    MenuEntry("distribution", _l("Poster templates"), "image", "admin.poster_templates", "/admin/posters",
+              DISTRIBUTION),
+    MenuEntry("distribution", _l("Poster performance"), "bar-chart", "admin.poster_report", "/admin/posters/report",
+              DISTRIBUTION),
     MenuEntry("distribution", _l("Distribution settings"), "sliders", "admin.distribution_settings",
               "/admin/distribution/settings", DISTRIBUTION),
     MenuEntry("wechat", _l("Auto replies"), "chat-dots", "admin.wechat_rules", "/admin/wechat/replies", WECHAT),
@@ -66,6 +70,10 @@ def sidebar():
     def console_menu():
         staff = g.get("staff")
         items = []
+        # the entry with the longest prefix of the path is the page's (/admin/posters/report
+        # is 海报效果, not 海报模板)
+        deepest = max((entry.prefix for entry in ENTRIES
+                       if entry.prefix != "/admin/" and request.path.startswith(entry.prefix)), key=len, default=None)
         for entry in ENTRIES:
             if entry.endpoint not in current_app.view_functions or staff is None:
                 continue
@@ -78,7 +86,7 @@ def sidebar():
             if entry.prefix == "/admin/":
                 active = request.path == entry.prefix
             else:
-                active = request.path.startswith(entry.prefix)
+                active = entry.prefix == deepest
             items.append({"label": entry.label, "icon": entry.icon, "url": url_for(entry.endpoint), "active": active,
                           "group": entry.group})
         return items

@@ -1,0 +1,1 @@
+"""Agent posters: declarative templates, rendering, caching and scan attribution."""

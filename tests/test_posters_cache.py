@@ -111,6 +111,7 @@ def test_posters_are_served_with_an_etag_and_a_long_cache_lifetime(poster_app):
     assert answer.status_code == 200 and answer.mimetype == "image/png"
     assert answer.headers["ETag"]
     assert "max-age=31536000" in answer.headers["Cache-Control"] and "immutable" in answer.headers["Cache-Control"]
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"  # the headers every answer carries
     again = client.get(url, headers={"If-None-Match": answer.headers["ETag"]})
     assert again.status_code == 304
 

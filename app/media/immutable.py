@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from werkzeug.security import safe_join
 
 from app.core.request_log import log_answer, request_id_for
+from app.core.security_headers import DEFAULT_HEADERS
 
 YEAR = 365 * 24 * 3600
 CACHE_CONTROL = f"public, max-age={YEAR}, immutable"
@@ -41,7 +42,7 @@ class ImmutableMedia:
             return self.wsgi_app(environ, start_response)  # Flask answers the 404
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
         request_id = request_id_for(environ)
-        headers = [("ETag", etag), ("Cache-Control", CACHE_CONTROL), ("X-Request-ID", request_id)]
+        headers = [("ETag", etag), ("Cache-Control", CACHE_CONTROL), ("X-Request-ID", request_id), *DEFAULT_HEADERS]
         if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             start_response("304 Not Modified", headers)
             body: Iterable[bytes] = []

@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.security_headers import install_security_headers
     from app.media.blueprint import bp as media_bp
     from app.ops.blueprint import bp as ops_bp
+    from app.web.poster_landing import bp as poster_landing_bp
     from app.web.wechat_oauth import bp as wechat_oauth_bp
     from app.webhooks.oa import bp as wechat_oa_bp
     from app.webhooks.pay import bp as pay_notify_bp
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     install_security_headers(app)
     app.register_blueprint(wechat_oauth_bp)
+    app.register_blueprint(poster_landing_bp)
     app.register_blueprint(pay_notify_bp)
     app.register_blueprint(wechat_oa_bp)
 

@@ -184,7 +184,7 @@ def seed_demo_menu() -> list[str]:
         return ["menu: skipped (the demo menu opens the mini-program; WECHAT_MP_APPID is not set)"]
     shop = {"type": "miniprogram", "url": config["PUBLIC_BASE_URL"], "appid": config["WECHAT_MP_APPID"]}
     save_menu([
-        {"name": "逛商城", **shop, "pagepath": "pages/index/index"},
+        {"name": "逛商城", **shop, "pagepath": "pages/home/index"},
         {"name": "赚佣金", "sub_button": [
             {"name": "成为分销员", **shop, "pagepath": "pages/agent/apply"},
             {"name": "我的推广海报", "type": "click", "key": "MY_POSTER"},

@@ -34,7 +34,7 @@ class ScanOutcome:
     bind_result: str  # bound | rebound | unchanged | refused | none
 
 
-def _template_key(short_id: str | None) -> str | None:
+def template_key_for(short_id: str | None) -> str | None:
     if not short_id:
         return None
     for template in catalogue().templates.values():
@@ -70,7 +70,7 @@ def open_scene(user_id: int, scene: str, source: str = "wxacode", *, now: dateti
         raise ValueError(f"unknown scan source {source!r}")
     now = (now or utcnow()).replace(microsecond=0)
     parsed = parse_scene(scene)
-    key = _template_key(parsed.short_id)
+    key = template_key_for(parsed.short_id)
     result = "none"
     if parsed.invite_code:
         result = binding.bind(user_id, parsed.invite_code, "wxacode" if source == "wxacode" else "link",
@@ -91,7 +91,7 @@ def record_touch(touch_id: int) -> bool:
     if touch is None:
         return False
     parsed = parse_scene(touch.scene)
-    key = _template_key(parsed.short_id)
+    key = template_key_for(parsed.short_id)
     if key is None:
         return False
     return record_scan(template_key=key, agent_user_id=_agent_user_id(parsed.invite_code), user_id=touch.user_id,

@@ -186,12 +186,12 @@ def seed_demo_menu() -> list[str]:
     save_menu([
         {"name": "逛商城", **shop, "pagepath": "pages/home/index"},
         {"name": "赚佣金", "sub_button": [
-            {"name": "成为分销员", **shop, "pagepath": "pages/agent/apply"},
+            {"name": "成为分销员", **shop, "pagepath": "packages/distribution/apply"},
             {"name": "我的推广海报", "type": "click", "key": "MY_POSTER"},
             {"name": "佣金规则", "type": "click", "key": "COMMISSION_RULES"},
         ]},
         {"name": "我的", "sub_button": [
-            {"name": "我的订单", **shop, "pagepath": "pages/order/list"},
+            {"name": "我的订单", **shop, "pagepath": "pages/orders/list"},
             {"name": "扫码查单", "type": "scancode_waitmsg", "key": "SCAN_ORDER"},
             {"name": "联系客服", "type": "click", "key": "CONTACT_US"},
         ]},

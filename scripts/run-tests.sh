@@ -22,3 +22,6 @@ else
   echo "== skipped MariaDB + Redis: not reachable"
 fi
 echo "backends ran: ${ran[*]}"
+
+echo "== mini-program tests (jest: unit, WeChat compiler, end to end against a sandbox server)"
+(cd miniprogram && npx jest --ci)

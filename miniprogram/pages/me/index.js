@@ -1,0 +1,2 @@
+// Placeholder: written by mpcore
+Page({})

@@ -17,12 +17,14 @@ class ApiError extends Error {
 function fromResponse(statusCode, data) {
   const error = data && typeof data === 'object' ? data.error : null
   if (error && typeof error === 'object') {
-    return new ApiError({
+    const apiError = new ApiError({
       status: statusCode,
       code: error.code || 'error',
       message: error.message || SERVER_MESSAGE,
       fields: error.fields || {},
     })
+    apiError.body = data // e.g. a 409 price_changed answer carries the fresh `preview`
+    return apiError
   }
   return new ApiError({ status: statusCode, code: 'http_' + statusCode, message: SERVER_MESSAGE })
 }
@@ -33,4 +35,11 @@ function networkError(err) {
   return e
 }
 
-module.exports = { ApiError, fromResponse, networkError, NETWORK_MESSAGE, SERVER_MESSAGE }
+/** The first field message of an error (for a form's inline hint), or ''. */
+function firstFieldMessage(err) {
+  const fields = (err && err.fields) || {}
+  const key = Object.keys(fields)[0]
+  return key ? String(fields[key]) : ''
+}
+
+module.exports = { firstFieldMessage, ApiError, fromResponse, networkError, NETWORK_MESSAGE, SERVER_MESSAGE }

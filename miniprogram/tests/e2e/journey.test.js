@@ -26,7 +26,9 @@ function person(devName) {
   const modules = {}
   global.wx = wx
   jest.isolateModules(() => {
-    require('../../config').apiBase = base
+    const config = require('../../config')
+    config.apiBase = base
+    config.sandboxUser = '' // wx.login itself hands out this person's sandbox codes
     modules.api = require('../../utils/api')
     modules.pay = require('../../utils/pay')
     modules.scene = require('../../utils/scene')

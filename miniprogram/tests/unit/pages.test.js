@@ -275,3 +275,26 @@ describe('address edit page', () => {
     expect(wx.requests).toEqual([])
   })
 })
+
+describe('paying against a sandbox server', () => {
+  test('the shopper confirms and the sandbox is told the payment succeeded', async () => {
+    const wx = installWx({
+      'POST /api/v1/orders/9/pay': json(200, {
+        order: { id: 9, status: 'pending_payment' },
+        request_payment: { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx123', signType: 'RSA', paySign: 's' },
+      }),
+      'GET /sandbox/pay': json(200, { transactions: [{ out_trade_no: 'P1', prepay_id: 'wx999' }, { out_trade_no: 'P2', prepay_id: 'wx123' }] }),
+      'POST /sandbox/simulate/pay/success': json(200, { trade_state: 'SUCCESS' }),
+    })
+    wx.requestPayment = jest.fn()
+    let pay
+    jest.isolateModules(() => {
+      require('../../config').sandboxUser = 'xiaohua'
+      pay = require('../../utils/pay')
+    })
+    await pay.payOrder(9, 'wechat')
+    expect(wx.showModal).toHaveBeenCalled()
+    expect(wx.requestPayment).not.toHaveBeenCalled()
+    expect(wx.requests.find((r) => r.url.endsWith('/sandbox/simulate/pay/success')).data).toEqual({ out_trade_no: 'P2' })
+  })
+})

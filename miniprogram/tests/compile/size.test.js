@@ -39,7 +39,9 @@ test('the distribution centre and after-sales are subpackages', () => {
   expect(SUBPACKAGE_ROOTS).toEqual(expect.arrayContaining(['packages/distribution', 'packages/after-sales']))
 })
 
-test('no product images are shipped in the main package', () => {
+test('no product images are shipped: the only images are the tab bar icons, each under 40 KB', () => {
   const images = mainPackageFiles().filter((file) => /\.(png|jpe?g|gif|webp|bmp)$/i.test(file.relative))
-  expect(images.map((file) => file.relative)).toEqual([])
+  const tabIcons = appJson.tabBar.list.flatMap((tab) => [tab.iconPath, tab.selectedIconPath])
+  expect(images.map((file) => file.relative).sort()).toEqual(tabIcons.sort())
+  expect(images.filter((file) => file.size >= 40 * 1024)).toEqual([])
 })

@@ -14,12 +14,13 @@ function setPath(target, key, value) {
   node[parts[parts.length - 1]] = value
 }
 
-/** Load pages/<name>.js in a fresh module registry; returns a page instance. */
-function loadPage(name, { app } = {}) {
+/** Load pages/<name>.js in a fresh module registry (config.js overridden by `config`); returns a page instance. */
+function loadPage(name, { app, config } = {}) {
   let definition = null
   global.Page = (def) => { definition = def }
   global.getApp = () => app || { globalData: {}, ready: Promise.resolve() }
   jest.isolateModules(() => {
+    if (config) Object.assign(require(path.join(ROOT, 'config')), config)
     require(path.join(ROOT, 'pages', name))
   })
   delete global.Page
@@ -41,4 +42,15 @@ function flush(times = 10) {
   return chain
 }
 
-module.exports = { loadPage, flush }
+/** Wait (polling) until check() is truthy; fails after `timeout` ms. */
+async function until(check, timeout = 15000, what = 'condition') {
+  const start = Date.now()
+  while (Date.now() - start < timeout) {
+    const value = check()
+    if (value) return value
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('timed out waiting for ' + what)
+}
+
+module.exports = { loadPage, flush, until }

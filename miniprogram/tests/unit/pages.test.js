@@ -319,3 +319,31 @@ describe('paying against a sandbox server', () => {
     expect(wx.requests.find((r) => r.url.endsWith('/sandbox/simulate/pay/success')).data).toEqual({ out_trade_no: 'P2' })
   })
 })
+
+describe('search page', () => {
+  test('hot words load; a search is kept in the history (newest first, once) and opens the list', async () => {
+    const wx = installWx({ 'GET /api/v1/search/hot-words': json(200, { words: ['龙井', '普洱'], configured: [], popular: [] }) })
+    wx.setStorageSync('search_history', ['普洱', '白茶'])
+    const page = loadPage('search/index')
+    page.onLoad({})
+    await flush()
+    expect(page.data.hot).toEqual(['龙井', '普洱'])
+    page.onWord({ currentTarget: { dataset: { word: '白茶' } } })
+    expect(wx.getStorageSync('search_history')).toEqual(['白茶', '普洱'])
+    page.onChange({ detail: ' 红茶 ' })
+    page.onSearch({ detail: { x: 1, y: 2 } }) // the 搜索 button's tap
+    expect(wx.getStorageSync('search_history')).toEqual(['红茶', '白茶', '普洱'])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/list/index?keyword=' + encodeURIComponent('红茶') })
+    page.onClearHistory()
+    expect(page.data.history).toEqual([])
+  })
+
+  test('an empty search asks for a word', () => {
+    const wx = installWx({ 'GET /api/v1/search/hot-words': json(200, { words: [] }) })
+    const page = loadPage('search/index')
+    page.onLoad({})
+    page.onSearch({ detail: '  ' })
+    expect(wx.navigateTo).not.toHaveBeenCalled()
+    expect(wx.toasts[0].title).toBe('请输入要搜索的商品')
+  })
+})

@@ -67,10 +67,12 @@ worker: install
 	$(FLASK) rq worker
 
 bench: install  ## the webhook bench, then the storefront bench (each against a bare Flask endpoint)
+	@bash scripts/install-system-packages.sh --bench
 	$(PY) bench/wechat_webhook.py
 	$(PY) bench/storefront.py
 
 bench-storefront: install  ## product list and detail over 10,000 products vs a bare Flask JSON endpoint
+	@bash scripts/install-system-packages.sh --bench
 	$(PY) bench/storefront.py
 
 gunicorn: install

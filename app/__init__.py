@@ -23,8 +23,9 @@ def create_app(config: Any = None) -> Flask:
     app.config.update(overrides)
     if "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:  # follow the database actually chosen
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
-    app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
-    app.json.sort_keys = False
+    from app.core.json_answers import BeijingJSONProvider
+
+    app.json = BeijingJSONProvider(app)
 
     from app.core.request_log import configure_logging, install_request_log
 
@@ -39,6 +40,9 @@ def create_app(config: Any = None) -> Flask:
     from app.core.errors import register_error_handlers
 
     register_error_handlers(app)
+    from app.api.answer_replay import install_answer_replay
+
+    install_answer_replay(app)
     log.info("Fenxiao starting: %s", describe_backends(app.config))
     if app.config.get("REDIS_URL") and not os.environ.get("SECRET_KEY") and not app.config["TESTING"]:
         log.warning("SECRET_KEY is not set: each host would sign tokens with its own key")

@@ -54,6 +54,26 @@ def _wait_until_listening(port: int, process: subprocess.Popen, timeout: float =
     raise RuntimeError("gunicorn did not start listening in time")
 
 
+def wait_until_answering(port: int, path: str, *, answers: int = 20, timeout: float = 120.0) -> None:
+    """Until `answers` requests in a row, each on a new connection (so every worker takes some),
+    are answered 200: gunicorn listens long before its workers have built the app."""
+    deadline, streak = time.monotonic() + timeout, 0
+    while streak < answers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"127.0.0.1:{port}{path} did not answer 200 in time")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            streak = streak + 1 if response.status == 200 else 0
+        except (OSError, http.client.HTTPException):
+            streak = 0
+            time.sleep(0.1)
+        finally:
+            connection.close()
+
+
 @dataclass(frozen=True)
 class Call:
     """One request: GET a path, or POST a body to it."""

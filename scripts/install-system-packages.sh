@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the project needs beyond Python: Node.js + npm (console assets), and a CJK
 # font so Chinese text renders in product images and posters. Installed only when missing
-# and only when we are root. With --test: also Chromium, for the browser tests.
+# and only when we are root. With --test: also Chromium, for the browser tests; with --bench:
+# wrk, the load generator of bench/storefront.py.
 set -euo pipefail
 
 apt_install() {
@@ -18,6 +19,11 @@ fi
 if ! fc-list :lang=zh 2>/dev/null | grep -q . && [ -z "${FONT_PATH:-}" ]; then
   if can_apt; then echo "installing fonts-wqy-microhei (CJK font)…"; apt_install fonts-wqy-microhei
   else echo "note: no CJK font found; install fonts-wqy-microhei (or set FONT_PATH) for Chinese text in images"; fi
+fi
+
+if [ "${1:-}" = "--bench" ] && ! command -v wrk >/dev/null 2>&1; then
+  if can_apt; then echo "installing wrk (load generator for bench/)…"; apt_install wrk
+  else echo "error: the benchmarks need wrk; install it (Debian/Ubuntu: apt-get install wrk)" >&2; exit 1; fi
 fi
 
 if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then

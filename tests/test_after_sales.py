@@ -166,3 +166,12 @@ def test_the_list_shows_only_my_requests_filtered_by_status(client):
     assert client.get("/api/v1/after-sales?status=nope", headers=auth(user)).status_code == 422
     reasons = client.get("/api/v1/after-sales/reasons").get_json()
     assert "其他" in reasons["reasons"] and reasons["max_photos"] == 9
+
+
+def test_the_order_shows_what_each_item_may_still_claim(client):
+    user, order = bought(quantity=3, price_fen=1000, discount_fen=100)  # paid 2900 for 3 units
+    assert ask(client, user, order.items[0].id, quantity=1).status_code == 201
+    detail = client.get(f"/api/v1/orders/{order.id}", headers=auth(user)).get_json()
+    line = detail["items"][0]
+    assert (line["paid_fen"], line["refundable_fen"], line["claimable_quantity"]) == (2900, 2900 - 966, 2)
+    assert detail["pay_methods"] == []  # paid already: nothing to pay with

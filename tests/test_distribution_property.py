@@ -1,4 +1,4 @@
-"""Random trees, orders, completions, releases and refunds (fixed seeds): the ledger always
+"""Random trees, orders, completions, releases, refunds and withdrawals (fixed seeds): the ledger always
 agrees with itself (verify finds nothing), refunds take back exactly their cumulative share,
 a full refund takes back everything, and no chain ever loops."""
 
@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit.services import SYSTEM
+from app.core.errors import DomainError
 from app.core.models import utcnow
-from app.distribution import agents, binding, jobs
+from app.distribution import agents, binding, jobs, withdrawals
 from app.distribution.commission_models import CommissionLine
+from app.distribution.ledger import account_of
 from app.extensions import db
 from app.orders.models import OrderItem
 from tests import factories
@@ -25,7 +27,8 @@ def test_random_orders_and_refunds_keep_the_ledger_true(app, seed):
     rng = random.Random(seed)
     configure(levels=rng.choice([1, 2, 3]), rate1_bp=rng.choice([1000, 1234, 3333]), rate2_bp=rng.choice([0, 555]),
               rate3_bp=rng.choice([0, 101]), self_purchase=rng.choice([True, False]),
-              base=rng.choice(["paid", "profit"]), bind_mode="latest")
+              base=rng.choice(["paid", "profit"]), bind_mode="latest", withdraw_methods=["balance"],
+              withdraw_min_fen=1, withdraw_max_fen=10_000_000, withdraw_daily_limit=10_000, withdraw_fee_bp=0)
     users = [factories.shopper(f"p{seed}-{index}").id for index in range(14)]
     for user_id in users[:10]:
         agents.appoint(SYSTEM, user_id)
@@ -36,6 +39,7 @@ def test_random_orders_and_refunds_keep_the_ledger_true(app, seed):
     skus = [sku(price_fen=rng.randint(1, 30_000), cost_fen=rng.randint(0, 10_000)) for _ in range(4)]
     refunded: dict[int, int] = {}
     after_sale = iter(range(1, 10_000))
+    withdrawn: list[int] = []
     for _round in range(25):
         buyer = db.session.get(User, rng.choice(users))
         order = factories.order(buyer, [(row, rng.randint(1, 3)) for row in rng.sample(skus, rng.randint(1, 3))],
@@ -55,10 +59,27 @@ def test_random_orders_and_refunds_keep_the_ledger_true(app, seed):
                 db.session.commit()
                 left -= amount
             refunded[item.id] = item.paid_fen - left
+        if rng.random() < 0.5:  # an agent withdraws part of what is available; review pays or rejects it
+            who = rng.choice(users[:10])
+            available = account_of(who).available_fen
+            try:
+                withdrawal = withdrawals.apply(who, amount_fen=rng.randint(1, max(1, available)), method="balance",
+                                               idempotency_key=f"p{seed}-{_round}")
+                if withdrawal.status == "reviewing":
+                    if rng.random() < 0.7:
+                        withdrawals.approve(SYSTEM, withdrawal.id)
+                    else:
+                        withdrawals.reject(SYSTEM, withdrawal.id, "random")
+                db.session.commit()
+                withdrawn.append(withdrawal.amount_fen)
+            except DomainError:  # nothing available, in debt, or a disabled agent
+                db.session.rollback()
+            assert account_of(who).available_fen >= min(0, available)  # a withdrawal never makes debt
         if rng.random() < 0.2:  # the tree keeps changing between orders
             binding.bind(rng.choice(users), rng.choice(users[:10]), "link")
             db.session.commit()
     assert problems() == []
+    assert withdrawn or seed != 11  # seed 11 does withdraw
     db.session.expire_all()
     paying = list(db.session.scalars(select(CommissionLine).where(CommissionLine.amount_fen > 0)))
     assert paying and any(line.cancelled_fen for line in paying)

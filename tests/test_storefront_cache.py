@@ -3,8 +3,10 @@ could see shows on the next request, however it was written."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+from flask import request_started
 from sqlalchemy import text
 
 from app.audit.services import SYSTEM
@@ -110,3 +112,40 @@ def test_a_product_without_skus_shows_with_none_and_sold_out(client, app):
     item = factories.product(factories.category(), skus=0)
     body = _detail(client, item.id)
     assert (body["skus"], body["stock"], body["sold_out"], body["min_price_fen"]) == ([], 0, True, 0)
+
+
+def test_a_kept_answer_is_replayed_before_flask_with_the_same_headers(client, app, caplog):
+    """The second request for the same page never enters Flask, yet the shopper gets the same
+    answer and headers, a request id of its own and an access-log line."""
+    item = factories.product(factories.category(), price_fen=2990)
+    entered = []
+    first = client.get(f"/api/v1/products/{item.id}")
+    with request_started.connected_to(lambda sender, **extra: entered.append(1), app), \
+            caplog.at_level(logging.INFO, logger="fenxiao.request"):
+        caplog.clear()
+        again = client.get(f"/api/v1/products/{item.id}", headers={"X-Request-ID": "shopper-42"})
+    assert entered == []
+    assert again.status_code == 200 and again.data == first.data
+    assert again.headers["X-Request-ID"] == "shopper-42" != first.headers["X-Request-ID"]
+    fixed = {name for name, _value in first.headers} - {"X-Request-ID"}
+    assert {name: again.headers[name] for name in fixed} == {name: first.headers[name] for name in fixed}
+    assert [(record.getMessage().split()[:3], record.request_id) for record in caplog.records] == \
+        [(["GET", f"/api/v1/products/{item.id}", "200"], "shopper-42")]
+
+
+def test_a_replayed_page_follows_a_change_at_once(client, app):
+    item = factories.product(factories.category(), price_fen=1000)
+    for _ in range(2):  # rendered, then replayed
+        assert _listed(client, "?sort=price_asc&page=1")[0]["min_price_fen"] == 1000
+    skus.batch_set(SYSTEM, item, "price_fen", 1200)
+    db.session.commit()
+    assert _listed(client, "?sort=price_asc&page=1")[0]["min_price_fen"] == 1200
+
+
+def test_errors_and_searches_are_never_replayed(client, app):
+    entered = []
+    with request_started.connected_to(lambda sender, **extra: entered.append(1), app):
+        for _ in range(2):
+            assert client.get("/api/v1/products/999999").status_code == 404
+            assert client.get("/api/v1/products?keyword=茶").status_code == 200
+    assert len(entered) == 4

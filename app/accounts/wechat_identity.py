@@ -10,14 +10,19 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from app.accounts.models import User
+from app.core.events import publish
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 
 Channel = Literal["mp", "oa"]
+# A person's mini-program account now exists: a new User, or their official-account User
+# just gained its mini-program openid (the distribution domain then applies QR scenes they
+# scanned as a fan before they ever opened the mini-program).
+SHOPPER_JOINED = "shopper.joined"
 _OPENID_COLUMNS = {"mp": User.mp_openid, "oa": User.oa_openid}
 
 
@@ -29,9 +34,12 @@ def upsert_wechat_user(channel: Channel, openid: str, unionid: str | None, *, ni
     the edge commits this with app.core.transactions.commit_with_retry.
     """
     user = _find_or_create(channel, openid, unionid, is_test)
+    joined = channel == "mp" and bool(inspect(user).attrs.mp_openid.history.added)
     _update_profile(user, nickname, avatar_url)
     user.touch()
     db.session.flush()
+    if joined:
+        publish(SHOPPER_JOINED, user.id)
     return user
 
 

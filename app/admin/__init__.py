@@ -13,6 +13,7 @@ from app.admin.views import (  # noqa: E402,F401
                categories,
                dashboard,
                distribution,
+               distribution_agent,
                distribution_team,
                exports,
                members,

@@ -9,7 +9,7 @@ from flask import Response, current_app, jsonify
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field, field_validator
 
-from app.api import bp
+from app.api import answer_replay, bp
 from app.catalog import cache, search
 from app.catalog import services as catalog
 from app.core.errors import NotFound
@@ -122,6 +122,7 @@ def _remembered_json(key: Hashable, render: Callable[[], dict]) -> Response:
     `cache.rendered`): the unchanged pages and products shoppers keep opening cost no query."""
     json = current_app.json
     body = cache.rendered(key, lambda: (json.dumps(render()) + "\n").encode())
+    answer_replay.remember(key)
     return current_app.response_class(body, mimetype=json.mimetype)
 
 

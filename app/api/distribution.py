@@ -17,7 +17,7 @@ from app.core.errors import NotFound
 from app.core.pagination import PageQuery, paginate
 from app.core.transactions import commit_with_retry
 from app.core.validation import documented, use_body, use_query
-from app.distribution import agents, binding, estimate, queries, withdrawals
+from app.distribution import agents, binding, centre, estimate, queries, withdrawals
 from app.distribution.agent_models import Agent
 from app.extensions import db
 
@@ -104,6 +104,49 @@ class WithdrawalOut(BaseModel):
     paid_at: datetime | None
 
 
+class PromotionOrderOut(BaseModel):
+    order_id: int
+    order_no: str
+    buyer_nickname: str = Field(description="masked: 小明 → 小*")
+    order_status: str
+    paid_fen: int
+    refunded_fen: int
+    paid_at: datetime | None
+    levels: list[int] = Field(description="the levels at which this order pays me")
+    commission_fen: int = Field(description="what the order pays me, before refunds")
+    commission_net_fen: int = Field(description="after refunds took some back")
+    commission_status: str = Field(description="pending | frozen | available | cancelled (the least advanced line)")
+
+
+class PromotionOrdersOut(BaseModel):
+    items: list[PromotionOrderOut]
+    page: int
+    size: int
+    total: int
+
+
+class WithdrawalConfigOut(BaseModel):
+    methods: list[str] = Field(description="wechat | balance | bank | alipay, as the shop enabled them")
+    min_fen: int
+    max_fen: int = Field(description="per request")
+    fee_bp: int = Field(description="fee rate in basis points, except for fee_free_methods")
+    fee_free_methods: list[str]
+    daily_limit: int = Field(description="requests per Beijing day")
+    today_left: int
+    auto_approve_below_fen: int = Field(description="0: every request is reviewed")
+    available_fen: int
+    wechat_ready: bool = Field(description="whether I logged in through the mini-program (needed for WeChat)")
+
+
+class ApplicationOut(BaseModel):
+    status: str = Field(description="agent | pending | rejected | none | disabled | removed")
+    become_agent: str = Field(description="the shop's rule: auto | apply | product | spend")
+    can_apply: bool
+    become_spend_fen: int | None
+    become_product_ids: list[int]
+    application: dict | None = Field(description="my latest application: id, status, reject_reason, dates")
+
+
 class TransferParamsOut(BaseModel):
     params: dict[str, str] | None = Field(description="for wx.requestMerchantTransfer; null when nothing to confirm")
 
@@ -136,6 +179,38 @@ def distribution_apply(body: ApplyIn):
     result = agents.apply(current_user().id, real_name=body.real_name, phone=body.phone)
     db.session.commit()
     return jsonify(status="agent" if isinstance(result, Agent) else result.status)
+
+
+@bp.get("/distribution/application")
+@documented(summary="Where my application to become an agent stands, and whether I may apply",
+            response=ApplicationOut, auth=True, tags=TAGS)
+@login_required
+def distribution_application():
+    result = centre.application_status(current_user().id)
+    db.session.commit()
+    return jsonify(result)
+
+
+@bp.get("/distribution/promotion-orders")
+@documented(summary="Orders that paid me commission, newest first (buyers' nicknames masked)",
+            response=PromotionOrdersOut, auth=True, tags=TAGS)
+@login_required
+@use_query(PageQuery)
+def distribution_promotion_orders(query: PageQuery):
+    user_id = current_user().id
+    page = paginate(centre.promotion_order_ids(user_id), query, lambda order_id: order_id)
+    page["items"] = centre.promotion_orders_out(user_id, page["items"])
+    return jsonify(page)
+
+
+@bp.get("/distribution/withdrawal-config")
+@documented(summary="The rules of the withdrawal form: methods, minimum, maximum, fee, daily limit",
+            response=WithdrawalConfigOut, auth=True, tags=TAGS)
+@login_required
+def distribution_withdrawal_config():
+    result = centre.withdrawal_config(current_user().id)
+    db.session.commit()
+    return jsonify(result)
 
 
 @bp.get("/distribution/commissions")

@@ -109,6 +109,8 @@ class OrderItemOut(BaseModel):
     line_total_fen: int
     discount_fen: int
     paid_fen: int
+    refundable_fen: int = Field(description="what an after-sale request may still ask back for this item")
+    claimable_quantity: int = Field(description="units not yet in an after-sale request")
 
 
 class OrderSummaryOut(BaseModel):
@@ -130,6 +132,7 @@ class OrderOut(OrderSummaryOut):
     paid_fen: int
     refunded_fen: int
     pay_method: str | None
+    pay_methods: list[str] = Field(description="how a pending order can be paid now (shop settings)")
     address: dict
     shopper_remark: str
     pay_deadline: str
@@ -172,7 +175,8 @@ def _item_out(item) -> dict:
     return {"id": item.id, "sku_id": item.sku_id, "product_id": item.product_id, "title": item.title,
             "spec_text": item.spec_text, "image_url": item.image_url, "unit_price_fen": item.unit_price_fen,
             "quantity": item.quantity, "line_total_fen": item.line_total_fen, "discount_fen": item.discount_fen,
-            "paid_fen": item.paid_fen}
+            "paid_fen": item.paid_fen, "refundable_fen": item.paid_fen - item.claimed_fen,
+            "claimable_quantity": item.quantity - item.claimed_quantity}
 
 
 def order_summary(order: Order) -> dict:
@@ -192,6 +196,7 @@ def order_out(order: Order) -> dict:
         "discounts": [{"kind": d.get("kind", ""), "label": d.get("label", ""), "amount_fen": d.get("amount_fen", 0)}
                       for d in order.discounts or []],
         "paid_fen": order.paid_fen, "refunded_fen": order.refunded_fen, "pay_method": order.pay_method,
+        "pay_methods": checkout.enabled_pay_methods() if pending else [],
         "address": {"receiver_name": order.receiver_name, "receiver_phone": order.receiver_phone,
                     "region_code": order.region_code, "region_text": order.region_text,
                     "detail": order.address_detail},

@@ -191,6 +191,21 @@ def rendered(key: Hashable, render: Callable[[], bytes]) -> bytes:
     return body
 
 
+def peek(extensions: dict, key: Hashable) -> bytes | None:
+    """The answer `rendered` keeps under `key` if it is still current, without the database or
+    Redis (so without an app context): None when there is none, when it is outdated, or when
+    this worker has not read the catalogue generations within CHECK_SECONDS — the caller then
+    goes the full way (`rendered`), which reads them."""
+    answers = extensions.get("catalog_rendered")
+    tree = extensions.get("catalog_category_cache", {}).get("tree")
+    if answers is None or tree is None or time.monotonic() - tree.checked_at >= CHECK_SECONDS:
+        return None
+    entry = answers.answers.get(key)
+    if entry is None or entry[0] != answers.version or utcnow() >= entry[1]:
+        return None
+    return entry[2]
+
+
 def _valid_until(current: _Snapshot, now: datetime) -> datetime:
     until = current.totals_until
     if until is None or now >= until:

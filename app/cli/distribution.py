@@ -1,18 +1,21 @@
-"""`flask distribution verify | release | upgrade | explain ORDER_ID`: the distribution books from the shell."""
+"""`flask distribution verify | release | transfers | upgrade | explain ORDER_ID`: the books from the shell."""
 
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.core.jobs import enqueue_now
 from app.core.money import fen_to_yuan
-from app.distribution import levels, settlement, verify
+from app.distribution import levels, settlement, transfer_sweep, verify
 from app.distribution.explain import explain
-from app.distribution.jobs import release_due_commissions
+from app.distribution.jobs import release_due_commissions, sweep_stuck_withdrawals
 from app.extensions import db
+from app.payments.errors import PaymentError
 
 distribution_cli = AppGroup("distribution", help="Agents, commissions and their ledger.")
 
@@ -44,6 +47,29 @@ def release_command(enqueue: bool) -> None:
         if len(ids) < 200:
             break
     click.echo(f"released {released} commission line(s)")
+
+
+@distribution_cli.command("transfers")
+@click.option("--older-than", "older_than", type=int, default=None,
+              help="Minutes since approval without a notification (default WECHAT_PAY_RECONCILE_MINUTES).")
+@click.option("--enqueue", is_flag=True, help="Put the sweep on the money queue instead of running it here.")
+def transfers_command(older_than: int | None, enqueue: bool) -> None:
+    """Ask WeChat Pay about WeChat withdrawals whose transfer never notified us, and settle them."""
+    minutes = current_app.config["WECHAT_PAY_RECONCILE_MINUTES"] if older_than is None else older_than
+    if enqueue:
+        job = enqueue_now(sweep_stuck_withdrawals, minutes)
+        click.echo(f"enqueued {job.id} on the money queue")
+        return
+    ids = transfer_sweep.stuck_withdrawal_ids(timedelta(minutes=minutes))
+    for withdrawal_id in ids:
+        try:
+            status = transfer_sweep.settle_stuck(withdrawal_id)
+            db.session.commit()
+        except PaymentError as exc:
+            db.session.rollback()
+            status = f"error {exc.code}"
+        click.echo(f"withdrawal {withdrawal_id}: {status}")
+    click.echo(f"checked {len(ids)} paying withdrawal(s) older than {minutes} minutes")
 
 
 @distribution_cli.command("upgrade")

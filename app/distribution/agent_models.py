@@ -72,6 +72,8 @@ class BindingEvent(db.Model):
     action: Mapped[str] = mapped_column(String(8), nullable=False, comment="bind | rebind | refused")
     reason: Mapped[str] = mapped_column(String(24), default="", nullable=False, comment="why refused")
     source: Mapped[str] = mapped_column(String(12), nullable=False)
+    touch_id: Mapped[int | None] = mapped_column(Integer, index=True,
+                                                 comment="the official-account scene touch applied (oa_scene_touches)")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
 

@@ -101,8 +101,10 @@ def is_expired(binding: ReferralBinding, at: datetime) -> bool:
     return binding.expires_at is not None and binding.expires_at <= at
 
 
-def bind(user_id: int, referrer: int | str, source: str, *, now: datetime | None = None) -> BindOutcome:
-    """Bind `user_id` to the referrer (a user id or an invite code) if the rules allow it."""
+def bind(user_id: int, referrer: int | str, source: str, *, now: datetime | None = None,
+         touch_id: int | None = None) -> BindOutcome:
+    """Bind `user_id` to the referrer (a user id or an invite code) if the rules allow it;
+    `touch_id` names the official-account scene touch this applies (recorded with the event)."""
     if source not in SOURCES:
         raise ValueError(f"unknown binding source {source!r}")
     now = now or utcnow()
@@ -111,7 +113,7 @@ def bind(user_id: int, referrer: int | str, source: str, *, now: datetime | None
 
     def refuse(reason: str) -> BindOutcome:
         db.session.add(BindingEvent(user_id=user_id, referrer_user_id=referrer_id, action="refused", reason=reason,
-                                    source=source, created_at=now))
+                                    source=source, touch_id=touch_id, created_at=now))
         db.session.flush()
         return BindOutcome("refused", reason, referrer_id)
 
@@ -152,6 +154,6 @@ def bind(user_id: int, referrer: int | str, source: str, *, now: datetime | None
     team.move_subtree(user_id, new_chain, 1)
     action = "bind" if current_binding is None else "rebind"
     db.session.add(BindingEvent(user_id=user_id, referrer_user_id=referrer_id, previous_referrer_user_id=previous,
-                                action=action, source=source, created_at=now))
+                                action=action, source=source, touch_id=touch_id, created_at=now))
     db.session.flush()
     return BindOutcome("bound" if current_binding is None else "rebound", "", referrer_id)

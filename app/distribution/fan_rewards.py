@@ -1,5 +1,6 @@
-"""Fan reward points (seed 10.2): an agent earns points for each genuinely new shopper they
-bring in — once per new shopper ever, never for themselves, for shoppers who were already
+"""Fan reward points (seed 10.2): an agent earns points for each genuinely new follower or
+shopper they bring in — once per new person ever (a follower rewarded while their binding
+waits for the mini-program is not rewarded again when it is made), never for themselves, for shoppers who were already
 around (older than a day, bound before, or with a paid order) or for a rebind — up to a
 daily number of rewarded shoppers per agent. Called by the first bind, under the bind lock,
 so the daily cap cannot be overrun by binds racing each other."""
@@ -34,7 +35,9 @@ def reward_new_shopper(settings: DistributionSettings, referrer_id: int, user_id
         BindingEvent.user_id == user_id, BindingEvent.action.in_(("bind", "rebind"))).limit(1))
     paid_before = db.session.scalar(select(Order.id).where(Order.user_id == user_id, Order.paid_at.is_not(None))
                                     .limit(1))
-    if bound_before is not None or paid_before is not None:
+    rewarded_before = db.session.scalar(select(PointsEntry.id).where(
+        PointsEntry.kind == KIND, PointsEntry.ref == f"user:{user_id}").limit(1))
+    if bound_before is not None or paid_before is not None or rewarded_before is not None:
         return None
     today = db.session.scalar(select(func.count()).select_from(PointsEntry).where(
         PointsEntry.user_id == referrer_id, PointsEntry.kind == KIND,

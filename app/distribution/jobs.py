@@ -3,11 +3,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import current_app
 from sqlalchemy import select
 
+from app.accounts.wechat_identity import SHOPPER_JOINED
 from app.core.events import subscribe
 from app.core.jobs import job
-from app.distribution import accrual, agents, levels, refunds, scenes, settlement, withdrawals
+from app.distribution import (
+    accrual,
+    agents,
+    fan_touches,
+    levels,
+    refunds,
+    scenes,
+    settlement,
+    transfer_sweep,
+    withdrawals,
+)
 from app.distribution.commission_models import CommissionLine
 from app.extensions import db
 from app.orders.events import ORDER_COMPLETED, ORDER_ITEM_REFUNDED, ORDER_PAID
@@ -69,6 +83,22 @@ def withdrawal_transfer_failed(transfer_id: int) -> bool:
     return withdrawals.transfer_finished(transfer_id)
 
 
+@job("money")
+def sweep_stuck_withdrawals(older_than_minutes: int | None = None) -> int:
+    """The scheduled sweep: one job per WeChat withdrawal whose transfer never notified us."""
+    if older_than_minutes is None:
+        older_than_minutes = current_app.config["WECHAT_PAY_RECONCILE_MINUTES"]
+    ids = transfer_sweep.stuck_withdrawal_ids(timedelta(minutes=older_than_minutes))
+    for withdrawal_id in ids:
+        settle_stuck_withdrawal.delay(withdrawal_id)
+    return len(ids)
+
+
+@job("money")
+def settle_stuck_withdrawal(withdrawal_id: int) -> str:
+    return transfer_sweep.settle_stuck(withdrawal_id)
+
+
 @job("default")
 def upgrade_agents(after_id: int = 0) -> int:
     """The daily sweep (cron): every active agent, in chunks, each chunk its own job."""
@@ -83,5 +113,17 @@ def upgrade_agents(after_id: int = 0) -> int:
 @subscribe("referral.scanned")
 @job("default")
 def bind_scanned_fan(touch_id: int) -> str:
+    """Bind the fan's shopper account, or keep the touch until they open the mini-program."""
+    if fan_touches.already_applied(touch_id):
+        return "skipped"  # a replay: an older touch must not undo a newer one (mode latest)
+    if fan_touches.waits_for_shopper(touch_id):
+        fan_touches.reward_new_follower(touch_id)
+        return "waiting"
     outcome = scenes.bind_from_touch(touch_id)
     return outcome.result if outcome else "skipped"
+
+
+@subscribe(SHOPPER_JOINED)
+@job("default")
+def bind_waiting_touches(user_id: int) -> list[str]:
+    return fan_touches.apply_waiting(user_id)

@@ -22,8 +22,12 @@ from app.distribution.withdrawal_models import Withdrawal
 from app.extensions import db
 from app.orders.models import Order, OrderItem
 
+SHOWN_STATUSES = ("pending", "frozen", "available", "cancelled")
+
 
 def summary(user_id: int) -> dict[str, Any]:
+    """Status, invite code, level, the account's buckets (available among them), commission
+    today and in all by line status (net of refunds), and the team's size by level."""
     agent = db.session.scalar(select(Agent).where(Agent.user_id == user_id))
     account = account_of(user_id)
     size = team.team_size(user_id)
@@ -33,8 +37,12 @@ def summary(user_id: int) -> dict[str, Any]:
     total, today_total = db.session.execute(select(
         func.coalesce(func.sum(net), 0),
         func.coalesce(func.sum(case((CommissionLine.created_at >= today, net), else_=0)), 0)).where(*mine)).one()
-    by_status = dict(db.session.execute(select(CommissionLine.status, func.sum(net)).where(*mine)
-                                        .group_by(CommissionLine.status)).all())
+    by_status, today_by_status = {}, {}
+    for status, value, today_value in db.session.execute(
+            select(CommissionLine.status, func.sum(net),
+                   func.sum(case((CommissionLine.created_at >= today, net), else_=0)))
+            .where(*mine).group_by(CommissionLine.status)):
+        by_status[status], today_by_status[status] = int(value or 0), int(today_value or 0)
     level = db.session.get(AgentLevel, agent.level_id) if agent and agent.level_id else None
     return {
         "is_agent": agent is not None and agent.status == "active",
@@ -45,7 +53,8 @@ def summary(user_id: int) -> dict[str, Any]:
                     "available_fen": account.available_fen, "withdrawing_fen": account.withdrawing_fen,
                     "withdrawn_fen": account.withdrawn_fen},
         "commission": {"total_fen": int(total), "today_fen": int(today_total),
-                       "by_status": {status: int(value or 0) for status, value in by_status.items()}},
+                       "by_status": {status: by_status.get(status, 0) for status in SHOWN_STATUSES},
+                       "today_by_status": {status: today_by_status.get(status, 0) for status in SHOWN_STATUSES}},
         "team": {"level1": size.direct, "level2": size.second, "total": size.total},
     }
 

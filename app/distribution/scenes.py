@@ -46,4 +46,4 @@ def bind_from_touch(touch_id: int) -> BindOutcome | None:
     referrer = referrer_in(touch.scene)
     if referrer is None:
         return None
-    return binding.bind(touch.user_id, referrer, "oa_qr", now=touch.created_at)
+    return binding.bind(touch.user_id, referrer, "oa_qr", now=touch.created_at, touch_id=touch.id)

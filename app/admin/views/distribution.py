@@ -152,6 +152,8 @@ def _agent_action(user_id: int, action, done: str):
     else:
         db.session.commit()
         flash(done, "success")
+    if request.form.get("back") == "detail":
+        return redirect(url_for("admin.agent_detail", user_id=user_id))
     return redirect(url_for("admin.agent_list"))
 
 

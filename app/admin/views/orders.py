@@ -18,6 +18,7 @@ from app.core.errors import DomainError
 from app.core.models import utcnow
 from app.core.pagination import PageQuery, count_rows, paginate
 from app.core.validation import validate
+from app.distribution.explain import explain
 from app.extensions import db
 from app.logistics.couriers import couriers
 from app.logistics.tracking import TRACKING_STATE_LABELS, track
@@ -97,7 +98,7 @@ def _detail(order: Order, *, ship_errors: dict | None = None, ship_values: dict 
         meaning=ORDER_STATUS_MEANINGS[order.status], left_to_ship=fulfilment.left_to_ship,
         couriers=couriers(), trace_labels=TRACKING_STATE_LABELS, action_labels=ACTION_LABELS,
         actor_labels=ACTOR_LABELS, ship_errors=ship_errors or {}, ship_values=ship_values or {},
-        remark_error=remark_error, overdue=_is_overdue(order),
+        remark_error=remark_error, overdue=_is_overdue(order), commission_items=explain(order.id),
         **_labels()), status
 
 

@@ -150,6 +150,7 @@ def _editor_text() -> dict[str, str]:
 
 
 def _render(product: Product | None, form: dict[str, Any], errors: dict[str, str], status: int = 200):
+    from app.distribution import product_rules
     from app.shipping import services as shipping
 
     editor_data = {"matrix": form["matrix"], "errors": errors, "text": _editor_text()}
@@ -157,6 +158,7 @@ def _render(product: Product | None, form: dict[str, Any], errors: dict[str, str
                            matrix_errors=_matrix_errors(errors, form["matrix"]),
                            categories=manage.top_categories(), templates=shipping.templates(),
                            reasons=why_not_visible(product) if product else [],
+                           commission_rule=product_rules.rule_of(product.id) if product else None,
                            editor_data=editor_data), status
 
 

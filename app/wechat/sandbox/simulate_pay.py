@@ -192,5 +192,6 @@ def pay_records():
         transactions=[{k: r.get(k) for k in ("out_trade_no", "prepay_id", "trade_state", "total", "transaction_id")}
                       for r in held["transactions"]],
         refunds=[{k: r[k] for k in ("out_refund_no", "out_trade_no", "status", "refund")} for r in held["refunds"]],
-        transfers=[{k: r[k] for k in ("out_bill_no", "state", "transfer_amount")} for r in held["transfers"]],
+        transfers=[{k: r.get(k) for k in ("out_bill_no", "state", "transfer_amount", "package_info")}
+                   for r in held["transfers"]],
     )

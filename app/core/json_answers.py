@@ -1,0 +1,28 @@
+"""JSON answers: times in Beijing time, ISO 8601 with the offset, wherever they come from.
+
+Flask writes a bare datetime as an HTTP date in GMT ("Fri, 27 Nov 2026 06:30:00 GMT"), which
+the orders API already avoided by formatting its own; every other answer now does the same,
+so the mini-program reads one format everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask.json.provider import DefaultJSONProvider
+
+from app.core.china_time import to_beijing
+
+
+class BeijingJSONProvider(DefaultJSONProvider):
+    ensure_ascii = False  # Chinese stays readable
+    sort_keys = False
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, datetime):
+            return to_beijing(o).isoformat(timespec="seconds")
+        if isinstance(o, date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)

@@ -10,8 +10,11 @@ const ORDER_TABS = [
   { status: 'completed', text: '已完成', icon: 'completed' },
 ]
 
+// where a shopper's application stands (GET /distribution/application), shown by 成为分销员
+const APPLICATION_TEXT = { pending: '审核中', rejected: '未通过，可重新申请', disabled: '已停用', removed: '已移除' }
+
 Page({
-  data: { me: null, distribution: null, counts: {}, tabs: ORDER_TABS, loadFailed: false },
+  data: { me: null, distribution: null, counts: {}, tabs: ORDER_TABS, loadFailed: false, applicationText: '' },
 
   onShow() {
     this.load()
@@ -28,7 +31,13 @@ Page({
     const counts = api.get('/api/v1/orders', { status: 'all', page: 1, size: 1 }, { silent: true })
       .then((answer) => this.setData({ counts: answer.counts || {} }))
       .catch(() => {})
-    const distribution = agent.profile(true).then((summary) => this.setData({ distribution: summary }))
+    const distribution = agent.profile(true).then((summary) => {
+      this.setData({ distribution: summary })
+      if (summary.is_agent) return this.setData({ applicationText: '' })
+      return api.get('/api/v1/distribution/application', {}, { silent: true })
+        .then((answer) => this.setData({ applicationText: APPLICATION_TEXT[answer.status] || '' }))
+        .catch(() => {})
+    })
     return Promise.all([me, counts, distribution])
   },
 

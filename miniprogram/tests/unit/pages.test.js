@@ -347,3 +347,38 @@ describe('search page', () => {
     expect(wx.toasts[0].title).toBe('请输入要搜索的商品')
   })
 })
+
+describe('me page', () => {
+  test('shows points, balance, order counts and where an agent application stands', async () => {
+    installWx({
+      'GET /api/v1/me': json(200, { id: 1, nickname: '小花', avatar_url: '', has_phone: true, points: 30, balance_fen: 1250 }),
+      'GET /api/v1/orders': json(200, { items: [], total: 0, counts: { all: 3, pending_payment: 1, paid: 2 } }),
+      'GET /api/v1/distribution/me': json(200, { is_agent: false, agent_status: null, account: { available_fen: 0 } }),
+      'GET /api/v1/distribution/application': json(200, { status: 'pending', can_apply: false }),
+    })
+    const page = loadPage('me/index')
+    page.onShow()
+    await flush()
+    expect(page.data.me).toMatchObject({ points: 30, balance_fen: 1250 })
+    expect(page.data.counts.pending_payment).toBe(1)
+    expect(page.data.applicationText).toBe('审核中')
+    page.onDistribution()
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/packages/distribution/apply' })
+    page.onOrders({ currentTarget: { dataset: { status: 'paid' } } })
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/orders/list?status=paid' })
+  })
+
+  test('an agent goes to the distribution centre', async () => {
+    installWx({
+      'GET /api/v1/me': json(200, { id: 1, nickname: '店长', points: 0, balance_fen: 0 }),
+      'GET /api/v1/orders': json(200, { items: [], total: 0, counts: {} }),
+      'GET /api/v1/distribution/me': json(200, { is_agent: true, invite_code: 'AB12CD', level: '金牌', account: { available_fen: 880 } }),
+    })
+    const page = loadPage('me/index')
+    page.onShow()
+    await flush()
+    page.onDistribution()
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/packages/distribution/index' })
+    expect(wx.requests.some((r) => r.url.includes('/distribution/application'))).toBe(false)
+  })
+})

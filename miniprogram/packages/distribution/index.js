@@ -1,0 +1,2 @@
+// Placeholder: mpcentre owns packages/
+Page({})

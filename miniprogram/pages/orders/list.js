@@ -1,0 +1,2 @@
+// Placeholder: mpcentre overwrites this page
+Page({})

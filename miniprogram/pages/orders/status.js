@@ -11,7 +11,7 @@ const TABS = [
   { key: 'shipped', title: '待收货' },
   { key: 'completed', title: '已完成' },
   { key: 'after_sales', title: '售后' },
-];
+]
 
 const STATUS_LABELS = {
   pending_payment: '待付款',
@@ -20,10 +20,10 @@ const STATUS_LABELS = {
   completed: '已完成',
   cancelled: '已取消',
   closed: '已关闭',
-};
+}
 
 /** Statuses in which an item may still get an after-sale request (the server also checks the window). */
-const AFTER_SALE_STATUSES = ['paid', 'shipped', 'completed'];
+const AFTER_SALE_STATUSES = ['paid', 'shipped', 'completed']
 
 const ACTIONS = {
   cancel: { key: 'cancel', label: '取消订单', primary: false },
@@ -31,7 +31,7 @@ const ACTIONS = {
   tracking: { key: 'tracking', label: '查看物流', primary: false },
   receive: { key: 'receive', label: '确认收货', primary: true },
   afterSales: { key: 'afterSales', label: '申请售后', primary: false },
-};
+}
 
 const ACTIONS_BY_STATUS = {
   pending_payment: ['cancel', 'pay'],
@@ -40,32 +40,32 @@ const ACTIONS_BY_STATUS = {
   completed: ['tracking', 'afterSales'],
   cancelled: [],
   closed: [],
-};
+}
 
 function statusLabel(status, serverLabel) {
-  return STATUS_LABELS[status] || serverLabel || status || '';
+  return STATUS_LABELS[status] || serverLabel || status || ''
 }
 
 /** The buttons for an order, in display order (primary last, as WeChat shops do). */
 function orderActions(status) {
-  return (ACTIONS_BY_STATUS[status] || []).map((key) => Object.assign({}, ACTIONS[key]));
+  return (ACTIONS_BY_STATUS[status] || []).map((key) => Object.assign({}, ACTIONS[key]))
 }
 
 function canApplyAfterSale(order, item) {
-  if (!order || AFTER_SALE_STATUSES.indexOf(order.status) < 0) return false;
-  return !item || item.paid_fen > 0;
+  if (!order || AFTER_SALE_STATUSES.indexOf(order.status) < 0) return false
+  return !item || item.paid_fen > 0
 }
 
 /** A return needs the goods to have left: only shipped or completed orders offer it. */
 function canReturnGoods(orderStatus) {
-  return orderStatus === 'shipped' || orderStatus === 'completed';
+  return orderStatus === 'shipped' || orderStatus === 'completed'
 }
 
 /** "2026-11-27T18:30:00+08:00" → "2026-11-27 18:30" (the server sends Beijing time). */
 function shortTime(iso) {
-  if (!iso) return '';
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-  return match ? `${match[1]} ${match[2]}` : String(iso);
+  if (!iso) return ''
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso)
+  return match ? `${match[1]} ${match[2]}` : String(iso)
 }
 
 /** The steps an order went through, oldest first, from its timestamps. */
@@ -77,22 +77,22 @@ function timeline(order) {
     ['completed_at', '确认收货'],
     ['cancelled_at', '订单取消'],
     ['closed_at', '订单关闭'],
-  ];
+  ]
   return steps
     .filter(([field]) => order && order[field])
     .map(([field, text]) => ({ text, time: shortTime(order[field]), at: order[field] }))
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
-    .map(({ text, time }) => ({ text, time }));
+    .map(({ text, time }) => ({ text, time }))
 }
 
 /** Seconds left to pay as "mm:ss" (or "h:mm:ss" past an hour). */
 function countdown(seconds) {
-  const total = Math.max(0, Math.floor(seconds || 0));
-  const pad = (n) => (n < 10 ? `0${n}` : String(n));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
+  const total = Math.max(0, Math.floor(seconds || 0))
+  const pad = (n) => (n < 10 ? `0${n}` : String(n))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`
 }
 
 /** The order as the list and detail pages show it: labels and buttons added, nothing removed. */
@@ -101,7 +101,7 @@ function decorate(order) {
     statusText: statusLabel(order.status, order.status_label),
     actions: orderActions(order.status),
     createdText: shortTime(order.created_at),
-  });
+  })
 }
 
 module.exports = {
@@ -115,4 +115,4 @@ module.exports = {
   timeline,
   countdown,
   decorate,
-};
+}

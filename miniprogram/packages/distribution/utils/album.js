@@ -10,12 +10,12 @@ function download(url) {
       url,
       success: (res) => (res.statusCode === 200 ? resolve(res.tempFilePath) : reject(new Error('海报下载失败'))),
       fail: () => reject(new Error('海报下载失败')),
-    });
-  });
+    })
+  })
 }
 
 function isPermissionRefusal(err) {
-  return /auth|deny|denied|authorize/i.test((err && err.errMsg) || '');
+  return /auth|deny|denied|authorize/i.test((err && err.errMsg) || '')
 }
 
 function save(filePath) {
@@ -24,8 +24,8 @@ function save(filePath) {
       filePath,
       success: () => resolve(),
       fail: (err) => reject(err),
-    });
-  });
+    })
+  })
 }
 
 function askToOpenSettings() {
@@ -36,15 +36,15 @@ function askToOpenSettings() {
       confirmText: '去设置',
       confirmColor: '#ee0a24',
       success: (res) => {
-        if (!res.confirm) return resolve('refused');
+        if (!res.confirm) return resolve('refused')
         return wx.openSetting({
           success: (setting) => resolve(setting.authSetting && setting.authSetting['scope.writePhotosAlbum']
             ? 'granted' : 'refused'),
           fail: () => resolve('refused'),
-        });
+        })
       },
-    });
-  });
+    })
+  })
 }
 
 /** Resolves with 'saved' | 'refused' | 'cancelled'; rejects when the download fails. */
@@ -54,8 +54,8 @@ function saveImageFromUrl(url) {
     .catch((err) => {
       if (!isPermissionRefusal(err)) return 'cancelled'; // e.g. the shopper closed the sheet
       return askToOpenSettings().then((answer) => (answer === 'granted'
-        ? save(filePath).then(() => 'saved', () => 'refused') : 'refused'));
-    }));
+        ? save(filePath).then(() => 'saved', () => 'refused') : 'refused'))
+    }))
 }
 
-module.exports = { saveImageFromUrl, isPermissionRefusal };
+module.exports = { saveImageFromUrl, isPermissionRefusal }

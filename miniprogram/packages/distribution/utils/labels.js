@@ -8,7 +8,7 @@ const COMMISSION_STATUSES = [
   { key: 'frozen', label: '冻结中', tag: 'primary', hint: '售后期内冻结，到期后可提现' },
   { key: 'available', label: '可提现', tag: 'success', hint: '已结算，可申请提现' },
   { key: 'cancelled', label: '已失效', tag: 'default', hint: '订单退款，佣金取消' },
-];
+]
 
 const WITHDRAWAL_STATUSES = {
   reviewing: { label: '审核中', tag: 'warning' },
@@ -17,14 +17,14 @@ const WITHDRAWAL_STATUSES = {
   paid: { label: '已到账', tag: 'success' },
   rejected: { label: '已驳回', tag: 'danger' },
   failed: { label: '打款失败', tag: 'danger' },
-};
+}
 
 const METHODS = {
   wechat: { label: '微信零钱', icon: 'wechat', needsAccount: false },
   balance: { label: '商城余额', icon: 'balance-o', needsAccount: false },
   bank: { label: '银行卡', icon: 'card', needsAccount: true },
   alipay: { label: '支付宝', icon: 'alipay', needsAccount: true },
-};
+}
 
 const APPLICATION_STATUSES = {
   none: '未申请',
@@ -32,40 +32,40 @@ const APPLICATION_STATUSES = {
   approved: '已通过',
   rejected: '未通过',
   agent: '已是推广员',
-};
+}
 
-const byKey = (list) => list.reduce((map, row) => Object.assign(map, { [row.key]: row }), {});
-const COMMISSION_BY_KEY = byKey(COMMISSION_STATUSES);
+const byKey = (list) => list.reduce((map, row) => Object.assign(map, { [row.key]: row }), {})
+const COMMISSION_BY_KEY = byKey(COMMISSION_STATUSES)
 
 function commissionStatus(status) {
-  return COMMISSION_BY_KEY[status] || { key: status, label: status || '', tag: 'default', hint: '' };
+  return COMMISSION_BY_KEY[status] || { key: status, label: status || '', tag: 'default', hint: '' }
 }
 
 function withdrawalStatus(status) {
-  return WITHDRAWAL_STATUSES[status] || { label: status || '', tag: 'default' };
+  return WITHDRAWAL_STATUSES[status] || { label: status || '', tag: 'default' }
 }
 
 function methodLabel(method) {
-  return (METHODS[method] && METHODS[method].label) || method || '';
+  return (METHODS[method] && METHODS[method].label) || method || ''
 }
 
 /** The team level tabs (the API answers level 1 and 2). */
 const TEAM_LEVELS = [
   { level: 1, title: '一级成员' },
   { level: 2, title: '二级成员' },
-];
+]
 
 /** Mask a nickname or phone so a buyer is recognisable but not exposed: "张三丰" → "张*丰". */
 function maskName(name) {
-  const text = String(name || '');
-  const chars = Array.from(text);
-  if (chars.length === 0) return '匿名用户';
-  if (chars.length === 1) return `${chars[0]}*`;
-  if (chars.length === 2) return `${chars[0]}*`;
-  return `${chars[0]}${'*'.repeat(Math.min(chars.length - 2, 3))}${chars[chars.length - 1]}`;
+  const text = String(name || '')
+  const chars = Array.from(text)
+  if (chars.length === 0) return '匿名用户'
+  if (chars.length === 1) return `${chars[0]}*`
+  if (chars.length === 2) return `${chars[0]}*`
+  return `${chars[0]}${'*'.repeat(Math.min(chars.length - 2, 3))}${chars[chars.length - 1]}`
 }
 
 module.exports = {
   COMMISSION_STATUSES, WITHDRAWAL_STATUSES, METHODS, APPLICATION_STATUSES, TEAM_LEVELS,
   commissionStatus, withdrawalStatus, methodLabel, maskName,
-};
+}

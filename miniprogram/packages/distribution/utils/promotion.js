@@ -2,16 +2,16 @@
  * One promotion order (GET /distribution/promotion-orders item, or a commission line when the
  * server has no such list) as the page shows it: buyer, what they paid, my commission, status.
  */
-const { yuan } = require('../../../utils/money');
-const { commissionStatus } = require('./labels');
-const { beijingTime } = require('./time');
+const { yuan } = require('../../../utils/money')
+const { commissionStatus } = require('./labels')
+const { beijingTime } = require('./time')
 
-const first = (...values) => values.find((value) => value !== undefined && value !== null);
+const first = (...values) => values.find((value) => value !== undefined && value !== null)
 
 /** One promotion order as the page shows it (GET /distribution/promotion-orders item). */
 function promotionOrder(row) {
-  const status = first(row.commission_status, row.status);
-  const badge = commissionStatus(status);
+  const status = first(row.commission_status, row.status)
+  const badge = commissionStatus(status)
   return {
     key: `${first(row.order_id, row.id)}-${row.id}-${row.level || 1}`,
     id: first(row.order_id, row.id),
@@ -26,7 +26,7 @@ function promotionOrder(row) {
     statusText: badge.label,
     tag: badge.tag,
     timeText: beijingTime(first(row.paid_at, row.created_at)),
-  };
+  }
 }
 
-module.exports = { promotionOrder };
+module.exports = { promotionOrder }

@@ -128,6 +128,10 @@ describe('distribution centre', () => {
     expect(allText(page, '.money__cell')).toEqual(expect.arrayContaining(['12.00今日佣金', '275.00累计佣金',
       '12.00待结算', '3.00冻结中', '10.00已提现', '4一级成员', '2二级成员']))
     expect(page.instance.onShareAppMessage().path).toBe('/pages/home/index?r=AB12CD')
+    page.instance.openBucket(tap({ bucket: 'frozen' }))
+    page.instance.openBucket(tap({ bucket: 'withdrawn' }))
+    expect(wx.navigateTo.mock.calls).toEqual([[{ url: '/packages/distribution/commissions?status=frozen' }],
+      [{ url: '/packages/distribution/withdrawals' }]])
   })
 
   test('a shopper who applied sees the application under review, without the apply button', async () => {

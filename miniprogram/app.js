@@ -4,22 +4,25 @@ const scene = require('./utils/scene')
 
 App({
   globalData: { user: null },
+  ready: null, // a promise settled once launch's login (and binding) is done
+
 
   onLaunch(options) {
     auth.onLogin((user) => {
       this.globalData.user = user
       scene.bindPending()
     })
-    this.enter(options)
+    this.ready = this.enter(options)
   },
 
   onShow(options) {
     this.enter(options)
   },
 
+  /** Remember the entry's referrer, log in, bind; the promise is for tests (nothing waits on it). */
   enter(options) {
     scene.remember(options)
-    auth.ensureLogin()
+    return auth.ensureLogin()
       .then((user) => {
         if (user) this.globalData.user = user
         return scene.bindPending()

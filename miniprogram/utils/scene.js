@@ -1,6 +1,9 @@
 // Referral scenes: a mini-program code's scene ("r%3DAB12CD%26p%3D12") or a share's query
 // (?r=AB12CD&p=12&t=3) is kept in storage until the shopper is logged in, then bound once.
+const api = require('./api')
+
 const REFERRAL_KEY = 'referral'
+let binding = null
 
 /** "r%3DAB12CD%26p%3D12" → {r: 'AB12CD', p: '12'}. Tolerates already-decoded and double-encoded. */
 function parseScene(rawScene) {
@@ -65,10 +68,10 @@ function pending() {
  * already bound) clear it too; a network failure keeps it for the next launch.
  */
 function bindPending() {
+  if (binding) return binding
   const referral = pending()
   if (!referral) return Promise.resolve(null)
-  const api = require('./api')
-  return api.post('/api/v1/distribution/bind', { code: referral.r, source: referral.source || 'link' }, { silent: true })
+  binding = api.post('/api/v1/distribution/bind', { code: referral.r, source: referral.source || 'link' }, { silent: true })
     .then((outcome) => {
       wx.removeStorageSync(REFERRAL_KEY)
       return outcome
@@ -77,6 +80,9 @@ function bindPending() {
       if (err && err.status) wx.removeStorageSync(REFERRAL_KEY)
       return null
     })
+  const done = () => { binding = null }
+  binding.then(done, done)
+  return binding
 }
 
 module.exports = { parseScene, referralFrom, remember, pending, bindPending, REFERRAL_KEY }

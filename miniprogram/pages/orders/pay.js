@@ -1,29 +1,15 @@
 /**
- * Paying an order that is waiting for payment: POST /orders/<id>/pay answers the parameters of
- * wx.requestPayment, which WeChat uses to take the money. The result page then asks the server
- * (which learns it from WeChat's notification) whether the order is paid.
+ * Paying an order from the order pages: the shop's one payment flow (utils/pay: POST
+ * /orders/<id>/pay, then wx.requestPayment), then the result page, which waits for our server
+ * to hear from WeChat. A shopper who closes the payment sheet is told so and stays here.
  */
-const api = require('../../utils/api')
+const pay = require('../../utils/pay')
 
-function requestPayment(params) {
-  return new Promise((resolve, reject) => {
-    wx.requestPayment(Object.assign({}, params, {
-      success: resolve,
-      fail: (res) => {
-        const cancelled = /cancel/i.test((res && res.errMsg) || '')
-        reject(Object.assign(new Error(cancelled ? '已取消支付' : '支付未完成'), { cancelled }))
-      },
-    }))
-  })
-}
-
-/** Pay with WeChat Pay (or `method`) and open the result page; resolves with the pay answer. */
 function payOrder(orderId, method) {
-  return api.post(`/orders/${orderId}/pay`, { method: method || 'wechat' })
-    .then((answer) => (answer.request_payment ? requestPayment(answer.request_payment).then(() => answer) : answer))
-    .then((answer) => {
+  return pay.payOrder(orderId, method || 'wechat')
+    .then((state) => {
       wx.navigateTo({ url: `/pages/pay-result/index?id=${orderId}` })
-      return answer
+      return state
     })
     .catch((err) => {
       if (err && err.cancelled) wx.showToast({ title: err.message, icon: 'none' })
@@ -31,4 +17,4 @@ function payOrder(orderId, method) {
     })
 }
 
-module.exports = { payOrder, requestPayment }
+module.exports = { payOrder }

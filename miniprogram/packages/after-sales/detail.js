@@ -3,6 +3,7 @@
 const api = require('../../utils/api')
 const { yuan } = require('../../utils/money')
 const logic = require('./logic')
+const { beijingTime } = require('../../pages/orders/time')
 
 const HINTS = {
   requested: '商家将尽快审核您的申请',
@@ -14,21 +15,11 @@ const HINTS = {
   cancelled: '您已撤销此申请',
 }
 
-function timeText(iso) {
-  if (!iso) return ''
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return iso
-  const beijing = new Date(date.getTime() + 8 * 3600 * 1000); // the API sends UTC here
-  const pad = (n) => (n < 10 ? `0${n}` : String(n))
-  return `${beijing.getUTCFullYear()}-${pad(beijing.getUTCMonth() + 1)}-${pad(beijing.getUTCDate())} `
-    + `${pad(beijing.getUTCHours())}:${pad(beijing.getUTCMinutes())}`
-}
-
 function shape(row) {
   const steps = [
     ['created_at', '提交申请'], ['reviewed_at', '商家审核'], ['returned_at', '寄回商品'],
     ['received_at', '商家收货'], ['refunded_at', '退款完成'],
-  ].filter(([field]) => row[field]).map(([field, text]) => ({ text, time: timeText(row[field]) }))
+  ].filter(([field]) => row[field]).map(([field, text]) => ({ text, time: beijingTime(row[field]) }))
   return Object.assign({}, row, {
     statusText: logic.statusLabel(row.status, row.status_label),
     hint: HINTS[row.status] || '',

@@ -139,6 +139,7 @@ Page({
     if (action === 'cancel') return this.cancel()
     if (action === 'receive') return this.receive()
     if (action === 'tracking') {
+      if (!this.data.parcels.length) return wx.showToast({ title: '暂无物流信息', icon: 'none' })
       this.setData({ showTrace: true })
       return wx.pageScrollTo({ selector: '#tracking', duration: 200 })
     }

@@ -3,6 +3,7 @@
  * the Chinese label of each status, the buttons each status offers, and the timeline.
  * Plain functions, so the list, the detail and the tests share one truth.
  */
+const { beijingTime } = require('./time')
 
 const TABS = [
   { key: 'all', title: '全部' },
@@ -61,11 +62,9 @@ function canReturnGoods(orderStatus) {
   return orderStatus === 'shipped' || orderStatus === 'completed'
 }
 
-/** "2026-11-27T18:30:00+08:00" → "2026-11-27 18:30" (the server sends Beijing time). */
+/** "2026-11-27T18:30:00+08:00" → "2026-11-27 18:30", in Beijing time whatever the offset sent. */
 function shortTime(iso) {
-  if (!iso) return ''
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso)
-  return match ? `${match[1]} ${match[2]}` : String(iso)
+  return beijingTime(iso)
 }
 
 /** The steps an order went through, oldest first, from its timestamps. */

@@ -66,6 +66,15 @@ describe('order status', () => {
     expect(steps[0].time).toBe('2026-11-27 18:30')
   })
 
+  test('times read in Beijing time whatever offset, fraction or form the API sends', () => {
+    const { beijingTime } = require('../../pages/orders/time')
+    expect(beijingTime('2026-11-27T18:30:00+08:00')).toBe('2026-11-27 18:30')
+    expect(beijingTime('2026-11-27T10:30:00.123456Z')).toBe('2026-11-27 18:30')
+    expect(beijingTime('2026-11-27T20:30:00-0200')).toBe('2026-11-28 06:30')
+    expect(beijingTime('Fri, 27 Nov 2026 10:30:00 GMT')).toBe('2026-11-27 18:30')
+    expect(beijingTime('')).toBe('')
+  })
+
   test('the time left to pay counts down as mm:ss', () => {
     expect(status.countdown(905)).toBe('15:05')
     expect(status.countdown(3725)).toBe('1:02:05')

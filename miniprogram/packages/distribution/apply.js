@@ -1,6 +1,7 @@
 // Apply to become an agent, and see how the application stands.
 const api = require('../../utils/api')
-const { APPLICATION_STATUSES } = require('./utils/labels')
+const { yuan } = require('../../utils/money')
+const { applicationView } = require('./utils/labels')
 
 const PHONE = /^1\d{10}$/
 
@@ -30,14 +31,15 @@ Page({
   },
 
   show(answer) {
-    const status = (answer && answer.status) || 'none'
+    const view = applicationView(answer, yuan)
+    const status = view.status
     this.setData({
       status: '',
-      application: Object.assign({}, answer, { status, statusText: APPLICATION_STATUSES[status] || status }),
+      application: view,
       'form.real_name': (answer && answer.real_name) || this.data.form.real_name,
       'form.phone': (answer && answer.phone) || this.data.form.phone,
     })
-    if (status === 'approved' || status === 'agent') wx.redirectTo({ url: '/packages/distribution/index' })
+    if (status === 'agent') wx.redirectTo({ url: '/packages/distribution/index' })
   },
 
   onName(event) {
@@ -75,7 +77,7 @@ Page({
           return
         }
         wx.showToast({ title: '申请已提交', icon: 'success' })
-        this.show({ status: answer.status || 'pending', real_name: body.real_name, phone: body.phone })
+        this.show({ status: answer.status || 'pending', can_apply: false, real_name: body.real_name, phone: body.phone })
       })
       .catch((err) => this.setData({ fields: err.fields || {} }))
       .then(() => this.setData({ submitting: false }))

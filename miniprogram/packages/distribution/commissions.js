@@ -4,6 +4,7 @@ const { yuan } = require('../../utils/money')
 const { initialList, loadList } = require('../../pages/orders/paged-list')
 const { COMMISSION_STATUSES, commissionStatus } = require('./utils/labels')
 const { beijingTime, beijingDate } = require('./utils/time')
+const { levelText } = require('./utils/promotion')
 
 const TABS = [{ key: '', label: '全部' }].concat(COMMISSION_STATUSES.map(({ key, label }) => ({ key, label })))
 
@@ -13,7 +14,7 @@ function line(row) {
   return Object.assign({}, row, {
     statusText: badge.label,
     tag: badge.tag,
-    levelText: row.level === 2 ? '二级佣金' : '一级佣金',
+    levelText: `${levelText([row.level || 1])}佣金`,
     amountText: yuan(net),
     reduced: typeof row.net_fen === 'number' && row.net_fen !== row.amount_fen,
     grossText: yuan(row.amount_fen),

@@ -3,7 +3,7 @@
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
 const { yuan } = require('../../utils/money')
-const { APPLICATION_STATUSES } = require('./utils/labels')
+const { applicationView } = require('./utils/labels')
 
 const MENU = [
   { key: 'commissions', text: '佣金明细', icon: 'balance-list-o', url: '/packages/distribution/commissions' },
@@ -71,13 +71,8 @@ Page({
 
   loadApplication() {
     return api.get('/distribution/application', {}, { silent: true })
-      .then((answer) => {
-        const status = (answer && answer.status) || 'none'
-        this.setData({
-          application: Object.assign({}, answer, { status, statusText: APPLICATION_STATUSES[status] || status }),
-        })
-      })
-      .catch(() => this.setData({ application: { status: 'none', statusText: APPLICATION_STATUSES.none } }))
+      .then((answer) => this.setData({ application: applicationView(answer, yuan) }))
+      .catch(() => this.setData({ application: applicationView({ status: 'none' }, yuan) }))
   },
 
   copyCode() {

@@ -57,8 +57,11 @@ Page({
   rules(config) {
     const rules = [`最低提现 ¥${yuan(config.minFen)}`]
     if (config.maxFen) rules.push(`单次最多 ¥${yuan(config.maxFen)}`)
-    rules.push(config.feeBp ? `手续费 ${withdraw.feeRateText(config.feeBp)}（提现到余额免手续费）` : '免手续费')
-    if (config.dailyLimit) rules.push(`每天最多提现 ${config.dailyLimit} 次`)
+    const free = config.feeFreeMethods.map((method) => (METHODS[method] ? METHODS[method].label : method)).join('、')
+    rules.push(config.feeBp ? `手续费 ${withdraw.feeRateText(config.feeBp)}${free ? `（提现到${free}免手续费）` : ''}` : '免手续费')
+    if (config.dailyLimit) {
+      rules.push(`每天最多提现 ${config.dailyLimit} 次${config.todayLeft === null ? '' : `，今天还可提现 ${config.todayLeft} 次`}`)
+    }
     return rules
   },
 

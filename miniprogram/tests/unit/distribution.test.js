@@ -34,6 +34,16 @@ describe('labels', () => {
     expect(labels.maskName('')).toBe('匿名用户')
   })
 
+  test('the application: rejected with its reason, and how the shop makes agents otherwise', () => {
+    const { yuan } = require('../../utils/money')
+    expect(labels.applicationView({ status: 'rejected', can_apply: true, become_agent: 'apply',
+      application: { status: 'rejected', reject_reason: '资料不全' } }, yuan))
+      .toEqual({ status: 'rejected', statusText: '未通过', rejectReason: '资料不全', canApply: true, hint: '' })
+    expect(labels.applicationView({ status: 'none', can_apply: false, become_agent: 'spend', become_spend_fen: 50000 }, yuan))
+      .toMatchObject({ canApply: false, hint: '累计消费满 ¥500.00 即可成为推广员' })
+    expect(labels.applicationView({ status: 'disabled', can_apply: false }, yuan).statusText).toBe('推广资格已停用')
+  })
+
   test('Flask HTTP dates and ISO times read in Beijing time', () => {
     expect(beijingTime('Fri, 27 Nov 2026 05:30:00 GMT')).toBe('2026-11-27 13:30')
     expect(beijingTime('2026-11-27T16:30:00')).toBe('2026-11-28 00:30')
@@ -41,11 +51,14 @@ describe('labels', () => {
   })
 
   test('a promotion order, or a commission line standing in for one', () => {
-    expect(promotionOrder({ order_id: 3, order_no: 'O3', buyer_nickname: '张*丰', paid_fen: 9900, commission_fen: 990,
-      commission_status: 'frozen', level: 1 })).toMatchObject({ buyer: '张*丰', paidText: '99.00', commissionText: '9.90',
-      statusText: '冻结中', levelText: '一级' })
+    expect(promotionOrder({ order_id: 3, order_no: 'O3', buyer_nickname: '张*丰', order_status: 'completed',
+      paid_fen: 9900, refunded_fen: 1000, paid_at: 'Fri, 27 Nov 2026 05:30:00 GMT', levels: [1, 2], commission_fen: 990,
+      commission_net_fen: 890, commission_status: 'frozen' })).toMatchObject({ buyer: '张*丰', paidText: '99.00',
+      refundedText: '10.00', commissionText: '8.90', statusText: '冻结中', levelText: '一级、二级',
+      timeText: '2026-11-27 13:30' })
     expect(promotionOrder({ id: 8, order_id: 3, order_no: 'O3', title: '龙井', level: 2, amount_fen: 500, net_fen: 400,
-      status: 'pending' })).toMatchObject({ id: 3, commissionText: '4.00', statusText: '待结算', levelText: '二级' })
+      status: 'pending' })).toMatchObject({ id: 3, commissionText: '4.00', statusText: '待结算', levelText: '二级',
+      paidText: '' })
   })
 })
 
@@ -57,7 +70,24 @@ describe('withdrawal form', () => {
   test("the settings' own field names work too", () => {
     expect(withdraw.normaliseConfig({ withdraw_methods: ['balance', 'nope'], withdraw_min_fen: 1000,
       withdraw_max_fen: 2000, withdraw_fee_bp: 100, withdraw_daily_limit: 1 }))
-      .toEqual({ methods: ['balance'], minFen: 1000, maxFen: 2000, feeBp: 100, dailyLimit: 1 })
+      .toEqual({ methods: ['balance'], minFen: 1000, maxFen: 2000, feeBp: 100, dailyLimit: 1, todayLeft: null,
+        feeFreeMethods: ['balance'], wechatReady: true })
+  })
+
+  test("the day's withdrawals used up, or no WeChat identity, stop the form before the server does", () => {
+    const usedUp = withdraw.normaliseConfig({ methods: ['wechat'], min_fen: 100, daily_limit: 3, today_left: 0 })
+    expect(withdraw.validateWithdrawal(form({ amountText: '10' }), usedUp, 10000).fields.amount_fen)
+      .toBe('今天的 3 次提现已用完，请明天再来')
+    const noOpenid = withdraw.normaliseConfig({ methods: ['wechat'], wechat_ready: false })
+    expect(withdraw.validateWithdrawal(form({ amountText: '10' }), noOpenid, 10000).fields.method)
+      .toBe('请在微信小程序中登录后提现到零钱')
+  })
+
+  test('the methods the server names fee-free pay no fee', () => {
+    const config2 = withdraw.normaliseConfig({ methods: ['wechat', 'alipay'], fee_bp: 100, fee_free_methods: ['alipay'] })
+    expect(withdraw.validateWithdrawal(form({ method: 'alipay', amountText: '10', accountName: '张三',
+      accountNo: 'a@b.cn' }), config2, 10000)).toMatchObject({ ok: true, feeFen: 0, netFen: 1000 })
+    expect(withdraw.validateWithdrawal(form({ amountText: '10' }), config2, 10000)).toMatchObject({ feeFen: 10 })
   })
 
   test('fee rounded down to the fen, none to the store balance', () => {
@@ -137,7 +167,8 @@ describe('distribution centre', () => {
   test('a shopper who applied sees the application under review, without the apply button', async () => {
     global.wx = wxWithRoutes({
       'GET /api/v1/distribution/me': summary({ is_agent: false, agent_status: null, invite_code: null }),
-      'GET /api/v1/distribution/application': { status: 'pending' },
+      'GET /api/v1/distribution/application': { status: 'pending', become_agent: 'apply', can_apply: false,
+        application: { id: 1, status: 'pending', reject_reason: '' } },
     })
     const page = mountPage('packages/distribution/index')
     page.instance.onShow()
@@ -172,10 +203,43 @@ describe('distribution centre', () => {
   })
 })
 
+describe('apply page', () => {
+  test('checks name and phone, then shows the application under review', async () => {
+    const posted = jest.fn(() => [200, { status: 'pending' }])
+    global.wx = wxWithRoutes({
+      'GET /api/v1/distribution/application': { status: 'none', become_agent: 'apply', can_apply: true, application: null },
+      'POST /api/v1/distribution/apply': posted,
+    })
+    const page = mountPage('packages/distribution/apply')
+    page.instance.onLoad()
+    await settle()
+    await page.instance.submit()
+    expect(page.instance.data.fields).toEqual({ real_name: '请填写真实姓名', phone: '请填写 11 位手机号' })
+    page.instance.onName({ detail: { value: ' 张三 ' } })
+    page.instance.onPhone({ detail: { value: '13800138000' } })
+    await page.instance.submit()
+    await settle()
+    expect(posted.mock.calls[0][0].body).toEqual({ real_name: '张三', phone: '13800138000' })
+    expect(textOf(page, '.result__title')).toBe('申请审核中')
+  })
+
+  test('a shop that makes agents by spending says how instead of showing the form', async () => {
+    global.wx = wxWithRoutes({ 'GET /api/v1/distribution/application': { status: 'none', become_agent: 'spend',
+      can_apply: false, become_spend_fen: 100000, application: null } })
+    const page = mountPage('packages/distribution/apply')
+    page.instance.onLoad()
+    await settle()
+    expect(textOf(page, '.result__title')).toBe('暂不接受申请')
+    expect(textOf(page, '.result .muted')).toBe('累计消费满 ¥1000.00 即可成为推广员')
+    expect(page.querySelector('.field')).toBeFalsy()
+  })
+})
+
 describe('withdraw page', () => {
   const routes = (extra) => Object.assign({
     'GET /api/v1/distribution/withdrawal-config': { methods: ['wechat', 'balance'], min_fen: 100, max_fen: 20000,
-      fee_bp: 60, daily_limit: 3 },
+      fee_bp: 60, fee_free_methods: ['balance'], daily_limit: 3, today_left: 2, auto_approve_below_fen: 0,
+      available_fen: 25000, wechat_ready: true },
     'GET /api/v1/distribution/me': summary(),
   }, extra || {})
 
@@ -185,7 +249,7 @@ describe('withdraw page', () => {
     page.instance.onLoad()
     await settle()
     expect(allText(page, '.rules .muted')).toEqual(['· 最低提现 ¥1.00', '· 单次最多 ¥200.00',
-      '· 手续费 0.6%（提现到余额免手续费）', '· 每天最多提现 3 次', '· 提现到微信零钱需在微信中确认收款'])
+      '· 手续费 0.6%（提现到商城余额免手续费）', '· 每天最多提现 3 次，今天还可提现 2 次', '· 提现到微信零钱需在微信中确认收款'])
     page.instance.onInput(tap({ name: 'amountText' }, { value: '100' }))
     await settle()
     expect(textOf(page, '.fee')).toBe('手续费 ¥0.60实际到账 ¥99.40')

@@ -32,6 +32,8 @@ const APPLICATION_STATUSES = {
   approved: '已通过',
   rejected: '未通过',
   agent: '已是推广员',
+  disabled: '推广资格已停用',
+  removed: '推广资格已取消',
 }
 
 const byKey = (list) => list.reduce((map, row) => Object.assign(map, { [row.key]: row }), {})
@@ -47,6 +49,28 @@ function withdrawalStatus(status) {
 
 function methodLabel(method) {
   return (METHODS[method] && METHODS[method].label) || method || ''
+}
+
+/**
+ * GET /distribution/application as the pages show it: the status label, the reason of a
+ * rejection, whether the apply button shows, and how the shop makes agents when not by
+ * application (by spending, or by buying given products).
+ */
+function applicationView(answer, yuan) {
+  const source = answer || {}
+  const status = source.status || 'none'
+  const latest = source.application || {}
+  let hint = ''
+  if (source.become_agent === 'spend' && source.become_spend_fen) hint = `累计消费满 ¥${yuan(source.become_spend_fen)} 即可成为推广员`
+  else if (source.become_agent === 'product') hint = '购买指定商品即可成为推广员'
+  const canApply = source.can_apply === undefined ? ['none', 'rejected'].indexOf(status) >= 0 : Boolean(source.can_apply)
+  return {
+    status,
+    statusText: APPLICATION_STATUSES[status] || status,
+    rejectReason: latest.reject_reason || source.reject_reason || '',
+    canApply,
+    hint,
+  }
 }
 
 /** The team level tabs (the API answers level 1 and 2). */
@@ -67,5 +91,5 @@ function maskName(name) {
 
 module.exports = {
   COMMISSION_STATUSES, WITHDRAWAL_STATUSES, METHODS, APPLICATION_STATUSES, TEAM_LEVELS,
-  commissionStatus, withdrawalStatus, methodLabel, maskName,
+  commissionStatus, withdrawalStatus, methodLabel, maskName, applicationView,
 }

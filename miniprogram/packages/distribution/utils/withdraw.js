@@ -24,6 +24,9 @@ function normaliseConfig(raw) {
     maxFen: Number(pick('max_fen', 'withdraw_max_fen')) || 0, // 0: no maximum known
     feeBp: Math.max(0, Number(pick('fee_bp', 'withdraw_fee_bp')) || 0),
     dailyLimit: Number(pick('daily_limit', 'withdraw_daily_limit')) || 0,
+    todayLeft: source.today_left === undefined ? null : Number(source.today_left),
+    feeFreeMethods: source.fee_free_methods || ['balance'],
+    wechatReady: source.wechat_ready !== false,
   }
 }
 
@@ -35,8 +38,8 @@ function yuanToFen(text) {
   return parseInt(match[1], 10) * 100 + parseInt(((match[2] || '') + '00').slice(0, 2), 10)
 }
 
-function feeFen(amountFen, feeBp, method) {
-  if (method === 'balance' || !(amountFen > 0) || !(feeBp > 0)) return 0
+function feeFen(amountFen, feeBp, method, feeFreeMethods) {
+  if ((feeFreeMethods || ['balance']).indexOf(method) >= 0 || !(amountFen > 0) || !(feeBp > 0)) return 0
   return Math.floor((amountFen * feeBp) / BASIS_POINTS)
 }
 
@@ -60,6 +63,17 @@ function maxWithdrawable(config, availableFen) {
   return config.maxFen > 0 ? Math.min(available, config.maxFen) : available
 }
 
+/** What is wrong with the amount (or the day's count), or ''. */
+function amountProblem(amountFen, config, availableFen) {
+  const available = Math.max(0, availableFen || 0)
+  if (config.todayLeft === 0) return `今天的 ${config.dailyLimit} 次提现已用完，请明天再来`
+  if (amountFen === null || amountFen <= 0) return '请输入正确的金额'
+  if (amountFen < config.minFen) return `最低提现 ¥${fenText(config.minFen)}`
+  if (config.maxFen > 0 && amountFen > config.maxFen) return `单次最多提现 ¥${fenText(config.maxFen)}`
+  if (amountFen > available) return `可提现余额不足（¥${fenText(available)}）`
+  return ''
+}
+
 /**
  * Check the form; returns {ok, fields, amountFen, feeFen, netFen, body}. `fields` keys follow the
  * API's (amount_fen, method, account_no) so a server refusal lands on the same line.
@@ -69,10 +83,9 @@ function validateWithdrawal(form, config, availableFen) {
   const method = form.method
   const amountFen = yuanToFen(form.amountText)
   if (!method || config.methods.indexOf(method) < 0) fields.method = '请选择提现方式'
-  if (amountFen === null || amountFen <= 0) fields.amount_fen = '请输入正确的金额'
-  else if (amountFen < config.minFen) fields.amount_fen = `最低提现 ¥${fenText(config.minFen)}`
-  else if (config.maxFen > 0 && amountFen > config.maxFen) fields.amount_fen = `单次最多提现 ¥${fenText(config.maxFen)}`
-  else if (amountFen > Math.max(0, availableFen || 0)) fields.amount_fen = `可提现余额不足（¥${fenText(Math.max(0, availableFen || 0))}）`
+  else if (method === 'wechat' && config.wechatReady === false) fields.method = '请在微信小程序中登录后提现到零钱'
+  const amountMessage = amountProblem(amountFen, config, availableFen)
+  if (amountMessage) fields.amount_fen = amountMessage
   const needsAccount = METHODS[method] && METHODS[method].needsAccount
   const accountName = String(form.accountName || '').trim()
   const accountNo = String(form.accountNo || '').replace(/\s+/g, '')
@@ -80,7 +93,7 @@ function validateWithdrawal(form, config, availableFen) {
   if (needsAccount && !accountNo) fields.account_no = method === 'bank' ? '请填写银行卡号' : '请填写支付宝账号'
   else if (method === 'bank' && !/^\d{12,19}$/.test(accountNo)) fields.account_no = '银行卡号应为 12–19 位数字'
   if (method === 'bank' && !String(form.bankName || '').trim()) fields.bank_name = '请填写开户银行'
-  const fee = amountFen > 0 ? feeFen(amountFen, config.feeBp, method) : 0
+  const fee = amountFen > 0 ? feeFen(amountFen, config.feeBp, method, config.feeFreeMethods) : 0
   const net = amountFen > 0 ? amountFen - fee : 0
   if (!fields.amount_fen && amountFen > 0 && net <= 0) fields.amount_fen = '扣除手续费后金额须大于 0'
   const ok = Object.keys(fields).length === 0

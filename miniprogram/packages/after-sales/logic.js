@@ -5,6 +5,7 @@
  * (it also knows what earlier requests already claimed); the form only avoids asking for
  * what cannot be granted.
  */
+const { yuan, fenFromYuan } = require('../../utils/money')
 
 const KINDS = [
   { key: 'refund_only', label: '仅退款', hint: '未收到货，或与商家协商一致不退货' },
@@ -43,15 +44,6 @@ function amountCap(item, quantity) {
   return Math.floor((paid * qty) / units)
 }
 
-/** Yuan text typed by the shopper ("12", "12.3", "12.34") → fen, or null if not an amount. */
-function yuanToFen(text) {
-  const value = String(text == null ? '' : text).trim()
-  const match = /^(\d{1,9})(?:\.(\d{0,2}))?$/.exec(value)
-  if (!match) return null
-  const cents = ((match[2] || '') + '00').slice(0, 2)
-  return parseInt(match[1], 10) * 100 + parseInt(cents, 10)
-}
-
 /**
  * Check the form before it is sent. Returns {ok, fields, body}: `fields` maps a field to its
  * message (as the server's error shape does), `body` is the POST /after-sales payload.
@@ -71,10 +63,10 @@ function validate(form, item, options) {
   let amountFen = cap
   let custom = false
   if (form.amountText !== undefined && String(form.amountText).trim() !== '') {
-    amountFen = yuanToFen(form.amountText)
+    amountFen = fenFromYuan(form.amountText)
     if (amountFen === null) fields.amount = '请输入正确的金额'
     else if (amountFen <= 0) fields.amount = '退款金额须大于 0'
-    else if (amountFen > cap) fields.amount = `最多可退 ¥${formatFen(cap)}`
+    else if (amountFen > cap) fields.amount = `最多可退 ¥${yuan(cap)}`
     custom = amountFen !== cap
   }
   const photos = form.photos || []
@@ -88,19 +80,10 @@ function validate(form, item, options) {
   return { ok, fields, body, capFen: cap }
 }
 
-/** Integer-only fen → "12.34", for messages built here (pages use utils/money). */
-function formatFen(fen) {
-  const value = Math.floor(Number(fen) || 0)
-  const sign = value < 0 ? '-' : ''
-  const abs = Math.abs(value)
-  const cents = abs % 100
-  return `${sign}${Math.floor(abs / 100)}.${cents < 10 ? '0' : ''}${cents}`
-}
-
 function statusLabel(status, serverLabel) {
   return STATUS_LABELS[status] || serverLabel || status || ''
 }
 
 module.exports = {
-  KINDS, KIND_LABELS, STATUS_LABELS, COURIERS, amountCap, yuanToFen, validate, formatFen, statusLabel,
+  KINDS, KIND_LABELS, STATUS_LABELS, COURIERS, amountCap, validate, statusLabel,
 }

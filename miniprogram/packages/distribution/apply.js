@@ -1,6 +1,5 @@
 // Apply to become an agent, and see how the application stands.
 const api = require('../../utils/api')
-const { yuan } = require('../../utils/money')
 const { applicationView } = require('./utils/labels')
 
 const PHONE = /^1\d{10}$/
@@ -31,7 +30,7 @@ Page({
   },
 
   show(answer) {
-    const view = applicationView(answer, yuan)
+    const view = applicationView(answer)
     const status = view.status
     this.setData({
       status: '',

@@ -71,8 +71,8 @@ Page({
 
   loadApplication() {
     return api.get('/distribution/application', {}, { silent: true })
-      .then((answer) => this.setData({ application: applicationView(answer, yuan) }))
-      .catch(() => this.setData({ application: applicationView({ status: 'none' }, yuan) }))
+      .then((answer) => this.setData({ application: applicationView(answer) }))
+      .catch(() => this.setData({ application: applicationView({ status: 'none' }) }))
   },
 
   copyCode() {

@@ -2,6 +2,7 @@
  * Chinese labels and badge colours of the distribution centre: commission lines, withdrawals,
  * withdrawal methods, agent applications. One place, shared by every page and the tests.
  */
+const { yuan } = require('../../../utils/money')
 
 const COMMISSION_STATUSES = [
   { key: 'pending', label: '待结算', tag: 'warning', hint: '订单已付款，确认收货后进入冻结期' },
@@ -56,7 +57,7 @@ function methodLabel(method) {
  * rejection, whether the apply button shows, and how the shop makes agents when not by
  * application (by spending, or by buying given products).
  */
-function applicationView(answer, yuan) {
+function applicationView(answer) {
   const source = answer || {}
   const status = source.status || 'none'
   const latest = source.application || {}

@@ -3,7 +3,7 @@
  * (rounded down to the fen, none to the store balance — as app/distribution/withdrawals does),
  * and every check the server would make that the form can know in advance.
  */
-
+const { yuan, fenFromYuan } = require('../../../utils/money')
 const { METHODS } = require('./labels')
 
 const BASIS_POINTS = 10000
@@ -30,14 +30,6 @@ function normaliseConfig(raw) {
   }
 }
 
-/** Yuan text → fen by string arithmetic (no float rounding); null when it is not an amount. */
-function yuanToFen(text) {
-  const value = String(text == null ? '' : text).trim()
-  const match = /^(\d{1,9})(?:\.(\d{0,2}))?$/.exec(value)
-  if (!match) return null
-  return parseInt(match[1], 10) * 100 + parseInt(((match[2] || '') + '00').slice(0, 2), 10)
-}
-
 function feeFen(amountFen, feeBp, method, feeFreeMethods) {
   if ((feeFreeMethods || ['balance']).indexOf(method) >= 0 || !(amountFen > 0) || !(feeBp > 0)) return 0
   return Math.floor((amountFen * feeBp) / BASIS_POINTS)
@@ -51,12 +43,6 @@ function feeRateText(feeBp) {
   return `${whole}${rest ? `.${rest}` : ''}%`
 }
 
-function fenText(fen) {
-  const abs = Math.abs(Math.floor(fen))
-  const cents = abs % 100
-  return `${fen < 0 ? '-' : ''}${Math.floor(abs / 100)}.${cents < 10 ? '0' : ''}${cents}`
-}
-
 /** The biggest amount the agent may ask for now: what is available, within the maximum. */
 function maxWithdrawable(config, availableFen) {
   const available = Math.max(0, Math.floor(availableFen || 0))
@@ -68,9 +54,9 @@ function amountProblem(amountFen, config, availableFen) {
   const available = Math.max(0, availableFen || 0)
   if (config.todayLeft === 0) return `今天的 ${config.dailyLimit} 次提现已用完，请明天再来`
   if (amountFen === null || amountFen <= 0) return '请输入正确的金额'
-  if (amountFen < config.minFen) return `最低提现 ¥${fenText(config.minFen)}`
-  if (config.maxFen > 0 && amountFen > config.maxFen) return `单次最多提现 ¥${fenText(config.maxFen)}`
-  if (amountFen > available) return `可提现余额不足（¥${fenText(available)}）`
+  if (amountFen < config.minFen) return `最低提现 ¥${yuan(config.minFen)}`
+  if (config.maxFen > 0 && amountFen > config.maxFen) return `单次最多提现 ¥${yuan(config.maxFen)}`
+  if (amountFen > available) return `可提现余额不足（¥${yuan(available)}）`
   return ''
 }
 
@@ -81,7 +67,7 @@ function amountProblem(amountFen, config, availableFen) {
 function validateWithdrawal(form, config, availableFen) {
   const fields = {}
   const method = form.method
-  const amountFen = yuanToFen(form.amountText)
+  const amountFen = fenFromYuan(form.amountText)
   if (!method || config.methods.indexOf(method) < 0) fields.method = '请选择提现方式'
   else if (method === 'wechat' && config.wechatReady === false) fields.method = '请在微信小程序中登录后提现到零钱'
   const amountMessage = amountProblem(amountFen, config, availableFen)
@@ -113,5 +99,5 @@ function newIdempotencyKey(now, random) {
 }
 
 module.exports = {
-  normaliseConfig, yuanToFen, feeFen, feeRateText, fenText, maxWithdrawable, validateWithdrawal, newIdempotencyKey,
+  normaliseConfig, feeFen, feeRateText, maxWithdrawable, validateWithdrawal, newIdempotencyKey,
 }

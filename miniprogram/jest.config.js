@@ -11,6 +11,7 @@ module.exports = {
       displayName: 'compile',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/tests/compile/**/*.test.js'],
+      globalSetup: '<rootDir>/tests/compile/global-setup.js',
     },
     {
       displayName: 'e2e',

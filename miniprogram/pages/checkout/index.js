@@ -9,7 +9,7 @@ const METHOD_NAMES = { wechat: '微信支付', balance: '余额支付', cod: '�
 Page({
   data: {
     status: 'loading', preview: null, address: null, remark: '', method: 'wechat', methods: [],
-    submitting: false, needPhone: false,
+    submitting: false, needPhone: false, balanceFen: 0,
   },
 
   onLoad(options) {
@@ -19,7 +19,7 @@ Page({
     this.idempotencyKey = pay.newIdempotencyKey('co')
     this.refresh()
     api.get('/api/v1/me', {}, { silent: true })
-      .then((me) => this.setData({ needPhone: !me.has_phone }))
+      .then((me) => this.setData({ needPhone: !me.has_phone, balanceFen: me.balance_fen || 0 }))
       .catch(() => {})
   },
 

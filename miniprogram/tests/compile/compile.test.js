@@ -62,3 +62,33 @@ test('a broken template fails the compiler', () => {
   expect(run.status).not.toBe(0)
   fs.rmSync(dir, { recursive: true, force: true })
 })
+
+describe('usingComponents', () => {
+  const { build } = require('../../scripts/build-npm')
+  const jsonFiles = []
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const relative = dir ? dir + '/' + entry.name : entry.name
+      if (entry.isDirectory()) {
+        if (!['node_modules', 'miniprogram_npm', 'tests', 'scripts', 'coverage'].includes(entry.name)) walk(relative)
+      } else if (entry.name.endsWith('.json') && fs.existsSync(path.join(ROOT, relative.replace(/\.json$/, '.wxml')))) {
+        jsonFiles.push(relative)
+      }
+    }
+  }
+  walk('')
+  beforeAll(() => {
+    if (!fs.existsSync(path.join(ROOT, 'miniprogram_npm'))) build()
+  })
+
+  test.each(jsonFiles)('every component %s uses exists', (file) => {
+    const json = JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'))
+    const missing = Object.entries(json.usingComponents || {}).filter(([, ref]) => {
+      const target = ref.startsWith('/') ? path.join(ROOT, ref)
+        : ref.startsWith('.') ? path.join(ROOT, path.dirname(file), ref)
+          : path.join(ROOT, 'miniprogram_npm', ref)
+      return !fs.existsSync(target + '.json') || !fs.existsSync(target + '.js')
+    })
+    expect(missing).toEqual([])
+  })
+})

@@ -10,6 +10,7 @@ const fs = require('fs')
 const path = require('path')
 const { STATE_FILE, serverEnv, REPO } = require('./server-env')
 const { createHttpWx } = require('./wx-http')
+const { loadPage, until } = require('../helpers/page-harness')
 
 const { base, instance } = JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'))
 
@@ -26,7 +27,9 @@ function person(devName) {
   const modules = {}
   global.wx = wx
   jest.isolateModules(() => {
-    require('../../config').apiBase = base
+    const config = require('../../config')
+    config.apiBase = base
+    config.sandboxUser = '' // wx.login itself hands out this person's sandbox codes
     modules.api = require('../../utils/api')
     modules.pay = require('../../utils/pay')
     modules.scene = require('../../utils/scene')
@@ -62,7 +65,8 @@ describe('a shopper brought by an agent buys; the agent earns and withdraws', ()
   })
 
   test('the shopper opens the agent\'s share, logs in and is bound to the agent', async () => {
-    const shopper = person('e2e-shopper-' + Date.now().toString(36))
+    shared.shopperName = 'e2e-shopper-' + Date.now().toString(36)
+    const shopper = person(shared.shopperName)
     shared.shopper = shopper
     await shopper.act(async ({ app, scene }) => {
       const options = { path: 'pages/product/index', scene: 1007, query: { r: shared.agentInfo.invite_code, p: '1' } }
@@ -79,37 +83,62 @@ describe('a shopper brought by an agent buys; the agent earns and withdraws', ()
     expect(team.items.map((member) => member.user_id || member.id)).toContain(me.id)
   })
 
-  test('the shopper browses, adds to the cart, checks out and pays with WeChat Pay', async () => {
+  test('the shopper browses, adds to the cart, checks out (with the phone button) and pays with WeChat Pay', async () => {
     const { shopper } = shared
-    await shopper.act(async ({ api, pay }) => {
+    Object.assign(shopper.wx, { redirectTo: jest.fn(), navigateTo: jest.fn(), setNavigationBarTitle: jest.fn(),
+      showShareMenu: jest.fn(), showModal: jest.fn((opts) => opts.success && opts.success({ confirm: true })) })
+    global.wx = shopper.wx
+    const pageConfig = { config: { apiBase: base, sandboxUser: '' } }
+
+    // browse: the home and list pages' APIs, then the product page adds the chosen SKU to the cart
+    const summary = await shopper.act(async ({ api }) => {
       const home = await api.get('/api/v1/home')
       expect(home.categories.length).toBeGreaterThan(0)
       const list = await api.get('/api/v1/products', { sort: 'sales', page: 1, size: 20 })
-      const summary = list.items.find((item) => !item.sold_out)
-      const product = await api.get('/api/v1/products/' + summary.id)
-      const sku = product.skus.find((candidate) => candidate.stock > 0)
-      const cart = await api.post('/api/v1/cart', { sku_id: sku.id, quantity: 1 })
-      expect(cart.items.find((line) => line.sku_id === sku.id).purchasable).toBe(true)
+      return list.items.find((item) => !item.sold_out)
+    })
+    const productPage = loadPage('product/index', pageConfig)
+    productPage.onLoad({ id: String(summary.id) })
+    await until(() => productPage.data.product, 15000, 'the product')
+    const sku = productPage.data.product.skus.find((candidate) => candidate.stock > 0)
+    productPage.onPickerConfirm({ detail: { sku, quantity: 1, action: 'cart' } })
+    await until(() => productPage.data.cartCount === 1, 15000, 'the cart count')
 
-      const address = await api.post('/api/v1/addresses', {
+    await shopper.act(async ({ api }) => {
+      const cart = await api.get('/api/v1/cart')
+      expect(cart.items.map((line) => [line.sku_id, line.purchasable])).toEqual([[sku.id, true]])
+      await api.post('/api/v1/addresses', {
         receiver_name: '小花', receiver_phone: '13800138000', region_code: '440305', detail: '科技园一路 1 号',
         is_default: true,
       })
-      const preview = await api.post('/api/v1/orders/preview', { from_cart: true, address_id: address.id })
-      expect(preview.lines.map((line) => line.sku_id)).toEqual([sku.id])
-      expect(preview.payable_fen).toBe(preview.items_total_fen + preview.freight_fen - preview.discount_fen)
-      expect(preview.pay_methods).toContain('wechat')
-
-      const order = await api.post('/api/v1/orders', {
-        from_cart: true, address_id: address.id, idempotency_key: pay.newIdempotencyKey('e2e'),
-        expected_payable_fen: preview.payable_fen, remark: '',
-      })
-      expect(order.status).toBe('pending_payment')
-      await pay.payOrder(order.id, 'wechat')
-      const state = await pay.waitPaid(order.id, { interval: 200 })
-      expect(state.status).toBe('paid')
-      shared.order = await api.get('/api/v1/orders/' + order.id)
     })
+
+    // checkout and payment through the mini-program's own pages
+    global.wx = shopper.wx
+    const checkout = loadPage('checkout/index', pageConfig)
+    checkout.onLoad({ from: 'cart' })
+    await until(() => checkout.data.status === '' && checkout.data.preview, 15000, 'the checkout preview')
+    const preview = checkout.data.preview
+    expect(checkout.data.address.region_code).toBe('440305') // the default address
+    expect(preview.lines).toHaveLength(1)
+    expect(preview.payable_fen).toBe(preview.items_total_fen + preview.freight_fen - preview.discount_fen)
+    expect(checkout.data.methods.map((m) => m.key)).toContain('wechat')
+    expect(checkout.data.method).toBe('wechat')
+
+    await until(() => checkout.data.needPhone, 5000, 'the phone prompt')
+    checkout.onPhone({ detail: { code: 'dev:' + shared.shopperName + ':phone' } }) // getPhoneNumber's code
+    await until(() => !checkout.data.needPhone, 5000, 'the phone to be stored')
+
+    checkout.onSubmit()
+    const redirect = await until(() => shopper.wx.redirectTo.mock.calls[0], 20000, 'the pay result page')
+    const orderId = Number(/id=(\d+)/.exec(redirect[0].url)[1])
+    expect(redirect[0].url).toBe('/pages/pay-result/index?id=' + orderId + '&method=wechat')
+
+    const result = loadPage('pay-result/index', pageConfig)
+    result.onLoad({ id: String(orderId) })
+    await until(() => result.data.state !== 'checking', 20000, 'the pay status')
+    expect(result.data.state).toBe('paid')
+    shared.order = await shopper.act(({ api }) => api.get('/api/v1/orders/' + orderId))
     expect(shopper.wx.payments).toHaveLength(1)
     expect(shared.order.status).toBe('paid')
     expect(shared.order.paid_fen).toBe(shared.order.payable_fen)

@@ -1,99 +1,56 @@
-// Pages rendered with miniprogram-simulate, as DevTools would show them: the page's own WXML
-// (compiled by WeChat's compiler), its JS, our components; Vant components stand in as plain
-// slots (we test our pages, not Vant). Page({...}) is registered as a component whose methods
-// are the page's, so a test calls onLoad / onShow and handlers itself. wx is the shim from
-// wx-shim.js with the API answered by a route table (the wx.request boundary).
+// Run a page's own js in Node: Page({...}) is captured and given a minimal instance with
+// data, setData (including 'a.b' paths) and its methods, as the mini-program runtime would.
 const path = require('path')
-const { createWx } = require('./wx-shim')
 
 const ROOT = path.resolve(__dirname, '../..')
-const STUB = { template: '<view class="vant-stub">{{title}}{{text}}<slot /></view>',
-  properties: { title: { type: null, value: '' }, text: { type: null, value: '' } } }
 
-function respond(statusCode, data) {
-  return { statusCode, data, header: {} }
+function setPath(target, key, value) {
+  const parts = key.split('.')
+  let node = target
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (typeof node[parts[i]] !== 'object' || node[parts[i]] === null) node[parts[i]] = {}
+    node = node[parts[i]]
+  }
+  node[parts[parts.length - 1]] = value
 }
 
-/** A wx whose request answers from `routes`: {'GET /api/v1/orders': body | (req) => [status, body]}. */
-function wxWithRoutes(routes, extra) {
-  const wx = createWx({
-    request: (opts) => {
-      const url = new URL(opts.url)
-      const key = `${(opts.method || 'GET').toUpperCase()} ${url.pathname}`
-      if (!(key in routes)) return respond(404, { error: { code: 'not_found', message: '不存在', fields: {} } })
-      const route = routes[key]
-      const query = Object.fromEntries(url.searchParams.entries())
-      const answer = typeof route === 'function' ? route({ query, body: opts.data, url: opts.url }) : [200, route]
-      return respond(answer[0], answer[1])
-    },
-  })
-  wx.setStorageSync('token', 'test-token')
-  const modalAnswers = []
-  Object.assign(wx, {
-    modals: [],
-    answerModal: (confirm) => modalAnswers.push(confirm),
-    showModal: jest.fn((opts) => {
-      wx.modals.push(opts)
-      const confirm = modalAnswers.length ? modalAnswers.shift() : true
-      if (opts.success) opts.success({ confirm, cancel: !confirm })
-    }),
-    navigateTo: jest.fn(),
-    redirectTo: jest.fn(),
-    switchTab: jest.fn(),
-    stopPullDownRefresh: jest.fn(),
-    pageScrollTo: jest.fn(),
-    setClipboardData: jest.fn(),
-    previewImage: jest.fn(),
-    canIUse: () => true,
-  }, extra || {})
-  return wx
-}
-
-function pageToComponent(definition) {
-  const methods = {}
-  Object.keys(definition).forEach((key) => {
-    if (typeof definition[key] === 'function') methods[key] = definition[key]
-  })
-  return { data: JSON.parse(JSON.stringify(definition.data || {})), methods }
-}
-
-/** Mount `stem` (e.g. 'pages/orders/list'); returns the simulate component. */
-function mountPage(stem) {
-  let comp
+/** Load pages/<name>.js in a fresh module registry (config.js overridden by `config`); returns a page instance. */
+function loadPage(name, { app, config } = {}) {
+  let definition = null
+  global.Page = (def) => { definition = def }
+  global.getApp = () => app || { globalData: {}, ready: Promise.resolve() }
   jest.isolateModules(() => {
-    const simulate = require('miniprogram-simulate')
-    const json = require(path.join(ROOT, stem + '.json'))
-    const overrides = {}
-    Object.keys(json.usingComponents || {}).forEach((name) => {
-      if (json.usingComponents[name].indexOf('@vant/') === 0) overrides[name] = simulate.load(Object.assign({}, STUB))
-    })
-    global.Page = (definition) => global.Component(pageToComponent(definition))
-    const id = simulate.load(path.join(ROOT, stem), { rootPath: ROOT, usingComponents: overrides })
-    comp = simulate.render(id)
-    comp.attach(document.createElement('parent-wrapper'))
+    if (config) Object.assign(require(path.join(ROOT, 'config')), config)
+    require(path.join(ROOT, 'pages', name))
   })
-  return comp
+  delete global.Page
+  const page = { data: JSON.parse(JSON.stringify(definition.data || {})) }
+  Object.keys(definition).forEach((key) => {
+    if (key !== 'data') page[key] = typeof definition[key] === 'function' ? definition[key].bind(page) : definition[key]
+  })
+  page.setData = (patch, callback) => {
+    Object.keys(patch).forEach((key) => setPath(page.data, key, JSON.parse(JSON.stringify(patch[key] === undefined ? null : patch[key]))))
+    if (callback) callback()
+  }
+  return page
 }
 
-/** Let queued promises and setData settle. */
-function settle(times) {
+/** Let pending promise chains (fake requests answer on the microtask queue) settle. */
+function flush(times = 10) {
   let chain = Promise.resolve()
-  for (let i = 0; i < (times || 5); i++) chain = chain.then(() => new Promise((resolve) => setTimeout(resolve, 0)))
+  for (let i = 0; i < times; i++) chain = chain.then(() => new Promise((resolve) => setTimeout(resolve, 0)))
   return chain
 }
 
-function textOf(comp, selector) {
-  const node = selector ? comp.querySelector(selector) : comp
-  return node ? node.dom.textContent.replace(/\s+/g, ' ').trim() : ''
+/** Wait (polling) until check() is truthy; fails after `timeout` ms. */
+async function until(check, timeout = 15000, what = 'condition') {
+  const start = Date.now()
+  while (Date.now() - start < timeout) {
+    const value = check()
+    if (value) return value
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('timed out waiting for ' + what)
 }
 
-function allText(comp, selector) {
-  return comp.querySelectorAll(selector).map((node) => node.dom.textContent.replace(/\s+/g, ' ').trim())
-}
-
-/** A synthetic event as WeChat hands it to a handler. */
-function tap(dataset, detail) {
-  return { currentTarget: { dataset: dataset || {} }, target: { dataset: dataset || {} }, detail: detail || {} }
-}
-
-module.exports = { mountPage, wxWithRoutes, settle, textOf, allText, tap, ROOT }
+module.exports = { loadPage, flush, until }

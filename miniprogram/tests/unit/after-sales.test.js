@@ -1,6 +1,6 @@
 // After-sales: the amount cap in fen, the form's checks, and the apply / detail pages.
 const logic = require('../../packages/after-sales/logic')
-const { mountPage, wxWithRoutes, settle, textOf, allText, tap } = require('../helpers/page-harness')
+const { mountPage, wxWithRoutes, settle, textOf, allText, tap } = require('../helpers/page-render')
 
 afterEach(() => {
   delete global.wx

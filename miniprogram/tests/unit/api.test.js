@@ -9,6 +9,7 @@ function respond(statusCode, data) {
 function setup(handler, opts = {}) {
   global.wx = createWx({ request: handler, ...opts })
   const api = freshRequire('../../utils/api')
+  require('../../config').sandboxUser = opts.sandboxUser || '' // real wx.login codes unless a test says
   return { api, wx: global.wx }
 }
 
@@ -123,4 +124,18 @@ test('api.put, api.patch and api.del use their methods', async () => {
   await api.patch('/api/v1/cart/1', { quantity: 2 })
   await api.del('/api/v1/cart/1')
   expect(wx.requests.map((r) => r.method)).toEqual(['PUT', 'PATCH', 'DELETE'])
+})
+
+test('against a sandbox server the app logs in as the configured dev user', async () => {
+  const codes = []
+  const { api } = setup((opts) => {
+    if (opts.url.endsWith('/auth/wx-login')) {
+      codes.push(opts.data.code)
+      return respond(200, { token: 'fresh', expires_in: 3600, user: { id: 7 } })
+    }
+    return opts.header.Authorization === 'Bearer fresh' ? respond(200, {}) : respond(401, {})
+  }, { sandboxUser: 'xiaohua' })
+  await api.get('/api/v1/me')
+  expect(codes).toHaveLength(1)
+  expect(codes[0]).toMatch(/^dev:xiaohua:[a-z0-9]+$/)
 })

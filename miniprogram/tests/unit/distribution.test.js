@@ -5,7 +5,7 @@ const labels = require('../../packages/distribution/utils/labels')
 const withdraw = require('../../packages/distribution/utils/withdraw')
 const { promotionOrder } = require('../../packages/distribution/utils/promotion')
 const { beijingTime } = require('../../packages/distribution/utils/time')
-const { mountPage, wxWithRoutes, settle, textOf, allText, tap } = require('../helpers/page-harness')
+const { mountPage, wxWithRoutes, settle, textOf, allText, tap } = require('../helpers/page-render')
 
 afterEach(() => {
   delete global.wx

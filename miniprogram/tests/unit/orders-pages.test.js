@@ -1,7 +1,7 @@
 // The order pages: status labels and the buttons each status offers, the list by tab with its
 // loading / empty / error states, and the detail's confirm-receipt and cancel dialogs.
 const status = require('../../pages/orders/status')
-const { mountPage, wxWithRoutes, settle, textOf, allText, tap } = require('../helpers/page-harness')
+const { mountPage, wxWithRoutes, settle, textOf, allText, tap } = require('../helpers/page-render')
 
 afterEach(() => {
   delete global.wx

@@ -57,10 +57,15 @@ function pageToComponent(definition) {
   return { data: JSON.parse(JSON.stringify(definition.data || {})), methods }
 }
 
-/** Mount `stem` (e.g. 'pages/orders/list'); returns the simulate component. */
-function mountPage(stem) {
+/**
+ * Mount `stem` (e.g. 'pages/orders/list'); returns the simulate component. config.js is
+ * overridden by `config` (by default sandboxUser '' — the real wx.login / wx.requestPayment path,
+ * which the tests fake at the wx boundary).
+ */
+function mountPage(stem, config) {
   let comp
   jest.isolateModules(() => {
+    Object.assign(require(path.join(ROOT, 'config')), { sandboxUser: '' }, config || {})
     const simulate = require('miniprogram-simulate')
     const json = require(path.join(ROOT, stem + '.json'))
     const overrides = {}

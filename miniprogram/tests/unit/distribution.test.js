@@ -281,6 +281,30 @@ describe('withdraw page', () => {
     expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/packages/distribution/withdrawals' })
   })
 
+  test('against the sandbox, the agent confirms in a dialog and the sandbox is told the transfer succeeded', async () => {
+    const told = jest.fn(() => [200, { out_bill_no: 'B2', state: 'SUCCESS' }])
+    global.wx = wxWithRoutes(routes({
+      'POST /api/v1/distribution/withdrawals': () => [201, { id: 5, method: 'wechat', amount_fen: 10000, fee_fen: 60,
+        net_fen: 9940, status: 'paying' }],
+      'GET /api/v1/distribution/withdrawals/5/transfer': { params: { mchId: '1', appId: 'wx1', package: 'P', openId: 'o' } },
+      'GET /sandbox/pay': { transactions: [], refunds: [], transfers: [
+        { out_bill_no: 'B1', state: 'WAIT_USER_CONFIRM', transfer_amount: 500 },
+        { out_bill_no: 'B2', state: 'WAIT_USER_CONFIRM', transfer_amount: 9940 },
+        { out_bill_no: 'B3', state: 'SUCCESS', transfer_amount: 9940 }] },
+      'POST /sandbox/simulate/transfer/success': told,
+    }), { requestMerchantTransfer: jest.fn() })
+    const page = mountPage('packages/distribution/withdraw', { sandboxUser: 'xiaohua' })
+    page.instance.onLoad()
+    await settle()
+    page.instance.onInput(tap({ name: 'amountText' }, { value: '100' }))
+    await page.instance.submit()
+    await settle()
+    expect(wx.modals[0].title).toBe('沙箱收款')
+    expect(told.mock.calls[0][0].body).toEqual({ out_bill_no: 'B2' })
+    expect(wx.requestMerchantTransfer).not.toHaveBeenCalled()
+    expect(wx.toasts.map((t) => t.title)).toContain('已确认收款')
+  })
+
   test('below the minimum nothing is sent and the message shows under the amount', async () => {
     const posted = jest.fn()
     global.wx = wxWithRoutes(routes({ 'POST /api/v1/distribution/withdrawals': posted }))

@@ -34,9 +34,25 @@ function sharePath(path, query) {
   return pairs.length ? path + '?' + pairs.join('&') : path
 }
 
+/**
+ * Products with `commission_fen` filled in for an active agent (GET /distribution/estimates:
+ * what they earn on one unit); the same products unchanged for everyone else.
+ */
+function withCommission(products) {
+  const list = products || []
+  if (!cached || !cached.is_agent || !list.length) return Promise.resolve(list)
+  const ids = list.map((product) => product.id).slice(0, 50)
+  return api.get('/api/v1/distribution/estimates', { product_ids: ids.join(',') }, { silent: true })
+    .then((answer) => list.map((product) => {
+      const fen = (answer.items || {})[String(product.id)]
+      return fen === undefined ? product : Object.assign({}, product, { commission_fen: fen })
+    }))
+    .catch(() => list)
+}
+
 function forget() {
   cached = null
   cachedAt = 0
 }
 
-module.exports = { profile, inviteCode, sharePath, forget }
+module.exports = { profile, inviteCode, sharePath, withCommission, forget }

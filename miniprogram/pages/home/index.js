@@ -12,7 +12,16 @@ Page({
   },
 
   onShow() {
-    agent.profile().then((summary) => this.setData({ isAgent: Boolean(summary.is_agent) }))
+    agent.profile().then((summary) => {
+      this.setData({ isAgent: Boolean(summary.is_agent) })
+      this.addCommission()
+    })
+  },
+
+  /** Agents see what they earn on each recommended product. */
+  addCommission() {
+    if (!this.data.isAgent || !this.data.recommended.length) return
+    agent.withCommission(this.data.recommended).then((recommended) => this.setData({ recommended }))
   },
 
   onPullDownRefresh() {
@@ -28,7 +37,7 @@ Page({
         modules: home.modules || [],
         icons: (home.categories || []).slice(0, ICONS),
         recommended: home.recommended || [],
-      }))
+      }, () => this.addCommission()))
       .catch(() => { if (!quiet || !this.data.recommended.length) this.setData({ status: 'error' }) })
   },
 

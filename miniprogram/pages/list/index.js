@@ -20,9 +20,12 @@ Page({
     wx.setNavigationBarTitle({ title: keyword ? '搜索：' + keyword : title || '全部商品' })
     this.list = pager(this, (page, size) => api.get('/api/v1/products', {
       category_id: this.data.categoryId, keyword: this.data.keyword, sort: this.apiSort(), page, size,
-    }, { silent: true }), { key: 'products', size: 20 })
-    this.list.reload()
-    agent.profile().then((summary) => this.setData({ isAgent: Boolean(summary.is_agent) }))
+    }, { silent: true }).then((answer) => agent.withCommission(answer.items)
+      .then((items) => Object.assign({}, answer, { items }))), { key: 'products', size: 20 })
+    agent.profile().then((summary) => {
+      this.setData({ isAgent: Boolean(summary.is_agent) })
+      this.list.reload()
+    })
   },
 
   apiSort() {

@@ -25,8 +25,20 @@ Page({
   },
 
   onShow() {
-    agent.profile().then((summary) => this.setData({ isAgent: Boolean(summary.is_agent) }))
+    agent.profile().then((summary) => {
+      this.setData({ isAgent: Boolean(summary.is_agent) })
+      this.addCommission()
+    })
     this.refreshCartCount()
+  },
+
+  /** An agent sees what they earn on one unit. */
+  addCommission() {
+    const product = this.data.product
+    if (!this.data.isAgent || !product || product.commission_fen !== undefined) return
+    agent.withCommission([product]).then(([priced]) => {
+      if (priced.commission_fen !== undefined) this.setData({ 'product.commission_fen': priced.commission_fen })
+    })
   },
 
   load() {
@@ -40,6 +52,7 @@ Page({
         const selected = sku.initialSelection(product.spec_matrix)
         this.setData({ product, status: '', chosenText: sku.selectionText(product.spec_matrix, selected) })
         wx.setNavigationBarTitle({ title: product.title })
+        this.addCommission()
       })
       .catch((err) => this.setData({ status: err.status === 404 ? 'missing' : 'error' }))
   },

@@ -172,6 +172,7 @@ describe('product page sharing', () => {
     installWx({
       'GET /api/v1/products/5': json(200, product),
       'GET /api/v1/distribution/me': json(200, summary),
+      'GET /api/v1/distribution/estimates': json(200, { items: { 5: 500 } }),
       'GET /api/v1/cart': json(200, { items: [], totals: { lines: 0, quantity: 0, amount_fen: 0 } }),
     })
     const page = loadPage('product/index')
@@ -185,11 +186,15 @@ describe('product page sharing', () => {
     const page = await open({ is_agent: true, invite_code: 'AB12CD' })
     expect(page.onShareAppMessage()).toEqual({ title: '好茶', path: '/pages/product/index?id=5&r=AB12CD', imageUrl: 'https://img/s.jpg' })
     expect(page.onShareTimeline()).toEqual({ title: '好茶', query: 'id=5&r=AB12CD', imageUrl: 'https://img/s.jpg' })
+    expect(page.data.product.commission_fen).toBe(500) // the 赚 badge
+    expect(page.data.isAgent).toBe(true)
   })
 
   test('a shopper who is not an agent shares without a code', async () => {
     const page = await open({ is_agent: false, invite_code: null })
     expect(page.onShareAppMessage().path).toBe('/pages/product/index?id=5')
+    expect(page.data.product.commission_fen).toBeUndefined()
+    expect(wx.requests.some((r) => r.url.includes('/estimates'))).toBe(false)
   })
 
   test('opened from a wxacode, the scene names the product and the referrer', async () => {
@@ -228,6 +233,22 @@ describe('product list page', () => {
     const first = new URL(wx.requests.find((r) => r.url.includes('/products')).url)
     expect(first.searchParams.get('category_id')).toBe('4')
     expect(first.searchParams.get('sort')).toBe('default')
+  })
+
+  test('an agent\'s list shows what they earn on each product', async () => {
+    installWx({
+      'GET /api/v1/products': json(200, { items: [{ id: 1 }, { id: 2 }], total: 2 }),
+      'GET /api/v1/distribution/me': json(200, { is_agent: true, invite_code: 'AB12CD' }),
+      'GET /api/v1/distribution/estimates': (opts, url) => {
+        expect(url.searchParams.get('product_ids')).toBe('1,2')
+        return json(200, { items: { 1: 120, 2: 0 } })
+      },
+    })
+    const page = loadPage('list/index')
+    page.onLoad({})
+    await flush()
+    expect(page.data.isAgent).toBe(true)
+    expect(page.data.products.items).toEqual([{ id: 1, commission_fen: 120 }, { id: 2, commission_fen: 0 }])
   })
 
   test('sorting by price toggles ascending and descending', async () => {

@@ -80,7 +80,7 @@ def _upload(client, data: bytes, name: str = "bg.png"):
 def test_a_background_upload_is_checked_then_used(console):
     _app, client = console
     refused = _upload(client, b"not an image", "x.png")
-    assert "JPEG, PNG or WebP" in refused.get_data(as_text=True)
+    assert "请上传 JPEG、PNG 或 WebP 图片" in refused.get_data(as_text=True)  # the console speaks Chinese first
     buffer = io.BytesIO()
     Image.new("RGB", (600, 900), (10, 120, 200)).save(buffer, format="PNG")
     accepted = _upload(client, buffer.getvalue())

@@ -63,15 +63,25 @@ function pending() {
   return wx.getStorageSync(REFERRAL_KEY) || null
 }
 
+/** The scene a poster's code carried, rebuilt from the kept fields (r, p, t as on the poster). */
+function posterScene(referral) {
+  return ['r', 'p', 't'].filter((key) => referral[key]).map((key) => `${key}=${referral[key]}`).join('&')
+}
+
 /**
- * POST /api/v1/distribution/bind for the pending referrer, then forget it. Refusals (bad code,
- * already bound) clear it too; a network failure keeps it for the next launch.
+ * Bind the pending referrer once logged in, then forget it. A poster's scene (it names its
+ * template, `t`) goes to POST /api/v1/posters/scans, which counts the scan for the poster and
+ * binds; any other to POST /api/v1/distribution/bind. Refusals (bad code, already bound) clear
+ * it too; a network failure keeps it for the next launch.
  */
 function bindPending() {
   if (binding) return binding
   const referral = pending()
   if (!referral) return Promise.resolve(null)
-  binding = api.post('/api/v1/distribution/bind', { code: referral.r, source: referral.source || 'link' }, { silent: true })
+  const request = referral.t
+    ? api.post('/api/v1/posters/scans', { scene: posterScene(referral), source: referral.source === 'wxacode' ? 'wxacode' : 'link' }, { silent: true })
+    : api.post('/api/v1/distribution/bind', { code: referral.r, source: referral.source || 'link' }, { silent: true })
+  binding = request
     .then((outcome) => {
       wx.removeStorageSync(REFERRAL_KEY)
       return outcome
@@ -85,4 +95,4 @@ function bindPending() {
   return binding
 }
 
-module.exports = { parseScene, referralFrom, remember, pending, bindPending, REFERRAL_KEY }
+module.exports = { parseScene, referralFrom, remember, pending, bindPending, posterScene, REFERRAL_KEY }

@@ -48,7 +48,8 @@ Page({
       const canReturn = orderStatus.canReturnGoods(order.status)
       this.setData({
         status: '',
-        item: Object.assign({}, item, { priceText: yuan(item.unit_price_fen), paidText: yuan(item.paid_fen) }),
+        item: Object.assign({}, item, { priceText: yuan(item.unit_price_fen), paidText: yuan(item.paid_fen),
+          claimable: logic.claimableQuantity(item) }),
         canReturn,
         kinds: logic.KINDS.map((kind) => Object.assign({}, kind, {
           disabled: kind.key === 'return_refund' && !canReturn,
@@ -57,7 +58,7 @@ Page({
         other: reasons.other || '其他',
         maxPhotos: reasons.max_photos || 9,
         'form.kind': canReturn ? 'return_refund' : 'refund_only',
-        'form.quantity': item.quantity,
+        'form.quantity': logic.claimableQuantity(item),
       })
       this.refreshCap()
     }).catch((err) => this.setData({ status: 'error', message: err.message }))

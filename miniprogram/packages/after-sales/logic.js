@@ -1,9 +1,9 @@
 /**
  * The after-sales form's arithmetic and checks, in integer fen. The cap mirrors the server's
  * default amount (app/orders/after_sales.default_amount): the units' share of what was paid,
- * rounded down, and everything paid when all units are claimed. The server stays the judge
- * (it also knows what earlier requests already claimed); the form only avoids asking for
- * what cannot be granted.
+ * rounded down, and whatever is left (`refundable_fen`) when the request takes the last
+ * units not yet claimed (`claimable_quantity`). The server stays the judge; the form only
+ * avoids asking for what cannot be granted.
  */
 const { yuan, fenFromYuan } = require('../../utils/money')
 
@@ -34,14 +34,22 @@ const COURIERS = [
   { code: 'EMS', name: 'EMS' },
 ]
 
+/** Units of the item that no earlier request has claimed. */
+function claimableQuantity(item) {
+  if (!item) return 0
+  const units = item.quantity > 0 ? item.quantity : 0
+  return item.claimable_quantity === undefined ? units : Math.max(0, item.claimable_quantity)
+}
+
 /** The most that can be asked back for `quantity` of the item's units, in fen. */
 function amountCap(item, quantity) {
   const units = item && item.quantity > 0 ? item.quantity : 0
   const paid = item && item.paid_fen > 0 ? item.paid_fen : 0
+  const left = item && item.refundable_fen !== undefined ? Math.max(0, item.refundable_fen) : paid
   const qty = Math.floor(Number(quantity) || 0)
   if (!units || qty <= 0) return 0
-  if (qty >= units) return paid
-  return Math.floor((paid * qty) / units)
+  if (qty >= claimableQuantity(item)) return left
+  return Math.min(left, Math.floor((paid * qty) / units))
 }
 
 /**
@@ -85,5 +93,6 @@ function statusLabel(status, serverLabel) {
 }
 
 module.exports = {
+  claimableQuantity,
   KINDS, KIND_LABELS, STATUS_LABELS, COURIERS, amountCap, validate, statusLabel,
 }

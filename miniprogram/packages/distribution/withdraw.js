@@ -113,7 +113,7 @@ Page({
       wx.redirectTo({ url: '/packages/distribution/withdrawals' })
     }
     if (row.method === 'wechat' && row.status === 'paying') {
-      return confirmTransfer(row.id, row.net_fen)
+      return confirmTransfer(row.id)
         .then((result) => done(result === 'confirmed' ? '已确认收款' : '提现处理中'))
         .catch((err) => {
           wx.showModal({

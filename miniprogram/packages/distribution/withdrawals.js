@@ -53,9 +53,8 @@ Page({
   confirm(event) {
     const id = Number(event.currentTarget.dataset.id)
     if (this.data.confirming) return Promise.resolve()
-    const row = this.data.list.items.find((item) => item.id === id)
     this.setData({ confirming: id })
-    return confirmTransfer(id, row ? row.net_fen : 0)
+    return confirmTransfer(id)
       .then((result) => wx.showToast({ title: result === 'confirmed' ? '已确认收款' : '处理中', icon: 'success' }))
       .catch((err) => err && err.cancelled && wx.showToast({ title: err.message, icon: 'none' }))
       .then(() => {

@@ -3,7 +3,7 @@
 const api = require('../../utils/api')
 const { yuan } = require('../../utils/money')
 const status = require('./status')
-const { payOrder } = require('./pay')
+const { payWithChoice } = require('./pay')
 
 const PAY_METHODS = { wechat: '微信支付', balance: '余额支付', cod: '货到付款' }
 
@@ -135,7 +135,7 @@ Page({
   onAction(event) {
     const action = event.currentTarget.dataset.action
     const order = this.data.order
-    if (action === 'pay') return payOrder(order.id).catch(() => this.load())
+    if (action === 'pay') return payWithChoice(order.id, order.pay_methods).catch(() => this.load())
     if (action === 'cancel') return this.cancel()
     if (action === 'receive') return this.receive()
     if (action === 'tracking') {

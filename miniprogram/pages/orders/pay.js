@@ -17,4 +17,27 @@ function payOrder(orderId, method) {
     })
 }
 
-module.exports = { payOrder }
+const METHOD_LABELS = { wechat: '微信支付', balance: '余额支付' }
+
+/**
+ * The order detail says how a pending order can be paid now (`pay_methods`): with more than
+ * one of WeChat and balance the shopper picks one; otherwise the one there is (WeChat when the
+ * answer does not say).
+ */
+function chooseMethod(methods) {
+  const offered = (methods || []).filter((method) => METHOD_LABELS[method])
+  if (offered.length <= 1) return Promise.resolve(offered[0] || 'wechat')
+  return new Promise((resolve, reject) => {
+    wx.showActionSheet({
+      itemList: offered.map((method) => METHOD_LABELS[method]),
+      success: (res) => resolve(offered[res.tapIndex]),
+      fail: () => reject(Object.assign(new Error('已取消支付'), { cancelled: true })),
+    })
+  })
+}
+
+function payWithChoice(orderId, methods) {
+  return chooseMethod(methods).then((method) => payOrder(orderId, method))
+}
+
+module.exports = { payOrder, chooseMethod, payWithChoice }

@@ -20,6 +20,15 @@ describe('amount cap', () => {
     expect(logic.amountCap(item, quantity)).toBe(cap)
   })
 
+  test('after an earlier request, the last unclaimed units get exactly what is left', () => {
+    // one unit already claimed 3333 of 10001: 6668 left for the other two
+    const claimed = Object.assign({}, item, { refundable_fen: 6668, claimable_quantity: 2 })
+    expect(logic.claimableQuantity(claimed)).toBe(2)
+    expect(logic.amountCap(claimed, 1)).toBe(3333)
+    expect(logic.amountCap(claimed, 2)).toBe(6668)
+    expect(3333 + logic.amountCap(claimed, 2)).toBe(10001)
+  })
+
   test('an item that cost nothing has nothing to refund', () => {
     expect(logic.amountCap(Object.assign({}, item, { paid_fen: 0 }), 1)).toBe(0)
   })

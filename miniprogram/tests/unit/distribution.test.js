@@ -288,9 +288,9 @@ describe('withdraw page', () => {
         net_fen: 9940, status: 'paying' }],
       'GET /api/v1/distribution/withdrawals/5/transfer': { params: { mchId: '1', appId: 'wx1', package: 'P', openId: 'o' } },
       'GET /sandbox/pay': { transactions: [], refunds: [], transfers: [
-        { out_bill_no: 'B1', state: 'WAIT_USER_CONFIRM', transfer_amount: 500 },
-        { out_bill_no: 'B2', state: 'WAIT_USER_CONFIRM', transfer_amount: 9940 },
-        { out_bill_no: 'B3', state: 'SUCCESS', transfer_amount: 9940 }] },
+        { out_bill_no: 'B1', state: 'WAIT_USER_CONFIRM', transfer_amount: 9940, package_info: 'Q' },
+        { out_bill_no: 'B2', state: 'WAIT_USER_CONFIRM', transfer_amount: 9940, package_info: 'P' },
+        { out_bill_no: 'B3', state: 'SUCCESS', transfer_amount: 9940, package_info: 'R' }] },
       'POST /sandbox/simulate/transfer/success': told,
     }), { requestMerchantTransfer: jest.fn() })
     const page = mountPage('packages/distribution/withdraw', { sandboxUser: 'xiaohua' })

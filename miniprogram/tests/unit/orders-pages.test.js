@@ -235,6 +235,27 @@ describe('order detail page', () => {
     page.instance.onUnload()
   })
 
+  test('a pending order payable by WeChat or balance asks which, then pays with the one chosen', async () => {
+    const methods = []
+    global.wx = wxWithRoutes(routes({
+      'GET /api/v1/orders/7': detail({ status: 'pending_payment', paid_at: null, shipped_at: null, pay_seconds_left: 600,
+        pay_methods: ['wechat', 'balance'] }),
+      'POST /api/v1/orders/7/pay': ({ body }) => {
+        methods.push(body.method)
+        return [200, { order: { id: 7, status: 'paid' }, request_payment: null }]
+      },
+    }), { showActionSheet: jest.fn((opts) => opts.success({ tapIndex: 1 })) })
+    const page = mountPage('pages/orders/detail')
+    page.instance.onLoad({ id: '7' })
+    page.instance.onShow()
+    await settle()
+    await page.instance.onAction(tap({ action: 'pay' }))
+    await settle()
+    expect(wx.showActionSheet.mock.calls[0][0].itemList).toEqual(['微信支付', '余额支付'])
+    expect(methods).toEqual(['balance'])
+    page.instance.onUnload()
+  })
+
   test('each paid item offers after-sales, which opens the application for that item', async () => {
     global.wx = wxWithRoutes(routes())
     const page = mountPage('pages/orders/detail')

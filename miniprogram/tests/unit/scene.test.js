@@ -72,6 +72,15 @@ describe('keeping and binding a referral', () => {
     expect(scene.pending()).toBeNull()
     expect(wx.toasts).toEqual([])
   })
+  test("a poster's scene is reported as a poster scan, which binds", async () => {
+    const { scene, wx } = load(() => ({ statusCode: 200, data: { recorded: true, template: 'invite-starry', bind_result: 'bound' } }))
+    scene.remember({ query: { scene: 'r%3DAB12CD%26p%3D12%26t%3D3' } })
+    wx.setStorageSync('token', 'tok')
+    await expect(scene.bindPending()).resolves.toEqual({ recorded: true, template: 'invite-starry', bind_result: 'bound' })
+    expect(wx.requests[0].url).toMatch(/\/api\/v1\/posters\/scans$/)
+    expect(wx.requests[0].data).toEqual({ scene: 'r=AB12CD&p=12&t=3', source: 'wxacode' })
+    expect(scene.pending()).toBeNull()
+  })
   test('nothing pending: no request', async () => {
     const { scene, wx } = load()
     await expect(scene.bindPending()).resolves.toBeNull()

@@ -35,8 +35,8 @@ function askWeChat(params) {
   })
 }
 
-/** The sandbox's bill waiting for this agent: the newest one waiting with this amount. */
-function askSandbox(netFen) {
+/** The sandbox's bill waiting for this agent: the one with this transfer's package. */
+function askSandbox(packageInfo) {
   return new Promise((resolve, reject) => {
     wx.showModal({
       title: '沙箱收款',
@@ -47,8 +47,7 @@ function askSandbox(netFen) {
   })
     .then(() => api.get('/sandbox/pay', {}, { silent: true }))
     .then((held) => {
-      const waiting = (held.transfers || []).filter((t) => t.state === 'WAIT_USER_CONFIRM' && t.transfer_amount === netFen)
-      const bill = waiting[waiting.length - 1]
+      const bill = (held.transfers || []).find((t) => t.state === 'WAIT_USER_CONFIRM' && t.package_info === packageInfo)
       if (!bill) throw new Error('确认收款未完成')
       return api.post('/sandbox/simulate/transfer/success', { out_bill_no: bill.out_bill_no }, { silent: true })
     })
@@ -57,13 +56,12 @@ function askSandbox(netFen) {
 
 /**
  * Resolves with 'confirmed' | 'nothing' (no transfer waits); rejects with {cancelled} or an error.
- * `netFen` (what arrives) finds the sandbox's bill.
  */
-function confirmTransfer(withdrawalId, netFen) {
+function confirmTransfer(withdrawalId) {
   return api.get(`/distribution/withdrawals/${withdrawalId}/transfer`).then((answer) => {
     const params = answer && answer.params
     if (!params) return 'nothing'
-    return config.sandboxUser ? askSandbox(netFen) : askWeChat(params)
+    return config.sandboxUser ? askSandbox(params.package) : askWeChat(params)
   })
 }
 

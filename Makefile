@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run install system-packages assets translations test lint format worker gunicorn bench bench-storefront bench-poster clean
+.PHONY: run install system-packages assets miniprogram translations test lint format worker gunicorn bench bench-storefront bench-poster clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: system-packages node_modules/.installed
+assets: system-packages node_modules/.installed miniprogram
+
+# The mini-program (miniprogram/): its npm packages from the committed lockfile, then
+# miniprogram_npm/ so WeChat DevTools imports the folder as-is.
+miniprogram/node_modules/.installed: miniprogram/package.json miniprogram/package-lock.json
+	cd miniprogram && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+miniprogram: miniprogram/node_modules/.installed
+	cd miniprogram && node scripts/build-npm.js
 
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel -q compile -d app/translations
@@ -74,4 +83,4 @@ gunicorn: install
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache miniprogram/node_modules miniprogram/miniprogram_npm

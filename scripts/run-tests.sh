@@ -22,3 +22,12 @@ else
   echo "== skipped MariaDB + Redis: not reachable"
 fi
 echo "backends ran: ${ran[*]}"
+
+echo "== mini-program tests (jest: unit, WeChat compiler, end to end against a sandbox server)"
+results=$(mktemp)
+status=0
+(cd miniprogram && npx jest --ci --json --outputFile="$results") || status=$?
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`miniprogram: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
+rm -f "$results"
+exit "$status"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.accounts.models import User
 from app.extensions import db
+from app.members import services as members
 
 
 def test_dev_login_creates_the_named_user_once(client):
@@ -41,3 +42,15 @@ def test_a_token_signed_with_another_key_is_rejected(make_app, login, client):
     headers = login("erin")
     other = make_app(SECRET_KEY="another-secret-key-entirely")
     assert other.test_client().get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_me_shows_points_and_store_balance(client, login):
+    headers = login("erin")
+    before = client.get("/api/v1/me", headers=headers).get_json()
+    assert (before["points"], before["balance_fen"]) == (0, 0)  # no wallet yet
+    user = db.session.query(User).filter_by(mp_openid="dev_erin").one()
+    members.change_balance(user.id, 1250, kind="adjust", ref="t1", reason="test")
+    members.change_points(user.id, 30, kind="adjust", ref="t1", reason="test")
+    db.session.commit()
+    me = client.get("/api/v1/me", headers=headers).get_json()
+    assert (me["points"], me["balance_fen"]) == (30, 1250)

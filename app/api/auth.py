@@ -11,6 +11,7 @@ from app.api.current_user import current_user, login_required
 from app.api.schemas import UserOut, user_out
 from app.core.validation import documented, use_body
 from app.extensions import db
+from app.members.services import wallet_of
 
 
 class DevLoginIn(BaseModel):
@@ -18,6 +19,11 @@ class DevLoginIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=32, description="test user name, e.g. alice")
     nickname: str | None = Field(None, max_length=64)
+
+
+class MeOut(UserOut):
+    points: int
+    balance_fen: int = Field(description="the store balance, spendable at checkout")
 
 
 class TokenOut(BaseModel):
@@ -40,10 +46,12 @@ def dev_login(body: DevLoginIn):
 
 
 @bp.get("/me")
-@documented(summary="The logged-in shopper", response=UserOut, auth=True, tags=("auth",))
+@documented(summary="The logged-in shopper, with their points and store balance", response=MeOut, auth=True,
+            tags=("auth",))
 @login_required
 def me():
     user = current_user()
     user.touch()
+    wallet = wallet_of(user.id)
     db.session.commit()
-    return jsonify(user_out(user))
+    return jsonify({**user_out(user), "points": wallet.points, "balance_fen": wallet.balance_fen})

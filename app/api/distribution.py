@@ -17,7 +17,7 @@ from app.core.errors import NotFound
 from app.core.pagination import PageQuery, paginate
 from app.core.transactions import commit_with_retry
 from app.core.validation import documented, use_body, use_query
-from app.distribution import agents, binding, centre, queries, withdrawals
+from app.distribution import agents, binding, centre, estimate, queries, withdrawals
 from app.distribution.agent_models import Agent
 from app.extensions import db
 
@@ -69,6 +69,15 @@ class TeamQuery(PageQuery):
 class RankingQuery(BaseModel):
     by: Literal["commission", "invites"] = "commission"
     period: Literal["week", "month"] = "week"
+
+
+class EstimateQuery(BaseModel):
+    product_ids: str = Field(pattern=r"^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9}){0,49}$",
+                             description="comma-separated product ids, at most 50")
+
+
+class EstimatesOut(BaseModel):
+    items: dict[str, int] = Field(description="product id → fen earned on one unit; empty for non-agents")
 
 
 class WithdrawIn(BaseModel):
@@ -270,3 +279,14 @@ def distribution_order_commission(order_id: int):
     if items is None:
         raise NotFound(_("The requested resource does not exist."), code="order_not_found")
     return jsonify(items=items)
+
+
+@bp.get("/distribution/estimates")
+@documented(summary="What I would earn on one unit of each product (the storefront's 赚 badge)",
+            response=EstimatesOut, auth=True, tags=TAGS)
+@login_required
+@use_query(EstimateQuery)
+def distribution_estimates(query: EstimateQuery):
+    ids = [int(part) for part in query.product_ids.split(",")]
+    found = estimate.product_estimates(current_user().id, ids)
+    return jsonify(items={str(product_id): fen for product_id, fen in found.items()})

@@ -185,10 +185,11 @@ def simulate_transfer_fail():
 
 @bp.get("/pay")
 def pay_records():
-    """What the sandbox's WeChat Pay holds, newest last: the numbers the simulate actions take."""
+    """What the sandbox's WeChat Pay holds, newest last: the numbers the simulate actions take (a
+    transaction's prepay_id lets a client holding only wx.requestPayment's package find it)."""
     held = holdings()
     return jsonify(
-        transactions=[{k: r[k] for k in ("out_trade_no", "trade_state", "total", "transaction_id")}
+        transactions=[{k: r.get(k) for k in ("out_trade_no", "prepay_id", "trade_state", "total", "transaction_id")}
                       for r in held["transactions"]],
         refunds=[{k: r[k] for k in ("out_refund_no", "out_trade_no", "status", "refund")} for r in held["refunds"]],
         transfers=[{k: r.get(k) for k in ("out_bill_no", "state", "transfer_amount", "package_info")}

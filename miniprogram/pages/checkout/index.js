@@ -1,0 +1,122 @@
+// Checkout: the address, what the order costs now (preview: goods, freight, discounts, payable),
+// a remark and the pay method; placing it once per idempotency key, then paying it.
+// Opened as ?from=cart (the selected cart lines) or ?sku_id=&quantity= (buy now).
+const api = require('../../utils/api')
+const pay = require('../../utils/pay')
+
+const METHOD_NAMES = { wechat: '微信支付', balance: '余额支付', cod: '货到付款' }
+
+Page({
+  data: {
+    status: 'loading', preview: null, address: null, remark: '', method: 'wechat', methods: [],
+    submitting: false, needPhone: false, balanceFen: 0,
+  },
+
+  onLoad(options) {
+    this.request = options.from === 'cart'
+      ? { from_cart: true, lines: [] }
+      : { from_cart: false, lines: [{ sku_id: Number(options.sku_id), quantity: Number(options.quantity || 1) }] }
+    this.idempotencyKey = pay.newIdempotencyKey('co')
+    this.refresh()
+    api.get('/api/v1/me', {}, { silent: true })
+      .then((me) => this.setData({ needPhone: !me.has_phone, balanceFen: me.balance_fen || 0 }))
+      .catch(() => {})
+  },
+
+  body() {
+    const address = this.data.address
+    return Object.assign({}, this.request, address ? { address_id: address.id } : {})
+  },
+
+  refresh() {
+    if (!this.data.preview) this.setData({ status: 'loading' })
+    return api.post('/api/v1/orders/preview', this.body(), { silent: Boolean(this.data.preview) })
+      .then((preview) => this.show(preview))
+      .catch((err) => {
+        if (!this.data.preview) this.setData({ status: 'error', errorMessage: err.message })
+      })
+  },
+
+  show(preview) {
+    const methods = (preview.pay_methods || []).map((key) => ({ key, name: METHOD_NAMES[key] || key }))
+    const method = methods.some((m) => m.key === this.data.method) ? this.data.method : (methods[0] || {}).key
+    this.setData({ status: '', preview, address: preview.address || this.data.address, methods, method })
+  },
+
+  onRetry() {
+    this.refresh()
+  },
+
+  onChooseAddress() {
+    wx.navigateTo({
+      url: '/pages/address/list?select=1',
+      events: {
+        selected: (address) => {
+          this.setData({ address })
+          this.refresh()
+        },
+      },
+    })
+  },
+
+  onRemark(event) {
+    this.setData({ remark: event.detail })
+  },
+
+  onMethod(event) {
+    this.setData({ method: event.detail })
+  },
+
+  onMethodTap(event) {
+    this.setData({ method: event.currentTarget.dataset.key })
+  },
+
+  onPhone(event) {
+    if (!event.detail.code) return // refused
+    api.post('/api/v1/me/phone', { code: event.detail.code })
+      .then((me) => {
+        this.setData({ needPhone: !me.has_phone })
+        wx.setStorageSync('user', me)
+        wx.showToast({ title: '手机号已绑定', icon: 'success' })
+      })
+      .catch(() => {})
+  },
+
+  onSubmit() {
+    if (this.data.submitting) return
+    if (!this.data.address) {
+      wx.showToast({ title: '请先选择收货地址', icon: 'none' })
+      return
+    }
+    this.setData({ submitting: true })
+    const body = Object.assign(this.body(), {
+      remark: this.data.remark.trim(),
+      idempotency_key: this.idempotencyKey,
+      expected_payable_fen: this.data.preview.payable_fen,
+    })
+    api.post('/api/v1/orders', body, { silent: true })
+      .then((order) => this.payFor(order))
+      .catch((err) => {
+        this.setData({ submitting: false })
+        if (err.code === 'price_changed' && err.body && err.body.preview) {
+          this.show(err.body.preview)
+          this.idempotencyKey = pay.newIdempotencyKey('co') // a new attempt at the new price
+          wx.showModal({ title: '价格有变化', content: err.message + ' 请确认新的应付金额后再提交。', showCancel: false })
+          return
+        }
+        wx.showToast({ title: err.message, icon: 'none' })
+        if (err.status === 409 || err.status === 422) this.refresh()
+      })
+  },
+
+  payFor(order) {
+    const method = this.data.method || 'wechat'
+    return pay.payOrder(order.id, method)
+      .then(() => wx.redirectTo({ url: '/pages/pay-result/index?id=' + order.id + '&method=' + method }))
+      .catch((err) => {
+        // the order stands: it waits in "待付款" until paid or closed
+        wx.showToast({ title: err.cancelled ? '已取消支付，可在订单中继续支付' : err.message, icon: 'none' })
+        setTimeout(() => wx.redirectTo({ url: '/pages/orders/detail?id=' + order.id }), 1200)
+      })
+  },
+})

@@ -36,8 +36,14 @@ from app.core.money import share_of
 from app.distribution import ledger, refunds
 from app.distribution.agent_models import Agent, ReferralBinding
 from app.distribution.commission_models import CommissionLine, CommissionRefund
-from app.distribution.settings import AccrualSettings, for_accrual
-from app.distribution.settings_models import MAX_LEVELS, AgentLevel, ProductCommissionRule
+from app.distribution.settings import (
+    ACCRUAL_COLUMNS,
+    SETTINGS_ID,
+    AccrualSettings,
+    accrual_settings_from,
+    for_accrual,
+)
+from app.distribution.settings_models import MAX_LEVELS, AgentLevel, DistributionSettings, ProductCommissionRule
 from app.distribution.settlement import freeze_order
 from app.distribution.states import AgentStatus, LineStatus
 from app.extensions import db
@@ -53,9 +59,10 @@ class Position:
     reason: str = ""
 
 
-def _chain_statement():
+def _chain_statement(with_settings: bool = False):
     """Built once (statements are costly to build, and a built one keeps its cache key): the
-    buyer's agent row and, three links up, each referrer, their binding's expiry and agent row."""
+    buyer's agent row and, three links up, each referrer, their binding's expiry and agent row;
+    `with_settings` adds the settings accrual reads on the same row (one round trip fewer)."""
     links = [aliased(ReferralBinding) for _ in range(MAX_LEVELS)]
     agents = [aliased(Agent) for _ in range(MAX_LEVELS + 1)]
     columns = [agents[0].status, agents[0].level_id]
@@ -66,16 +73,32 @@ def _chain_statement():
         statement_from = (statement_from.outerjoin(link, link.user_id == below)
                           .outerjoin(agent, agent.user_id == link.referrer_user_id))
         below = link.referrer_user_id
+    if with_settings:  # each a primary-key lookup (all None when the row does not exist yet)
+        columns += [select(column).where(DistributionSettings.id == SETTINGS_ID).scalar_subquery()
+                    for column in ACCRUAL_COLUMNS]
     return statement_from.with_only_columns(*columns).where(User.id == bindparam("buyer"))
 
 
 _CHAIN = _chain_statement()
+_CHAIN_AND_SETTINGS = _chain_statement(with_settings=True)
+_CHAIN_WIDTH = 2 + 4 * MAX_LEVELS
 
 
-def chain_of(buyer_id: int) -> tuple[dict[int, Any], list[tuple[int, datetime | None]]]:
+def chain_of(buyer_id: int, connection: Any = None) -> tuple[dict[int, Any], list[tuple[int, datetime | None]]]:
     """({user id: agent status and level} for the buyer and their referrers, [(referrer, expiry)]
     up to three links) in one query."""
-    row = db.session.execute(_CHAIN, {"buyer": buyer_id}).first()
+    return _parse_chain(buyer_id, (connection or db.session).execute(_CHAIN, {"buyer": buyer_id}).first())
+
+
+def chain_and_settings(connection: Any, buyer_id: int) -> tuple[dict[int, Any], list, AccrualSettings]:
+    """`chain_of` and `for_accrual` in one query."""
+    row = connection.execute(_CHAIN_AND_SETTINGS, {"buyer": buyer_id}).first()
+    if row is None:
+        return {}, [], for_accrual(connection)
+    return (*_parse_chain(buyer_id, row), accrual_settings_from(tuple(row[_CHAIN_WIDTH:])))
+
+
+def _parse_chain(buyer_id: int, row: Any) -> tuple[dict[int, Any], list[tuple[int, datetime | None]]]:
     agents: dict[int, Any] = {}
     found: list[tuple[int, datetime | None]] = []
     if row is None:
@@ -172,31 +195,44 @@ _ORDER = (select(Order.id, Order.user_id, Order.status, Order.paid_at)
 # for the order lock (a subquery of the order's read would use an older snapshot on MariaDB).
 _ACCRUED = (select(CommissionLine.id).where(CommissionLine.order_id == bindparam("order_id")).limit(1)
             .with_for_update())
+_RULE_COLUMNS = (ProductCommissionRule.product_id, ProductCommissionRule.mode, ProductCommissionRule.rates_bp,
+                 ProductCommissionRule.fixed_fen)
 _ITEMS = (select(*ITEM_COLUMNS, exists().where(CommissionRefund.order_item_id == OrderItem.id).label("refunded"),
-                 ProductCommissionRule)
+                 *_RULE_COLUMNS)
           .outerjoin(ProductCommissionRule, ProductCommissionRule.product_id == OrderItem.product_id)
           .where(OrderItem.order_id == bindparam("order_id")).order_by(OrderItem.id))
 _INSERT_LINES = insert(CommissionLine.__table__)
 
 
-def _lock_unaccrued(order_id: int) -> Any:
+def _lock_unaccrued(connection: Any, order_id: int) -> Any:
     """The order (the columns accrual reads), locked, if it is paid and has no commission lines yet."""
-    order = db.session.execute(_ORDER, {"order_id": order_id}).first()
+    order = connection.execute(_ORDER, {"order_id": order_id}).first()
     if order is None or order.paid_at is None or order.status not in PAID_STATUSES:
         return None
-    if db.session.execute(_ACCRUED, {"order_id": order_id}).first() is not None:
+    if connection.execute(_ACCRUED, {"order_id": order_id}).first() is not None:
         return None
     return order
 
 
+def _rule_of(columns: tuple) -> SimpleNamespace | None:
+    product_id, mode, rates_bp, fixed_fen = columns
+    return None if mode is None else SimpleNamespace(product_id=product_id, mode=mode, rates_bp=rates_bp,
+                                                     fixed_fen=fixed_fen)
+
+
 def accrue(order_id: int) -> int:
-    """Write the order's commission lines and pending entries; returns how many lines pay."""
-    order = _lock_unaccrued(order_id)
+    """Write the order's commission lines and pending entries; returns how many lines pay.
+
+    Runs for every paid order, so its reads and writes go straight to the session's connection
+    (Core statements built once) rather than through the ORM's execution path, after one flush
+    of whatever the caller left pending."""
+    db.session.flush()
+    connection = db.session.connection()
+    order = _lock_unaccrued(connection, order_id)
     if order is None:
         return 0
-    settings = for_accrual()
-    rows = db.session.execute(_ITEMS, {"order_id": order.id}).all()
-    agents, found = chain_of(order.user_id)
+    agents, found, settings = chain_and_settings(connection, order.user_id)
+    rows = connection.execute(_ITEMS, {"order_id": order.id}).all()
     buyer = agents.get(order.user_id)
     positions = chain(order, settings, buyer is not None and buyer.status == AgentStatus.ACTIVE, found)
     level_ids = {agent.level_id for agent in agents.values() if agent.level_id}
@@ -204,8 +240,9 @@ def accrue(order_id: int) -> int:
         select(AgentLevel).where(AgentLevel.id.in_(level_ids)))} if level_ids else {}
     now = utcnow()
     lines: list[dict] = []
-    for *columns, _refunded, rule in rows:
-        item = rows_item(columns)
+    width = len(ITEM_COLUMNS)
+    for row in rows:
+        item, rule = rows_item(row[:width]), _rule_of(tuple(row[width + 1:]))
         base = base_of(item, settings)
         for position in positions:
             values = {"base_fen": base, "reason": _judge(position, settings, agents)}
@@ -219,12 +256,12 @@ def accrue(order_id: int) -> int:
                           "amount_fen": 0, "cancelled_fen": 0, "clawed_back_fen": 0, "frozen_until": None,
                           "status": LineStatus.PENDING if paying else LineStatus.NONE, "created_at": now,
                           "updated_at": now, **values})
-    db.session.execute(_INSERT_LINES, lines)  # one executemany
+    connection.execute(_INSERT_LINES, lines)  # one executemany
     owed: dict[int, int] = {}
     for line in lines:
         if line["status"] == LineStatus.PENDING:
             owed[line["beneficiary_user_id"]] = owed.get(line["beneficiary_user_id"], 0) + line["amount_fen"]
-    ledger.post_accruals(order.id, owed)
+    ledger.post_accruals(order.id, owed, connection)
     item_ids = [row[0] for row in rows]
     if any(row.refunded for row in rows):  # refunds that arrived before this job did
         for item in db.session.scalars(select(OrderItem).where(OrderItem.id.in_(item_ids))):

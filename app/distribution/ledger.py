@@ -11,10 +11,9 @@ negative after a clawback, and later commissions net against it.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
-from sqlalchemy import String, bindparam, cast, insert, literal, select, update
-from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import String, bindparam, cast, insert, literal, select, text, update
 
 from app.core.models import utcnow
 from app.distribution.commission_models import BUCKETS, AgentAccount, CommissionEntry, CommissionLine
@@ -83,7 +82,7 @@ def post(agent_user_id: int, kind: str, *, line_id: int | None = None, ref: str 
     return entry
 
 
-def post_accruals(order_id: int, owed: dict[int, int]) -> None:
+def post_accruals(order_id: int, owed: dict[int, int], connection: Any = None) -> None:
     """The pending entries of an order's new paying lines, and the agents' accounts: what
     accrual writes for every paid order, kept to two statements. The entries are copied from
     the lines in the database (INSERT … SELECT, keys accrue:<line>:<order>); the lines were
@@ -93,8 +92,9 @@ def post_accruals(order_id: int, owed: dict[int, int]) -> None:
     if not owed:
         return
     now = utcnow()
-    db.session.execute(_ENTRIES_FROM_LINES, {"order_id": order_id, "ref": str(order_id), "now": now})
-    db.session.execute(_pending_upsert(db.session.get_bind().dialect.name), [
+    target = connection or db.session
+    target.execute(_ENTRIES_FROM_LINES, {"order_id": order_id, "ref": str(order_id), "now": now})
+    target.execute(_pending_upsert(db.session.get_bind().dialect.name), [
         {"user_id": agent, "pending_fen": owed[agent], "frozen_fen": 0, "available_fen": 0, "withdrawing_fen": 0,
          "withdrawn_fen": 0, "updated_at": now} for agent in sorted(owed)])
     for agent in owed:
@@ -120,15 +120,19 @@ def _entries_from_lines():
 _ENTRIES_FROM_LINES = _entries_from_lines()
 
 
+_UPSERT_COLUMNS = "user_id, pending_fen, frozen_fen, available_fen, withdrawing_fen, withdrawn_fen, updated_at"
+_UPSERT_VALUES = ":user_id, :pending_fen, :frozen_fen, :available_fen, :withdrawing_fen, :withdrawn_fen, :updated_at"
+
+
 @functools.cache
 def _pending_upsert(dialect: str):
-    """INSERT an account or add to its pending — MySQL/MariaDB or SQLite spelling, built once."""
-    accounts = AgentAccount.__table__
+    """INSERT an account or add to its pending — MySQL/MariaDB or SQLite spelling, built once.
+    Written as text: SQLAlchemy's ON DUPLICATE KEY clause is not cached, so the construct was
+    compiled again for every paid order."""
     if dialect == "mysql":
-        statement = mysql_insert(accounts)
-        return statement.on_duplicate_key_update(pending_fen=accounts.c.pending_fen + statement.inserted.pending_fen,
-                                                  updated_at=statement.inserted.updated_at)
-    statement = sqlite_insert(accounts)
-    return statement.on_conflict_do_update(index_elements=[accounts.c.user_id], set_={
-        "pending_fen": accounts.c.pending_fen + statement.excluded.pending_fen,
-        "updated_at": statement.excluded.updated_at})
+        return text(f"INSERT INTO agent_accounts ({_UPSERT_COLUMNS}) VALUES ({_UPSERT_VALUES}) "
+                    "ON DUPLICATE KEY UPDATE pending_fen = pending_fen + VALUES(pending_fen), "
+                    "updated_at = VALUES(updated_at)")
+    return text(f"INSERT INTO agent_accounts ({_UPSERT_COLUMNS}) VALUES ({_UPSERT_VALUES}) "
+                "ON CONFLICT (user_id) DO UPDATE SET pending_fen = agent_accounts.pending_fen + excluded.pending_fen, "
+                "updated_at = excluded.updated_at")

@@ -36,14 +36,24 @@ def current() -> DistributionSettings:
 ACCRUAL_FIELDS = ("enabled", "levels", "rate1_bp", "rate2_bp", "rate3_bp", "base", "self_purchase")
 
 
-def for_accrual():
+ACCRUAL_COLUMNS = tuple(getattr(DistributionSettings, name) for name in ACCRUAL_FIELDS)
+_FOR_ACCRUAL = select(*ACCRUAL_COLUMNS).where(
+    DistributionSettings.id == SETTINGS_ID)  # built once: accrual reads it for every paid order
+
+
+def for_accrual(connection: Any = None):
     """Only the settings accrual reads, as a row with those attributes and `rates()` (cheap:
     accrual runs for every paid order)."""
-    row = db.session.execute(select(*(getattr(DistributionSettings, name) for name in ACCRUAL_FIELDS))
-                             .where(DistributionSettings.id == SETTINGS_ID)).first()
-    source = row if row is not None else current()
-    values = {name: getattr(source, name) for name in ACCRUAL_FIELDS}
-    return AccrualSettings(**values)
+    return accrual_settings_from((connection or db.session).execute(_FOR_ACCRUAL).first())
+
+
+def accrual_settings_from(values: Any) -> AccrualSettings:
+    """AccrualSettings from a row of ACCRUAL_COLUMNS read with another query (all None when
+    the settings row does not exist yet: then the defaults, creating it)."""
+    source = values if values is not None and values[0] is not None else current()
+    if source is values:
+        return AccrualSettings(**dict(zip(ACCRUAL_FIELDS, values, strict=True)))
+    return AccrualSettings(**{name: getattr(source, name) for name in ACCRUAL_FIELDS})
 
 
 class AccrualSettings:

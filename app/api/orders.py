@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from flask import jsonify
@@ -13,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app.api import bp
 from app.api.current_user import current_user, login_required
-from app.core.china_time import to_beijing
+from app.core.china_time import beijing_iso
 from app.core.errors import Conflict, NotFound
 from app.core.models import utcnow
 from app.core.money import fen_to_yuan
@@ -148,12 +147,6 @@ class OrderListOut(Page[OrderSummaryOut]):
     counts: dict[str, int]
 
 
-def _time(moment: datetime | None) -> str | None:
-    """Beijing time with its offset, e.g. 2026-11-27T18:30:00+08:00."""
-    local = to_beijing(moment)
-    return local.isoformat(timespec="seconds") if local else None
-
-
 def quote_out(result: Quote) -> dict:
     address = result.address
     return {
@@ -182,7 +175,7 @@ def _item_out(item) -> dict:
 def order_summary(order: Order) -> dict:
     return {"id": order.id, "order_no": order.order_no, "status": order.status,
             "status_label": str(ORDER_STATUS_LABELS[OrderStatus(order.status)]), "payable_fen": order.payable_fen,
-            "total_quantity": order.total_quantity, "created_at": _time(order.created_at),
+            "total_quantity": order.total_quantity, "created_at": beijing_iso(order.created_at),
             "items": [_item_out(item) for item in order.items]}
 
 
@@ -200,11 +193,11 @@ def order_out(order: Order) -> dict:
         "address": {"receiver_name": order.receiver_name, "receiver_phone": order.receiver_phone,
                     "region_code": order.region_code, "region_text": order.region_text,
                     "detail": order.address_detail},
-        "shopper_remark": order.shopper_remark, "pay_deadline": _time(order.pay_deadline),
+        "shopper_remark": order.shopper_remark, "pay_deadline": beijing_iso(order.pay_deadline),
         "pay_seconds_left": max(0, int((order.pay_deadline - utcnow()).total_seconds())) if pending else 0,
-        "paid_at": _time(order.paid_at), "shipped_at": _time(order.shipped_at),
-        "completed_at": _time(order.completed_at), "cancelled_at": _time(order.cancelled_at),
-        "closed_at": _time(order.closed_at),
+        "paid_at": beijing_iso(order.paid_at), "shipped_at": beijing_iso(order.shipped_at),
+        "completed_at": beijing_iso(order.completed_at), "cancelled_at": beijing_iso(order.cancelled_at),
+        "closed_at": beijing_iso(order.closed_at),
     }
 
 

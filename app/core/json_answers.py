@@ -12,7 +12,7 @@ from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
 
-from app.core.china_time import to_beijing
+from app.core.china_time import beijing_iso
 
 
 class BeijingJSONProvider(DefaultJSONProvider):
@@ -22,7 +22,7 @@ class BeijingJSONProvider(DefaultJSONProvider):
     @staticmethod
     def default(o: Any) -> Any:
         if isinstance(o, datetime):
-            return to_beijing(o).isoformat(timespec="seconds")
+            return beijing_iso(o)
         if isinstance(o, date):
             return o.isoformat()
         return DefaultJSONProvider.default(o)

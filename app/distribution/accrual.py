@@ -59,10 +59,10 @@ class Position:
     reason: str = ""
 
 
-def _chain_statement(with_settings: bool = False):
+def _chain_statement():
     """Built once (statements are costly to build, and a built one keeps its cache key): the
-    buyer's agent row and, three links up, each referrer, their binding's expiry and agent row;
-    `with_settings` adds the settings accrual reads on the same row (one round trip fewer)."""
+    buyer's agent row and, three links up, each referrer, their binding's expiry and agent row,
+    and the settings accrual reads on the same row (one round trip fewer)."""
     links = [aliased(ReferralBinding) for _ in range(MAX_LEVELS)]
     agents = [aliased(Agent) for _ in range(MAX_LEVELS + 1)]
     columns = [agents[0].status, agents[0].level_id]
@@ -73,25 +73,19 @@ def _chain_statement(with_settings: bool = False):
         statement_from = (statement_from.outerjoin(link, link.user_id == below)
                           .outerjoin(agent, agent.user_id == link.referrer_user_id))
         below = link.referrer_user_id
-    if with_settings:  # each a primary-key lookup (all None when the row does not exist yet)
-        columns += [select(column).where(DistributionSettings.id == SETTINGS_ID).scalar_subquery()
-                    for column in ACCRUAL_COLUMNS]
+    # the settings: each a primary-key lookup (all None when the row does not exist yet)
+    columns += [select(column).where(DistributionSettings.id == SETTINGS_ID).scalar_subquery()
+                for column in ACCRUAL_COLUMNS]
     return statement_from.with_only_columns(*columns).where(User.id == bindparam("buyer"))
 
 
-_CHAIN = _chain_statement()
-_CHAIN_AND_SETTINGS = _chain_statement(with_settings=True)
+_CHAIN_AND_SETTINGS = _chain_statement()
 _CHAIN_WIDTH = 2 + 4 * MAX_LEVELS
 
 
-def chain_of(buyer_id: int, connection: Any = None) -> tuple[dict[int, Any], list[tuple[int, datetime | None]]]:
-    """({user id: agent status and level} for the buyer and their referrers, [(referrer, expiry)]
-    up to three links) in one query."""
-    return _parse_chain(buyer_id, (connection or db.session).execute(_CHAIN, {"buyer": buyer_id}).first())
-
-
 def chain_and_settings(connection: Any, buyer_id: int) -> tuple[dict[int, Any], list, AccrualSettings]:
-    """`chain_of` and `for_accrual` in one query."""
+    """({user id: agent status and level} for the buyer and their referrers, [(referrer, expiry)]
+    up to three links, the settings accrual reads) in one query."""
     row = connection.execute(_CHAIN_AND_SETTINGS, {"buyer": buyer_id}).first()
     if row is None:
         return {}, [], for_accrual(connection)
@@ -101,8 +95,6 @@ def chain_and_settings(connection: Any, buyer_id: int) -> tuple[dict[int, Any], 
 def _parse_chain(buyer_id: int, row: Any) -> tuple[dict[int, Any], list[tuple[int, datetime | None]]]:
     agents: dict[int, Any] = {}
     found: list[tuple[int, datetime | None]] = []
-    if row is None:
-        return agents, found
     if row[0] is not None:
         agents[buyer_id] = SimpleNamespace(user_id=buyer_id, status=row[0], level_id=row[1])
     for index in range(2, 2 + 4 * MAX_LEVELS, 4):

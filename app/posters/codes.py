@@ -45,11 +45,12 @@ class ParsedScene:
     short_id: str | None
 
 
-def build_scene(short_id: str, invite_code: str | None, product_id: int | None) -> str:
+def build_scene(short_id: str | None, invite_code: str | None, product_id: int | None) -> str:
     parts = [f"r={invite_code}"] if invite_code else []
     if product_id:
         parts.append(f"p={product_id}")
-    parts.append(f"t={short_id}")
+    if short_id:
+        parts.append(f"t={short_id}")
     return "&".join(parts)
 
 

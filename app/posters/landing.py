@@ -22,7 +22,7 @@ from app.core.models import utcnow
 from app.distribution.agent_models import Agent
 from app.extensions import db
 from app.posters.attribution import record_scan, template_key_for
-from app.posters.codes import parse_scene
+from app.posters.codes import build_scene, parse_scene
 from app.posters.services import shop_name
 from app.wechat.wxacode import mini_program_code
 
@@ -42,16 +42,6 @@ class Landing:
     counted: bool
 
 
-def _scene(invite_code: str | None, product_id: int | None, short_id: str | None) -> str:
-    """The scene rebuilt from its checked parts (never the raw query), so it fits WeChat's rules."""
-    parts = [f"r={invite_code}"] if invite_code else []
-    if product_id:
-        parts.append(f"p={product_id}")
-    if short_id:
-        parts.append(f"t={short_id}")
-    return "&".join(parts) or "from=h5"
-
-
 def open_landing(raw_scene: str | None, visitor: str, *, now: datetime | None = None) -> Landing:
     """What the page shows for `raw_scene`, counting the visit when it names a poster."""
     now = (now or utcnow()).replace(microsecond=0)
@@ -67,7 +57,7 @@ def open_landing(raw_scene: str | None, visitor: str, *, now: datetime | None = 
         except NotFound:
             product = None
     product_id = product.id if product is not None else None
-    scene = _scene(parsed.invite_code if agent else None, product_id, parsed.short_id)
+    scene = build_scene(parsed.short_id, parsed.invite_code if agent else None, product_id) or "from=h5"
     code_url = mini_program_code(scene, PRODUCT_PAGE if product_id else HOME_PAGE)
     counted = False
     key = template_key_for(parsed.short_id)

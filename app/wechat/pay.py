@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from flask import current_app
 from wechatpayv3 import WeChatPay, WeChatPayType
 
-from app.core.china_time import BEIJING
+from app.core.china_time import BEIJING, beijing_iso
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def _or_none(api: str, send, *args: Any) -> dict[str, Any] | None:
 
 def rfc3339(moment: datetime) -> str:
     """A naive-UTC datetime as WeChat writes times: Beijing time with its offset."""
-    return moment.replace(tzinfo=UTC).astimezone(BEIJING).isoformat(timespec="seconds")
+    return beijing_iso(moment)
 
 
 def parse_time(text: str | None) -> datetime | None:

@@ -58,9 +58,10 @@ class EmbeddedScheduler:
         return self._thread.is_alive()
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
+        # The first tick waits one poll: by then the server listens, so a job that calls the
+        # sandbox (served by this very process) reaches it.
+        while not self._stop.wait(self.poll_seconds):
             self.tick()
-            self._stop.wait(self.poll_seconds)
 
     def tick(self) -> list[str]:
         """Run every job that is due now; returns the names of those this process ran."""

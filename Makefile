@@ -5,6 +5,8 @@ PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# The address the demo is served at: the seeded menu's links and the sandbox's callbacks use it.
+BASE_URL = $(or $(PUBLIC_BASE_URL),http://$(HOST):$(PORT))
 
 .PHONY: run install system-packages assets miniprogram translations test lint format worker gunicorn bench bench-storefront bench-poster clean
 
@@ -42,7 +44,7 @@ install: system-packages $(VENV)/.installed translations assets
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) seed demo --if-empty
+	PUBLIC_BASE_URL=$(BASE_URL) $(FLASK) seed demo --if-empty
 	@echo ""
 	@echo "  Fenxiao demo shop — http://$(HOST):$(PORT)/"
 	@echo "  Console         http://$(HOST):$(PORT)/admin/"
@@ -51,7 +53,7 @@ run: install
 	@echo "  WeChat sandbox  http://$(HOST):$(PORT)/sandbox/"
 	@echo "  Readiness       http://$(HOST):$(PORT)/readyz"
 	@echo ""
-	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
+	PUBLIC_BASE_URL=$(BASE_URL) $(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

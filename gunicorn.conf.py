@@ -17,3 +17,17 @@ accesslog = None  # the app logs each request itself, with its request id and no
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 preload_app = False  # each worker opens its own database and Redis connections
+
+
+def post_worker_init(worker):
+    """Embedded mode (jobs inline, no RQ cron): each worker runs app/schedule.py's jobs; a claim
+    per job in the database lets only one worker run each per interval. Production: nothing."""
+    from app.core.embedded_scheduler import start_if_embedded
+
+    start_if_embedded(worker.wsgi)
+
+
+def worker_exit(server, worker):
+    from app.core.embedded_scheduler import stop
+
+    stop(worker.wsgi)

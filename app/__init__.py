@@ -47,6 +47,9 @@ def create_app(config: Any = None) -> Flask:
 
     app.wsgi_app = ImmutableMedia(app.wsgi_app, app.config["MEDIA_ROOT"], app.config["MEDIA_URL"])
     log.info("Fenxiao starting: %s", describe_backends(app.config))
+    from app.core import embedded_scheduler
+
+    embedded_scheduler.install(app)
     if app.config.get("REDIS_URL") and not os.environ.get("SECRET_KEY") and not app.config["TESTING"]:
         log.warning("SECRET_KEY is not set: each host would sign tokens with its own key")
     return app

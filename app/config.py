@@ -70,6 +70,8 @@ class Config:
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         # Without a real Redis, jobs run inline in the request that enqueued them.
         self.RQ_INLINE = _env_bool("RQ_INLINE", default=self.REDIS_URL is None)
+        # With jobs inline there is no RQ cron: each serving process runs app/schedule.py itself.
+        self.EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", default=True)
 
         self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 3 * 1024 * 1024)  # a 2 MB photo plus its form
         self.API_TOKEN_MAX_AGE = _env_int("API_TOKEN_MAX_AGE", 7 * 24 * 3600)

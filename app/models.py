@@ -5,6 +5,7 @@ from app.addresses.models import Address  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.cart.models import CartItem  # noqa: F401
 from app.catalog.models import Category, HotSearchWord, Product, Sku  # noqa: F401
+from app.core.schedule_claims import ScheduledRun  # noqa: F401
 from app.distribution.models import (  # noqa: F401
     Agent,
     AgentAccount,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import requests
 from sqlalchemy import func, select
 
 from app.accounts import staff as accounts
@@ -72,3 +73,52 @@ def test_seed_demo_has_orders_in_every_state_made_by_the_real_services(app, runn
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0  # again: no new orders, no stock taken
     assert dict(db.session.execute(select(Order.status, func.count()).group_by(Order.status)).all()) == by_status
     assert db.session.scalar(select(func.sum(Sku.stock))) == stock_before
+
+
+def test_seeding_sends_nothing_to_wechat(live_server):
+    """Given WeChat (the sandbox) reachable, the demo's history reaches nobody's phone."""
+    from app.notifications.models import SubscribeMessage
+
+    with live_server.app.app_context():
+        result = live_server.app.test_cli_runner().invoke(args=["seed", "demo"])
+        assert result.exit_code == 0, result.output
+        assert _count(SubscribeMessage) == 0
+
+    sent = requests.get(live_server.url + "/sandbox/dev/subscribe/sent", timeout=5).json()["sent"]
+    assert sent == []
+
+
+def test_seeding_before_the_server_runs_prints_no_wechat_warnings(app, runner, caplog):
+    result = runner.invoke(args=["seed", "demo"])
+
+    assert result.exit_code == 0, result.output
+    assert not [record for record in caplog.records if "WeChat unreachable" in record.getMessage()]
+
+
+def test_a_real_shipment_after_seeding_still_notifies_the_shopper(app, runner):
+    from app.accounts.models import User
+    from app.notifications.models import SubscribeMessage
+    from app.orders import fulfilment, oplog
+    from app.orders.models import Order
+    from app.orders.states import OrderStatus
+
+    runner.invoke(args=["seed", "demo"])
+    order = db.session.scalars(select(Order).join(User, User.id == Order.user_id).where(
+        Order.status == OrderStatus.PAID, User.mp_openid.is_not(None)).order_by(Order.id)).first()
+
+    fulfilment.ship_all(order.id, "SF", "SF8000000001", oplog.staff(None, "clerk"))
+    db.session.commit()
+
+    assert db.session.scalars(select(SubscribeMessage.kind)).all() == ["order_shipped"]
+
+
+def test_the_seeded_menu_opens_the_served_address(make_app):
+    app = make_app(PUBLIC_BASE_URL="http://shop.example:5106")
+    with app.app_context():
+        app.test_cli_runner().invoke(args=["seed", "demo"])
+        from app.officialaccount.menus import get_menu
+
+        urls = [button["url"] for top in get_menu().buttons for button in [top, *top.get("sub_button", [])]
+                if "url" in button]
+
+    assert urls and all(url.startswith("http://shop.example:5106") for url in urls)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -104,3 +108,30 @@ def test_the_sandbox_refuses_a_redirect_to_another_domain(live_app):
     response = client.get("/sandbox/open/connect/oauth2/authorize", query_string={
         **query, "redirect_uri": "https://evil.example/cb"})
     assert response.status_code == 400 and response.get_json()["errcode"] == 10003
+
+
+def _readme_oauth_tip() -> str:
+    """The browser link the README's WeChat sandbox section tells a developer to open."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    return re.search(r"\$BASE(/wechat/oauth/authorize\?\S+)", readme)[1]
+
+
+def test_the_readme_oauth_tip_logs_the_browser_in_as_the_named_dev_user(live_server):
+    browser = requests.Session()
+
+    landed = browser.get(live_server.url + _readme_oauth_tip(), timeout=10)
+
+    assert landed.status_code == 200 and landed.url.partition("#")[0] == live_server.url + "/"
+    assert [hop.status_code for hop in landed.history] == [302, 302, 302]
+    with live_server.app.app_context():
+        user = db.session.scalars(select(User)).one()
+        assert user.oa_openid == identity(live_server.app.config["WECHAT_OA_APPID"], "alice").openid
+
+
+def test_dev_user_is_not_handed_to_real_wechat(make_app):
+    app = make_app(WECHAT_SANDBOX=False, WECHAT_OA_APPID="wx0123456789abcdef", WECHAT_OA_SECRET="s",
+                   WECHAT_OPEN_BASE_URL="https://open.weixin.qq.com")
+
+    response = app.test_client().get("/wechat/oauth/authorize?scope=snsapi_base&dev_user=alice")
+
+    assert response.status_code == 302 and "dev_user" not in response.headers["Location"]

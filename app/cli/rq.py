@@ -1,4 +1,5 @@
-"""`flask rq worker`: an RQ worker (with the scheduler, for retries) on the app's queues."""
+"""`flask rq worker`: an RQ worker (with the scheduler, for retries) on the app's queues;
+`flask rq cron`: RQ's cron, enqueueing app/schedule.py's jobs (what `rq cron app/cron.py` does)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from rq import Worker
+from rq.cron import CronScheduler
 
 from app.extensions import QUEUE_NAMES, queues
 
@@ -26,3 +28,13 @@ def worker(queue_names: tuple[str, ...], burst: bool) -> None:
     connection = current_app.extensions["redis"]
     Worker([queues.get(name) for name in names], connection=connection).work(
         with_scheduler=True, burst=burst)
+
+
+@rq_cli.command("cron")
+def cron() -> None:
+    """Enqueue every scheduled job (app/schedule.py) on its queue at its interval; run one."""
+    if current_app.config.get("RQ_INLINE"):
+        raise click.ClickException("jobs run inline here: the serving process runs the schedule itself.")
+    scheduler = CronScheduler(connection=current_app.extensions["redis"])
+    scheduler.load_config_from_file("app.cron")
+    scheduler.start()

@@ -5,7 +5,7 @@ that notification is lost, the sweep asks WeChat Pay for the bill (the sandbox i
 mode) and settles the withdrawal from the answer: paid, or failed with its hold given back.
 Both ends are compare-and-set moves with their ledger entries keyed by the withdrawal, so a
 replay, a late notification after the sweep, or two sweeps at once change nothing twice.
-Scheduled by `rq cron app/distribution/cron.py`, on demand by `flask distribution transfers`.
+Scheduled by app/schedule.py, on demand by `flask distribution transfers`.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -43,6 +46,7 @@ MAX_CHARS = {"thing": 20, "short_thing": 5, "phrase": 5, "name": 10, "character_
 NEEDS_VALUE = ("amount", "number", "phone_number", "car_number")  # no honest placeholder exists
 TRANSIENT = (None, -1, 45009, 45011)  # unreachable, busy, rate limited: try again later
 MAX_ATTEMPTS = 4  # the first try and RQ's three retries
+_held: ContextVar[bool] = ContextVar("subscribe_messages_held", default=False)
 
 
 class Delivery(Enum):
@@ -79,18 +83,31 @@ def configure_template(kind: str, template_id: str, *, page: str = "", fields: d
     return template
 
 
+@contextmanager
+def held() -> Iterator[None]:
+    """No subscribe message is recorded or sent inside: for writing history (the demo seed),
+    whose events never happened to anyone and must not reach WeChat."""
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def notify(user_id: int, kind: str, values: dict[str, Any], *, dedupe_key: str | None = None
            ) -> SubscribeMessage | None:
     """Record a message for `user_id` and send it after the current transaction commits.
 
-    None when there is nothing to send: no enabled template for `kind`, or a user who never
-    used the mini-program. With `dedupe_key`, a second call for the same event returns the
+    None when there is nothing to send: no enabled template for `kind`, a user who never
+    used the mini-program, or messages `held()`. With `dedupe_key`, a second call for the same event returns the
     first message instead of sending again. (Two transactions notifying one event at the same
     moment: the unique key makes the later one fail at flush; callers lock their own row
     first, e.g. the order, or commit with app.core.transactions.commit_with_retry.)
     """
     if kind not in VALUE_NAMES:
         raise ValueError(f"unknown subscribe-message kind {kind!r}")
+    if _held.get():
+        return None
     template = db.session.scalar(select(SubscribeTemplate).where(
         SubscribeTemplate.kind == kind, SubscribeTemplate.is_enabled.is_(True)))
     user = db.session.get(User, user_id)

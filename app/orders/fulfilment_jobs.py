@@ -1,6 +1,6 @@
 """Jobs that move orders along after shipping.
 
-`sweep_auto_receipts` is what a scheduler runs (`rq cron app/orders/receive_cron.py`): it
+`sweep_auto_receipts` is what a scheduler runs (app/schedule.py): it
 enqueues one `auto_receive_order` per shipped order past its auto-receive time; each of
 those locks its order and does nothing if it was already received, so both are safe to
 run twice.

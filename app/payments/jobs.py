@@ -1,8 +1,8 @@
 """Money jobs that catch up with WeChat when a notification never came.
 
-`sweep_stale_payments` is what a scheduler runs every few minutes (`rq cron
-app/payments/cron.py`, or `flask payments reconcile` from cron); it only enqueues one job
-per row, and each of those asks WeChat and is safe to run twice.
+`sweep_stale_payments` is what the scheduler runs every few minutes (app/schedule.py, or
+`flask payments reconcile` from cron); it only enqueues one job per row, and each of those
+asks WeChat and is safe to run twice.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ def authorize():
     state = secrets.token_urlsafe(24)
     session[_PENDING] = {"state": state, "next": next_path, "scope": scope}
     callback = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(".callback")
-    return redirect(oauth.authorize_url(callback, scope, state))
+    return redirect(oauth.authorize_url(callback, scope, state, hints=request.args))
 
 
 @bp.get("/callback")

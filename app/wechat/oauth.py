@@ -5,7 +5,9 @@ Pointed at our configured hosts, so in sandbox mode the same code talks to the s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask import current_app
 from wechatpy.oauth import WeChatOAuth
@@ -13,6 +15,8 @@ from wechatpy.oauth import WeChatOAuth
 from app.wechat.errors import wechat_call
 
 SCOPES = ("snsapi_base", "snsapi_userinfo")
+# What the sandbox's consent page takes instead of a person tapping 允许 (see README).
+SANDBOX_HINTS = ("dev_user", "dev_nickname")
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,20 @@ class _OAuth(WeChatOAuth):
         return super()._request(method, url_or_endpoint, **kwargs)
 
 
-def authorize_url(redirect_uri: str, scope: str, state: str) -> str:
-    """Where to send the browser: WeChat's consent page, coming back to `redirect_uri`."""
+def authorize_url(redirect_uri: str, scope: str, state: str, hints: Mapping[str, str] | None = None) -> str:
+    """Where to send the browser: WeChat's consent page, coming back to `redirect_uri`.
+
+    In sandbox mode `hints` (dev_user, dev_nickname) are handed on to the sandbox's consent
+    page, which agrees at once as that person; real WeChat never sees them.
+    """
     if scope not in SCOPES:
         raise ValueError(f"unknown OAuth scope {scope!r}")
-    return _OAuth(redirect_uri, scope, state).authorize_url
+    url = _OAuth(redirect_uri, scope, state).authorize_url
+    chosen = {name: hints[name] for name in SANDBOX_HINTS if hints and hints.get(name)}
+    if not chosen or not current_app.config["WECHAT_SANDBOX"]:
+        return url
+    base, hash_mark, fragment = url.partition("#")
+    return f"{base}&{urlencode(chosen)}{hash_mark}{fragment}"
 
 
 def identify(code: str, scope: str) -> OAuthIdentity:

@@ -1,0 +1,42 @@
+"""Every scheduled job, once: what runs, on which queue, how often.
+
+Production reads this list through RQ's cron (`rq cron app/cron.py`, or `flask rq cron`);
+the embedded mode reads it through app.core.embedded_scheduler. Each entry is a job path
+that app.core.jobs.run_job resolves, so both run the same functions the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MINUTE, HOUR, DAY = 60, 3600, 86_400
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    path: str  # "module:function", resolved by app.core.jobs.run_job
+    queue: str  # the RQ queue a worker takes it from in production
+    interval: int  # seconds between two runs
+    why: str  # what would wait without it
+
+    @property
+    def name(self) -> str:
+        return self.path.rpartition(":")[2]
+
+
+SCHEDULE: tuple[ScheduledJob, ...] = (
+    ScheduledJob("app.orders.closing:sweep_unpaid_orders", "default", MINUTE,
+                 "unpaid orders past their payment time close and return their stock"),
+    ScheduledJob("app.catalog.jobs:apply_shelf_schedule_job", "default", MINUTE,
+                 "scheduled on/off shelf times are written down"),
+    ScheduledJob("app.payments.jobs:sweep_stale_payments", "money", 5 * MINUTE,
+                 "payments and refunds WeChat never notified us about are asked about"),
+    ScheduledJob("app.orders.fulfilment_jobs:sweep_auto_receipts", "default", 10 * MINUTE,
+                 "shipped orders past the receipt time are received automatically"),
+    ScheduledJob("app.distribution.jobs:release_due_commissions", "money", 10 * MINUTE,
+                 "frozen commission past its freeze days becomes available"),
+    ScheduledJob("app.distribution.jobs:sweep_stuck_withdrawals", "money", 10 * MINUTE,
+                 "WeChat withdrawals whose transfer never notified us are settled"),
+    ScheduledJob("app.distribution.jobs:upgrade_agents", "default", DAY,
+                 "agents move up to the levels they qualify for"),
+)

@@ -1,0 +1,193 @@
+"""Where generated rows go: tab-separated chunk files loaded with LOAD DATA LOCAL INFILE on
+MariaDB/MySQL (by a loader thread, while the next chunk is generated), or executemany on
+SQLite (the small sizes, for CI).
+
+On MariaDB a bulk table loses its secondary indexes before the load and gets them back in
+one ALTER per table after it (a sorted build instead of millions of random index inserts
+through a small buffer pool); foreign-key and unique checks are off while loading — the
+unique indexes are checked when they are rebuilt, and the CHECK constraints stay on.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+
+CHUNK_ROWS = 400_000
+
+
+class Timings:
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = defaultdict(int)
+        self.load_seconds: dict[str, float] = defaultdict(float)
+        self.index_seconds: dict[str, float] = defaultdict(float)
+
+
+class Writer:
+    """Rows of one table, in the order of `columns`, each a tuple (None for NULL)."""
+
+    def __init__(self, sink: Sink, table: str, columns: Sequence[str]) -> None:
+        self.sink, self.table, self.columns = sink, table, tuple(columns)
+        self.pending: list[tuple] = []
+
+    def add(self, row: tuple) -> None:
+        self.pending.append(row)
+        if len(self.pending) >= self.sink.chunk_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.sink.write(self, self.pending)
+            self.sink.timings.rows[self.table] += len(self.pending)
+            self.pending = []
+
+
+class Sink:
+    chunk_rows = CHUNK_ROWS
+    timestamp_suffix = ""
+
+    def __init__(self) -> None:
+        self.timings = Timings()
+        self.writers: list[Writer] = []
+
+    def table(self, name: str, columns: Sequence[str]) -> Writer:
+        writer = Writer(self, name, columns)
+        self.writers.append(writer)
+        return writer
+
+    def write(self, writer: Writer, rows: list[tuple]) -> None:
+        raise NotImplementedError
+
+    def flush_all(self) -> None:
+        for writer in self.writers:
+            writer.flush()
+
+    def prepare(self, tables: Sequence[str]) -> None:
+        """Before loading: anything that makes the bulk tables cheaper to load."""
+
+    def finish(self) -> None:
+        """After loading: wait for the loads, put back what prepare() took away."""
+        self.flush_all()
+
+
+class SqliteSink(Sink):
+    chunk_rows = 5_000
+    timestamp_suffix = ".000000"  # how SQLAlchemy stores a DateTime on SQLite
+
+    def __init__(self, engine) -> None:
+        super().__init__()
+        self.connection = engine.raw_connection()
+        self.connection.execute("PRAGMA foreign_keys = OFF")
+
+    def write(self, writer: Writer, rows: list[tuple]) -> None:
+        started = time.perf_counter()
+        marks = ", ".join("?" * len(writer.columns))
+        self.connection.executemany(
+            f"INSERT INTO {writer.table} ({', '.join(writer.columns)}) VALUES ({marks})", rows)
+        self.timings.load_seconds[writer.table] += time.perf_counter() - started
+
+    def finish(self) -> None:
+        super().finish()
+        self.connection.commit()
+        self.connection.close()
+
+
+def _tsv_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "1" if value else "0"
+    return str(value)
+
+
+class MariaDbSink(Sink):
+    def __init__(self, url, workdir: str) -> None:
+        super().__init__()
+        import pymysql
+
+        self.workdir = workdir
+        self.chunk = 0
+        self.dropped: dict[str, list[str]] = {}
+        arguments = dict(host=url.host or "127.0.0.1", port=url.port or 3306, user=url.username or "root",
+                         password=url.password or "", database=url.database, charset="utf8mb4",
+                         local_infile=True, autocommit=True)
+        self.control = pymysql.connect(**arguments)
+        self.loader = pymysql.connect(**arguments)
+        for connection in (self.control, self.loader):
+            with connection.cursor() as cursor:
+                cursor.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0")
+        self.files: queue.Queue = queue.Queue(maxsize=6)
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._load_files, daemon=True)
+        self.thread.start()
+
+    def write(self, writer: Writer, rows: list[tuple]) -> None:
+        if self.failure is not None:
+            raise RuntimeError(f"loading failed: {self.failure}") from self.failure
+        self.chunk += 1
+        path = os.path.join(self.workdir, f"{writer.table}.{self.chunk}.tsv")
+        with open(path, "w", encoding="utf-8", newline="\n") as out:
+            out.write("".join("\t".join([_tsv_value(value) for value in row]) + "\n" for row in rows))
+        self.files.put((writer.table, writer.columns, path))
+
+    def _load_files(self) -> None:
+        while True:
+            task = self.files.get()
+            if task is None:
+                return
+            table, columns, path = task
+            try:
+                if self.failure is None:
+                    started = time.perf_counter()
+                    with self.loader.cursor() as cursor:
+                        cursor.execute(
+                            f"LOAD DATA LOCAL INFILE '{path}' INTO TABLE `{table}` CHARACTER SET utf8mb4 "
+                            "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
+                            f"({', '.join(f'`{column}`' for column in columns)})")
+                        cursor.execute("SELECT @@warning_count")
+                        if cursor.fetchone()[0]:  # LOCAL turns errors (a too long value...) into warnings
+                            cursor.execute("SHOW WARNINGS LIMIT 5")
+                            raise RuntimeError(f"{table}: {cursor.fetchall()}")
+                    self.timings.load_seconds[table] += time.perf_counter() - started
+            except BaseException as exc:  # reported by the generating thread
+                self.failure = exc
+            finally:
+                os.unlink(path)
+
+    def prepare(self, tables: Sequence[str]) -> None:
+        """Drop the secondary indexes of the bulk tables (their definitions kept for finish())."""
+        with self.control.cursor() as cursor:
+            for table in tables:
+                cursor.execute(
+                    "SELECT index_name, non_unique, column_name, sub_part FROM information_schema.statistics "
+                    "WHERE table_schema = DATABASE() AND table_name = %s AND index_name <> 'PRIMARY' "
+                    "ORDER BY index_name, seq_in_index", (table,))
+                indexes: dict[str, list] = {}
+                unique: dict[str, bool] = {}
+                for name, non_unique, column, sub_part in cursor.fetchall():
+                    indexes.setdefault(name, []).append(f"`{column}`" + (f"({sub_part})" if sub_part else ""))
+                    unique[name] = not non_unique
+                if not indexes:
+                    continue
+                self.dropped[table] = [f"ADD {'UNIQUE ' if unique[name] else ''}INDEX `{name}` ({', '.join(columns)})"
+                                       for name, columns in indexes.items()]
+                cursor.execute(f"ALTER TABLE `{table}` " + ", ".join(f"DROP INDEX `{name}`" for name in indexes))
+
+    def finish(self) -> None:
+        super().finish()
+        self.files.put(None)
+        self.thread.join()
+        if self.failure is not None:
+            raise RuntimeError(f"loading failed: {self.failure}") from self.failure
+        with self.control.cursor() as cursor:
+            for table, additions in self.dropped.items():
+                started = time.perf_counter()
+                cursor.execute(f"ALTER TABLE `{table}` " + ", ".join(additions))
+                self.timings.index_seconds[table] += time.perf_counter() - started
+            cursor.execute("SET SESSION foreign_key_checks = 1, unique_checks = 1")
+        self.control.close()
+        self.loader.close()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from app.core.china_time import day_start_utc
 from app.distribution import team
@@ -25,7 +25,8 @@ from app.distribution.states import LineStatus
 from app.extensions import db
 
 LINE_BUCKET = {LineStatus.PENDING: "pending", LineStatus.FROZEN: "frozen", LineStatus.AVAILABLE: "available"}
-BATCH = 2000
+_BUCKET_INDEX = {status: BUCKETS.index(bucket) for status, bucket in LINE_BUCKET.items()}
+BATCH = 5000
 ZERO = (0,) * len(BUCKETS)
 
 Progress = Callable[[int], None]
@@ -57,40 +58,56 @@ class Scope:
 EVERYTHING = Scope()
 
 
-def _bucket_sums(group_by, after: int, upper: int | None, *conditions) -> dict[int, tuple[int, ...]]:
-    """Entry sums per `group_by` key in (after, upper] (upper None: no end)."""
-    columns = [func.coalesce(func.sum(getattr(CommissionEntry, f"{bucket}_fen")), 0) for bucket in BUCKETS]
-    statement = select(group_by, *columns).where(group_by > after, *conditions).group_by(group_by)
-    if upper is not None:
-        statement = statement.where(group_by <= upper)
-    return {key: tuple(int(value) for value in values) for key, *values in db.session.execute(statement)}
+def _entry_sums() -> list:
+    return [func.coalesce(func.sum(getattr(CommissionEntry, f"{bucket}_fen")), 0) for bucket in BUCKETS]
+
+
+def _accounts(only: list) -> Iterator[tuple]:
+    """(user id, buckets…) of every account, in keyset batches."""
+    columns = [getattr(AgentAccount, f"{bucket}_fen") for bucket in BUCKETS]
+    after = 0
+    while True:
+        batch = db.session.execute(select(AgentAccount.user_id, *columns).where(AgentAccount.user_id > after, *only)
+                                   .order_by(AgentAccount.user_id).limit(BATCH)).all()
+        yield from batch
+        if len(batch) < BATCH:
+            return
+        after = batch[-1][0]
 
 
 def account_problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> Iterator[str]:
+    """The entries are added up per agent in one pass over the ledger (sequential, where a
+    range per batch of accounts would read the ledger in agent order, page by page at random),
+    streamed on a connection of its own and merged with the accounts read in batches."""
     if scope.dated:
         return
     only = [AgentAccount.user_id == scope.agent_id] if scope.agent_id is not None else []
     only_entries = [CommissionEntry.agent_user_id == scope.agent_id] if scope.agent_id is not None else []
-    columns = [getattr(AgentAccount, f"{bucket}_fen") for bucket in BUCKETS]
     missing: list[tuple[int, tuple[int, ...]]] = []
-    after = 0
-    while True:
-        accounts = db.session.execute(select(AgentAccount.user_id, *columns)
-                                      .where(AgentAccount.user_id > after, *only)
-                                      .order_by(AgentAccount.user_id).limit(BATCH)).all()
-        upper = accounts[-1].user_id if len(accounts) == BATCH else None
-        sums = _bucket_sums(CommissionEntry.agent_user_id, after, upper, *only_entries)
-        for user_id, *held in accounts:
-            expected = sums.pop(user_id, ZERO)
+    with db.engine.connect() as stream:
+        sums = iter(stream.execution_options(stream_results=True, yield_per=BATCH).execute(
+            select(CommissionEntry.agent_user_id, *_entry_sums()).where(*only_entries)
+            .group_by(CommissionEntry.agent_user_id).order_by(CommissionEntry.agent_user_id)))
+        summed = next(sums, None)
+        done = 0
+        for user_id, *held in _accounts(only):
+            while summed is not None and summed[0] < user_id:
+                missing.append((summed[0], tuple(map(int, summed[1:]))))
+                summed = next(sums, None)
+            expected = ZERO
+            if summed is not None and summed[0] == user_id:
+                expected, summed = tuple(map(int, summed[1:])), next(sums, None)
             for bucket, have, want in zip(BUCKETS, held, expected, strict=True):
                 if have != want:
                     yield f"account {user_id}: {bucket} is {have}, its entries add up to {want}"
-        missing.extend(sums.items())
-        progress(len(accounts))
-        if upper is None:
-            break
-        after = upper
-    for user_id, expected in sorted(missing):
+            done += 1
+            if done % BATCH == 0:
+                progress(BATCH)
+        while summed is not None:
+            missing.append((summed[0], tuple(map(int, summed[1:]))))
+            summed = next(sums, None)
+        progress(done % BATCH)
+    for user_id, expected in missing:
         yield f"account {user_id}: missing, its entries add up to {dict(zip(BUCKETS, expected, strict=True))}"
 
 
@@ -105,36 +122,55 @@ def _line_filters(scope: Scope) -> list:
     return filters
 
 
+def _within(column, after: int, upper: int | None) -> list:
+    return [column > after] if upper is None else [column > after, column <= upper]
+
+
+def _lines_that_disagree(after: int, upper: int | None, filters: list):
+    """The lines in (after, upper] whose entries do not add up to what they still pay, in the
+    bucket of their status: compared in the database, so only discrepancies come back."""
+    line = CommissionLine
+    sums = _entry_sums()
+    held = line.amount_fen - line.cancelled_fen - line.clawed_back_fen
+    expected = {bucket: case((line.status == status, held), else_=0) for status, bucket in LINE_BUCKET.items()}
+    return (select(line.id, line.status, line.amount_fen, line.cancelled_fen, line.clawed_back_fen, *sums)
+            .outerjoin(CommissionEntry, CommissionEntry.line_id == line.id)
+            .where(*_within(line.id, after, upper), *filters)
+            .group_by(line.id, line.status, line.amount_fen, line.cancelled_fen, line.clawed_back_fen)
+            .having(or_(*(total != expected.get(bucket, 0) for bucket, total in zip(BUCKETS, sums, strict=True))))
+            .order_by(line.id))
+
+
+def _orphan_entries(after: int, upper: int | None):
+    return (select(CommissionEntry.line_id).distinct()
+            .outerjoin(CommissionLine, CommissionLine.id == CommissionEntry.line_id)
+            .where(*_within(CommissionEntry.line_id, after, upper), CommissionLine.id.is_(None))
+            .order_by(CommissionEntry.line_id))
+
+
 def line_problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> Iterator[str]:
-    """Whole books: entries are summed over each batch's id range, so entries of a line that
-    does not exist turn up too. Scoped: over the batch's lines only."""
+    """Batches of BATCH line ids; for the whole books, entries whose line does not exist too."""
     filters = _line_filters(scope)
     orphans: list[int] = []
     after = 0
     while True:
-        lines = db.session.execute(select(CommissionLine.id, CommissionLine.status, CommissionLine.amount_fen,
-                                          CommissionLine.cancelled_fen, CommissionLine.clawed_back_fen)
-                                   .where(CommissionLine.id > after, *filters)
-                                   .order_by(CommissionLine.id).limit(BATCH)).all()
-        upper = lines[-1].id if len(lines) == BATCH else None
+        upper = db.session.scalar(select(CommissionLine.id).where(CommissionLine.id > after, *filters)
+                                  .order_by(CommissionLine.id).offset(BATCH - 1).limit(1))
+        for line_id, status, amount, cancelled, clawed_back, *sums in db.session.execute(
+                _lines_that_disagree(after, upper, filters)):
+            got = tuple(map(int, sums))
+            index = _BUCKET_INDEX.get(status)
+            want = ZERO if index is None else (*ZERO[:index], amount - cancelled - clawed_back, *ZERO[index + 1:])
+            yield (f"line {line_id} ({status}): entries hold {dict(zip(BUCKETS, got, strict=True))}, "
+                   f"expected {dict(zip(BUCKETS, want, strict=True))}")
         if scope.whole:
-            sums = _bucket_sums(CommissionEntry.line_id, after, upper)
-        else:
-            sums = _bucket_sums(CommissionEntry.line_id, after, upper,
-                                CommissionEntry.line_id.in_([line.id for line in lines])) if lines else {}
-        for line in lines:
-            got = dict(zip(BUCKETS, sums.pop(line.id, ZERO), strict=True))
-            want = dict.fromkeys(BUCKETS, 0)
-            if line.status in LINE_BUCKET:
-                want[LINE_BUCKET[line.status]] = line.amount_fen - line.cancelled_fen - line.clawed_back_fen
-            if got != want:
-                yield f"line {line.id} ({line.status}): entries hold {got}, expected {want}"
-        orphans.extend(sums)
-        progress(len(lines) if scope.agent_id is not None else (lines[-1].id - after if lines else 0))
+            orphans.extend(db.session.scalars(_orphan_entries(after, upper)))
         if upper is None:
+            progress(BATCH)
             break
+        progress(BATCH if scope.agent_id is not None else upper - after)
         after = upper
-    for line_id in sorted(orphans):
+    for line_id in orphans:
         yield f"entries for line {line_id}, which does not exist"
 
 

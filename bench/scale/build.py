@@ -29,12 +29,13 @@ class NotEmpty(Exception):
 class Report:
     size: str
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process only (generating and formatting); the server loads
     phases: dict[str, float] = field(default_factory=dict)
     sink: Sink | None = None
 
     def lines(self) -> list[str]:
         timings = self.sink.timings
-        out = [f"size={self.size} total={self.seconds:.1f}s " + " ".join(
+        out = [f"size={self.size} total={self.seconds:.1f}s generator_cpu={self.cpu_seconds:.1f}s " + " ".join(
             f"{name}={seconds:.1f}s" for name, seconds in self.phases.items())]
         out.append(f"{'table':<26}{'rows':>12}{'load s':>9}{'load rows/s':>13}{'index s':>9}{'rows/s':>11}")
         for table, rows in sorted(timings.rows.items(), key=lambda pair: -pair[1]):
@@ -50,7 +51,7 @@ def build(app, size_name: str, *, seed: int = 16, today: date | None = None) -> 
     from app.extensions import db
 
     size = sizes.SIZES[size_name]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if db.session.scalar(select(func.count()).select_from(User)):
         raise NotEmpty("the database already has shoppers; build into an empty one")
     db.session.commit()
@@ -79,7 +80,7 @@ def build(app, size_name: str, *, seed: int = 16, today: date | None = None) -> 
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     db.engine.dispose()
-    report.seconds = time.perf_counter() - started
+    report.seconds, report.cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     return report
 
 
@@ -91,6 +92,8 @@ def _wallets(sink, clock, spent) -> None:
     thresholds = sorted(((threshold, level_id) for level_id, _name, threshold, _discount in catalog.MEMBER_LEVELS),
                         reverse=True)
     for user_id, total in enumerate(spent):
+        if user_id % 1000 == 0:
+            sink.tick()
         if total > 0:
             level_id = next(level_id for threshold, level_id in thresholds if total >= threshold)
             wallets.add((user_id, 0, 0, total, level_id, at, at))

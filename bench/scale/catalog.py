@@ -4,6 +4,7 @@ ids, so the order pass can price an item without holding the catalogue."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 from bench.scale import words
@@ -25,11 +26,13 @@ def sku_id(product_id: int, index: int) -> int:
     return (product_id - 1) * SKUS_PER_PRODUCT + index + 1
 
 
+@functools.cache
 def price_fen(product_id: int, index: int) -> int:
     base = 990 + words.mix(product_id) % 290 * 100  # 9.90 to 298.90 yuan
     return base * SKU_FACTORS[index] // 100 * 10
 
 
+@functools.cache
 def cost_fen(product_id: int, index: int) -> int:
     return price_fen(product_id, index) * COST_SHARE // 100
 
@@ -43,6 +46,7 @@ def product_rule(product_id: int) -> tuple[str, tuple[int, ...]] | None:
     return None
 
 
+@functools.cache
 def title(product_id: int) -> str:
     seed = words.mix(product_id + 101)
     _category, things = words.CATEGORIES[category_index(product_id)]
@@ -114,5 +118,5 @@ def _rows(sink, table: str, rows: list[dict]) -> None:
         return
     writer = sink.table(table, list(rows[0]))
     for row in rows:
-        writer.add(tuple(row.values()))
+        writer.add(tuple(int(value) if isinstance(value, bool) else value for value in row.values()))
     writer.flush()

@@ -15,16 +15,18 @@ class Clock:
         self.now = int(datetime(today.year, today.month, today.day, tzinfo=UTC).timestamp())
         self.suffix = suffix
         self._days: dict[int, str] = {}
+        # " HH:MM:SS" for every second of a day: a look-up instead of formatting each time
+        self._times = [f" {second // HOUR:02d}:{second % HOUR // MINUTE:02d}:{second % MINUTE:02d}{suffix}"
+                       for second in range(DAY)]
 
     def text(self, seconds: float | None) -> str | None:
         if seconds is None:
             return None
-        seconds = int(seconds)
-        day, rest = divmod(seconds, DAY)
+        day, rest = divmod(int(seconds), DAY)
         prefix = self._days.get(day)
         if prefix is None:
             prefix = self._days[day] = datetime.fromtimestamp(day * DAY, UTC).strftime("%Y-%m-%d")
-        return f"{prefix} {rest // HOUR:02d}:{rest % HOUR // MINUTE:02d}:{rest % MINUTE:02d}{self.suffix}"
+        return prefix + self._times[rest]
 
     def beijing_digits(self, seconds: float) -> str:
         """yyyymmddHHMMSS in Beijing time (for order numbers, as checkout writes them)."""

@@ -51,6 +51,8 @@ class Books:
                                                  "withdrawing_fen", "withdrawn_fen", "updated_at"))
         pending, frozen, available = self.buckets
         for user_id, has in enumerate(self.has_account):
+            if user_id % 1000 == 0:
+                sink.tick()
             if has:
                 accounts.add((user_id, pending[user_id], frozen[user_id], available[user_id], 0, 0, at))
 

@@ -72,6 +72,8 @@ class OrderPass:
     def run(self) -> None:
         span = self.clock.now - 5 * MINUTE - self.first
         for order_id in range(1, self.size.orders + 1):
+            if order_id % 1000 == 0:
+                self.sink.tick()
             # more orders every month: the density grows linearly over the year
             created = self.first + span * math.sqrt((order_id - 1 + self.rng.random()) / self.size.orders)
             self.order(order_id, int(created))
@@ -196,7 +198,7 @@ class OrderPass:
         t.after_sales.add((
             number, f"S{number:020d}", order_id, item_id, buyer, kind, "refunded", quantity, amount,
             "质量问题" if returned else "不想要了", "", "[]", "", "", "SF" if returned else "",
-            f"SF{9_000_000_000_000 + number}" if returned else "", returned, "wechat", number,
+            f"SF{9_000_000_000_000 + number}" if returned else "", int(returned), "wechat", number,
             clock.text(requested + HOUR), clock.text(requested + DAY) if returned else None,
             clock.text(refunded - HOUR) if returned else None, clock.text(refunded), clock.text(requested),
             clock.text(refunded)))

@@ -59,18 +59,20 @@ def build(sink, clock, size: sizes.Size, rng: random.Random) -> People:
     agent_share = (size.agents - size.stars) / (size.users - size.stars)
     address_id = 0
     for user_id in range(1, size.users + 1):
+        if user_id % 1000 == 0:
+            sink.tick()
         created = people.created(user_id)
         at = clock.text(created)
         name = words.person_name(user_id)
         nickname = name if words.mix(user_id + 1) % 5 else "微信用户"
         phone = words.phone(user_id) if words.mix(user_id + 2) % 5 < 3 else None
-        users.add((user_id, people.openid(user_id), None, None, nickname, "", phone, False, 0,
-                   clock.text(created + DAY), False, at, at))
+        users.add((user_id, people.openid(user_id), None, None, nickname, "", phone, 0, 0, clock.text(created + DAY),
+                   0, at, at))
         code, text = words.region(user_id)
         for tag in ("家", "公司")[:1 + (words.mix(user_id + 9) % 10 == 0)]:
             address_id += 1
             addresses.add((address_id, user_id, name, words.phone(user_id), code, text,
-                           words.street(user_id + len(tag)), tag, tag == "家", at, at))
+                           words.street(user_id + len(tag)), tag, int(tag == "家"), at, at))
         star = user_id <= size.stars
         is_agent = star or rng.random() < agent_share
         if not star and agent_ids and rng.random() < (sizes.AGENT_BOUND if is_agent else sizes.SHOPPER_BOUND):
@@ -121,5 +123,7 @@ def _team_counters(sink, people: People) -> None:
                 second[grand] += 1
     counters = sink.table("team_counters", ("user_id", "direct_count", "second_count", "total_count"))
     for user_id in range(1, count + 1):
+        if user_id % 1000 == 0:
+            sink.tick()
         if direct[user_id]:
             counters.add((user_id, direct[user_id], second[user_id], total[user_id]))

@@ -10,6 +10,7 @@ unique indexes are checked when they are rebuilt, and the CHECK constraints stay
 
 from __future__ import annotations
 
+import csv
 import os
 import queue
 import threading
@@ -28,22 +29,21 @@ class Timings:
 
 
 class Writer:
-    """Rows of one table, in the order of `columns`, each a tuple (None for NULL)."""
+    """Rows of one table, in the order of `columns`, each a tuple (None for NULL). `add` is the
+    list's own append (one C call per row, tens of millions of them); the generators call
+    `Sink.tick()` between records to send full chunks on."""
 
     def __init__(self, sink: Sink, table: str, columns: Sequence[str]) -> None:
         self.sink, self.table, self.columns = sink, table, tuple(columns)
         self.pending: list[tuple] = []
-
-    def add(self, row: tuple) -> None:
-        self.pending.append(row)
-        if len(self.pending) >= self.sink.chunk_rows:
-            self.flush()
+        self.add = self.pending.append
 
     def flush(self) -> None:
         if self.pending:
-            self.sink.write(self, self.pending)
-            self.sink.timings.rows[self.table] += len(self.pending)
-            self.pending = []
+            rows = self.pending[:]
+            self.pending.clear()
+            self.sink.write(self, rows)
+            self.sink.timings.rows[self.table] += len(rows)
 
 
 class Sink:
@@ -61,6 +61,11 @@ class Sink:
 
     def write(self, writer: Writer, rows: list[tuple]) -> None:
         raise NotImplementedError
+
+    def tick(self) -> None:
+        for writer in self.writers:
+            if len(writer.pending) >= self.chunk_rows:
+                writer.flush()
 
     def flush_all(self) -> None:
         for writer in self.writers:
@@ -96,14 +101,6 @@ class SqliteSink(Sink):
         self.connection.close()
 
 
-def _tsv_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "1" if value else "0"
-    return str(value)
-
-
 class MariaDbSink(Sink):
     def __init__(self, url, workdir: str) -> None:
         super().__init__()
@@ -112,6 +109,7 @@ class MariaDbSink(Sink):
         self.workdir = workdir
         self.chunk = 0
         self.dropped: dict[str, list[str]] = {}
+        self.nullable: dict[str, set[str]] = {}
         arguments = dict(host=url.host or "127.0.0.1", port=url.port or 3306, user=url.username or "root",
                          password=url.password or "", database=url.database, charset="utf8mb4",
                          local_infile=True, autocommit=True)
@@ -130,24 +128,38 @@ class MariaDbSink(Sink):
             raise RuntimeError(f"loading failed: {self.failure}") from self.failure
         self.chunk += 1
         path = os.path.join(self.workdir, f"{writer.table}.{self.chunk}.tsv")
-        with open(path, "w", encoding="utf-8", newline="\n") as out:
-            out.write("".join("\t".join([_tsv_value(value) for value in row]) + "\n" for row in rows))
-        self.files.put((writer.table, writer.columns, path))
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            # the C writer: None becomes an empty field, which the load turns back into NULL
+            csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE,
+                       escapechar="\\").writerows(rows)
+        self.files.put((writer.table, self._load_columns(writer), path))
+
+    def _load_columns(self, writer: Writer) -> str:
+        """The LOAD DATA column list: nullable columns through a variable, NULL when empty (no
+        nullable column is ever given an empty string)."""
+        if writer.table not in self.nullable:
+            with self.control.cursor() as cursor:
+                cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
+                               "AND table_name = %s AND is_nullable = 'YES'", (writer.table,))
+                self.nullable[writer.table] = {row[0] for row in cursor.fetchall()}
+        nullable = self.nullable[writer.table]
+        names = ", ".join(f"@{column}" if column in nullable else f"`{column}`" for column in writer.columns)
+        setting = ", ".join(f"`{column}` = NULLIF(@{column}, '')" for column in writer.columns if column in nullable)
+        return f"({names})" + (f" SET {setting}" if setting else "")
 
     def _load_files(self) -> None:
         while True:
             task = self.files.get()
             if task is None:
                 return
-            table, columns, path = task
+            table, column_list, path = task
             try:
                 if self.failure is None:
                     started = time.perf_counter()
                     with self.loader.cursor() as cursor:
                         cursor.execute(
                             f"LOAD DATA LOCAL INFILE '{path}' INTO TABLE `{table}` CHARACTER SET utf8mb4 "
-                            "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
-                            f"({', '.join(f'`{column}`' for column in columns)})")
+                            f"FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' {column_list}")
                         cursor.execute("SELECT @@warning_count")
                         if cursor.fetchone()[0]:  # LOCAL turns errors (a too long value...) into warnings
                             cursor.execute("SHOW WARNINGS LIMIT 5")

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
@@ -60,7 +60,7 @@ def build(app, size_name: str, *, seed: int = 16, today: date | None = None) -> 
     dialect = db.engine.dialect.name
     sink = SqliteSink(db.engine) if dialect == "sqlite" else MariaDbSink(db.engine.url, workdir)
     report = Report(size_name, sink=sink)
-    clock = Clock(today or date.today(), sink.timestamp_suffix)
+    clock = Clock(today or datetime.now(UTC).date(), sink.timestamp_suffix)
     rng = random.Random(seed)
     try:
         sink.prepare(BULK_TABLES)

@@ -4,6 +4,7 @@ nothing, and re-running accrual on its orders writes the very lines it generated
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
@@ -18,9 +19,25 @@ from app.distribution.commission_models import CommissionEntry, CommissionLine
 from app.extensions import db
 from app.orders.models import Order, OrderItem
 from app.payments.models import Payment
+from bench.scale import people
 from bench.scale.build import NotEmpty, build
+from bench.scale.clock import Clock
+from bench.scale.orders import OrderPass
+from bench.scale.sink import Sink
+from bench.scale.sizes import SIZES
 
 TODAY = date(2026, 12, 1)
+
+
+class _Collected(Sink):
+    """Keeps what the generator writes, in order, instead of loading it."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows = []
+
+    def write(self, writer, rows):
+        self.rows.append((writer.table, rows))
 
 
 @pytest.fixture
@@ -99,3 +116,16 @@ def test_accrual_rewrites_the_generated_lines_of_every_paid_order(tiny_shop):
 def test_the_generator_refuses_a_shop_that_has_shoppers(tiny_shop):
     with pytest.raises(NotEmpty):
         build(tiny_shop, "tiny", seed=16, today=TODAY)
+
+
+def test_the_same_seed_and_day_give_the_same_shop_and_another_seed_another():
+    def shop(seed):
+        sink, rng = _Collected(), random.Random(seed)
+        clock = Clock(TODAY, "")
+        shoppers = people.build(sink, clock, SIZES["tiny"], rng)
+        OrderPass(sink, clock, SIZES["tiny"], shoppers, rng).run()
+        sink.flush_all()
+        return sink.rows
+
+    assert shop(16) == shop(16)
+    assert shop(16) != shop(17)

@@ -2,10 +2,11 @@
 up to what the line says it still pays and sit in the bucket of its status, and every team
 counter equals a count from the bindings. `flask distribution verify` prints what this finds.
 
-A shop's books run to millions of lines, so nothing here loads a table: each check walks its
-rows in keyset batches (ids in order), and the database adds up the entries (or counts the
-team) of just that batch's id range, so memory stays flat whatever the size of the shop. The
-problems come out in id order, those about rows that are missing last, as they always did.
+A shop's books run to millions of lines, so nothing here loads a table: the database compares
+(lines in keyset batches of ids, accounts in one pass over the ledger) and sends back only the
+discrepancies; team counters are checked in batches against a recursive count. Memory stays
+flat whatever the size of the shop, and everything is read in one transaction. The problems
+come out in id order, those about rows that are missing last, as they always did.
 A scope narrows the walk to one agent or to the lines of a range of Beijing days.
 """
 
@@ -62,53 +63,34 @@ def _entry_sums() -> list:
     return [func.coalesce(func.sum(getattr(CommissionEntry, f"{bucket}_fen")), 0) for bucket in BUCKETS]
 
 
-def _accounts(only: list) -> Iterator[tuple]:
-    """(user id, buckets…) of every account, in keyset batches."""
-    columns = [getattr(AgentAccount, f"{bucket}_fen") for bucket in BUCKETS]
-    after = 0
-    while True:
-        batch = db.session.execute(select(AgentAccount.user_id, *columns).where(AgentAccount.user_id > after, *only)
-                                   .order_by(AgentAccount.user_id).limit(BATCH)).all()
-        yield from batch
-        if len(batch) < BATCH:
-            return
-        after = batch[-1][0]
-
-
 def account_problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> Iterator[str]:
-    """The entries are added up per agent in one pass over the ledger (sequential, where a
-    range per batch of accounts would read the ledger in agent order, page by page at random),
-    streamed on a connection of its own and merged with the accounts read in batches."""
+    """The ledger is summed per agent in one pass (sequential, where a range per batch of
+    accounts would read it in agent order, page by page at random) and compared with the
+    accounts in the database, in the same transaction as the other checks: only discrepancies
+    come back."""
     if scope.dated:
         return
     only = [AgentAccount.user_id == scope.agent_id] if scope.agent_id is not None else []
     only_entries = [CommissionEntry.agent_user_id == scope.agent_id] if scope.agent_id is not None else []
-    missing: list[tuple[int, tuple[int, ...]]] = []
-    with db.engine.connect() as stream:
-        sums = iter(stream.execution_options(stream_results=True, yield_per=BATCH).execute(
-            select(CommissionEntry.agent_user_id, *_entry_sums()).where(*only_entries)
-            .group_by(CommissionEntry.agent_user_id).order_by(CommissionEntry.agent_user_id)))
-        summed = next(sums, None)
-        done = 0
-        for user_id, *held in _accounts(only):
-            while summed is not None and summed[0] < user_id:
-                missing.append((summed[0], tuple(map(int, summed[1:]))))
-                summed = next(sums, None)
-            expected = ZERO
-            if summed is not None and summed[0] == user_id:
-                expected, summed = tuple(map(int, summed[1:])), next(sums, None)
-            for bucket, have, want in zip(BUCKETS, held, expected, strict=True):
-                if have != want:
-                    yield f"account {user_id}: {bucket} is {have}, its entries add up to {want}"
-            done += 1
-            if done % BATCH == 0:
-                progress(BATCH)
-        while summed is not None:
-            missing.append((summed[0], tuple(map(int, summed[1:]))))
-            summed = next(sums, None)
-        progress(done % BATCH)
-    for user_id, expected in missing:
-        yield f"account {user_id}: missing, its entries add up to {dict(zip(BUCKETS, expected, strict=True))}"
+    sums = (select(CommissionEntry.agent_user_id.label("agent_user_id"),
+                   *(total.label(bucket) for bucket, total in zip(BUCKETS, _entry_sums(), strict=True)))
+            .where(*only_entries).group_by(CommissionEntry.agent_user_id).subquery())
+    held = [getattr(AgentAccount, f"{bucket}_fen") for bucket in BUCKETS]
+    summed = [func.coalesce(sums.c[bucket], 0) for bucket in BUCKETS]
+    disagreeing = (select(AgentAccount.user_id, *held, *summed)
+                   .outerjoin(sums, sums.c.agent_user_id == AgentAccount.user_id)
+                   .where(*only, or_(*(have != want for have, want in zip(held, summed, strict=True))))
+                   .order_by(AgentAccount.user_id))
+    for user_id, *values in db.session.execute(disagreeing):
+        for bucket, have, want in zip(BUCKETS, values[:len(BUCKETS)], values[len(BUCKETS):], strict=True):
+            if have != want:
+                yield f"account {user_id}: {bucket} is {have}, its entries add up to {int(want)}"
+    missing = (select(sums).outerjoin(AgentAccount, AgentAccount.user_id == sums.c.agent_user_id)
+               .where(AgentAccount.user_id.is_(None)).order_by(sums.c.agent_user_id))
+    for user_id, *expected in db.session.execute(missing):
+        yield (f"account {user_id}: missing, its entries add up to "
+               f"{dict(zip(BUCKETS, map(int, expected), strict=True))}")
+    progress(db.session.scalar(select(func.count()).select_from(AgentAccount).where(*only)) or 0)
 
 
 def _line_filters(scope: Scope) -> list:

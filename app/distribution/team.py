@@ -8,7 +8,9 @@ each ancestor of the new referrer (one UPDATE over the chain) and a rebind subtr
 the old chain first. Referral chains are short in practice (tens of levels), trees are wide,
 and reads (summaries, upgrade conditions) far outnumber binds, so counters win. Only
 `binding.bind` calls these functions, holding the bind lock, so nothing races them;
-`recount()` rebuilds the numbers from the bindings for `flask distribution verify`.
+`recount()` rebuilds every number from the bindings in memory; `sizes_below()` counts the
+teams of a range of shoppers in the database (a recursive query down the tree), so
+`flask distribution verify` can check millions of bindings batch by batch.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, literal, select, update
 
 from app.distribution.agent_models import ReferralBinding, TeamCounter
 from app.extensions import db
 
 CHUNK = 500
+MAX_DEPTH = 100_000  # a walk deeper than this means the tree loops, not that it is deep
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,33 @@ def _count_descendants(root: int, children: dict[int, list[int]], total: dict[in
             continue
         stack.append((node, True))
         stack.extend((kid, False) for kid in children.get(node, ()))
+
+
+def _counted(seed_condition) -> dict[int, TeamSize]:
+    """{root: team size} for every referrer the condition picks, walking down the bindings in
+    the database: one row per (root, descendant) comes and goes inside the query."""
+    bindings = ReferralBinding.__table__
+    down = (select(bindings.c.referrer_user_id.label("root"), bindings.c.user_id.label("member"),
+                   literal(1).label("depth"))
+            .where(seed_condition(bindings.c.referrer_user_id)).cte("down", recursive=True))
+    down = down.union_all(select(down.c.root, bindings.c.user_id, down.c.depth + 1)
+                          .join(bindings, bindings.c.referrer_user_id == down.c.member)
+                          .where(down.c.depth < MAX_DEPTH))
+    rows = db.session.execute(select(down.c.root, func.sum(case((down.c.depth == 1, 1), else_=0)),
+                                     func.sum(case((down.c.depth == 2, 1), else_=0)), func.count())
+                              .group_by(down.c.root))
+    return {root: TeamSize(int(direct), int(second), int(total)) for root, direct, second, total in rows}
+
+
+def sizes_below(after: int, upper: int | None) -> dict[int, TeamSize]:
+    """Team sizes, from the bindings, of every shopper with an id in (after, upper] (no end when
+    upper is None) who has at least one descendant."""
+    def in_range(referrer):
+        return referrer > after if upper is None else referrer.between(after + 1, upper)
+
+    return _counted(in_range)
+
+
+def size_below(user_id: int) -> TeamSize:
+    """One shopper's team size, from the bindings."""
+    return _counted(lambda referrer: referrer == user_id).get(user_id, TeamSize(0, 0, 0))

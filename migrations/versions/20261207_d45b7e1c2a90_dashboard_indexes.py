@@ -1,5 +1,7 @@
-"""dashboard indexes: orders by payment time, shoppers and agents by arrival, ledger entries
-by kind and time, so each dashboard figure reads its range instead of the whole table
+"""dashboard indexes
+
+Orders by payment time, shoppers and agents by arrival, ledger entries by kind and time: each
+dashboard figure reads its range instead of the whole table.
 
 Revision ID: d45b7e1c2a90
 Revises: aec21a9393b5

@@ -146,7 +146,7 @@ def _click(page, watch: Watch, path: str, action: dict, failures: list[str], lab
     target = page.locator(f'[data-probe="{current[action["key"]]}"]')
     target.evaluate("el => el.removeAttribute('target')")  # follow it here, not in a new tab
     try:
-        target.click(timeout=5_000)
+        target.click()
         _settle(page, watch)
     except Exception as error:  # reported with the others; the walk goes on
         failures.append(f"{where}: {type(error).__name__}: {str(error).splitlines()[0]}")

@@ -145,10 +145,7 @@ def figures(window: Window) -> Figures:
         new_agents=db.session.scalar(select(func.count(Agent.id)).where(
             window.holds(Agent.became_at), Agent.status != AgentStatus.REMOVED)) or 0,
         commission_accrued_fen=int(db.session.scalar(_accrued().where(window.holds(Order.paid_at))) or 0),
-        commission_settled_fen=int(db.session.scalar(
-            select(func.sum(NET_COMMISSION)).select_from(CommissionEntry)
-            .join(CommissionLine, CommissionLine.id == CommissionEntry.line_id)
-            .where(CommissionEntry.kind == "release", window.holds(CommissionEntry.created_at))) or 0),
+        commission_settled_fen=int(db.session.scalar(_settled().where(window.holds(CommissionEntry.created_at))) or 0),
     )
 
 
@@ -159,6 +156,13 @@ def _sales() -> Select:
 def _accrued() -> Select:
     return select(func.sum(NET_COMMISSION)).select_from(Order).join(CommissionLine,
                                                                     CommissionLine.order_id == Order.id)
+
+
+def _settled() -> Select:
+    """Lines by the time of their release entry (one per line: frozen → available)."""
+    return (select(func.sum(NET_COMMISSION)).select_from(CommissionEntry)
+            .join(CommissionLine, CommissionLine.id == CommissionEntry.line_id)
+            .where(CommissionEntry.kind == "release"))
 
 
 def _low_stock_skus() -> int:

@@ -31,6 +31,7 @@ DESTRUCTIVE = re.compile(r"删除|移除|驳回|拒绝|清空|从微信加载")
 # Marks the page's actions (data-probe="<n>") and describes them, by the rule above.
 _DISCOVER = """() => {
   const main = document.querySelector("main");
+  document.querySelectorAll("[data-probe]").forEach((el) => el.removeAttribute("data-probe"));
   const firstRows = new Set([...main.querySelectorAll("table")].map((t) => t.tBodies[0] && t.tBodies[0].rows[0]));
   const seen = new Set();
   const found = [];
@@ -135,7 +136,7 @@ def _click(page, watch: Watch, path: str, action: dict, failures: list[str], lab
     if action["href"] is not None and not _opens_a_page(page, watch.origin, action["href"], where, failures):
         return
     destructive = bool(DESTRUCTIVE.search(action["name"]))
-    page.goto(path)
+    page.goto(path, wait_until="domcontentloaded")  # its scripts have run: enough to click
     current = _actions_by_key(page)
     if action["key"] not in current:  # drawn by the page's script once its fetches are done
         _settle(page, watch)

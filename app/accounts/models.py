@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import TimestampMixin, utcnow
@@ -16,6 +16,7 @@ class User(TimestampMixin, db.Model):
     both; `unionid` (when WeChat gives it) is what merges the two."""
 
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_created_at", "created_at"),)  # the dashboard's new shoppers
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mp_openid: Mapped[str | None] = mapped_column(String(64), unique=True, comment="mini-program openid")

@@ -16,6 +16,7 @@ class Agent(TimestampMixin, db.Model):
     """A shopper who may earn commission (分销员)."""
 
     __tablename__ = "agents"
+    __table_args__ = (Index("ix_agents_became_at", "became_at"),)  # the dashboard's new agents
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True, nullable=False)

@@ -73,7 +73,10 @@ class CommissionEntry(db.Model):
     """One change to an agent's buckets, append-only; `key` makes a replay apply nothing."""
 
     __tablename__ = "commission_entries"
-    __table_args__ = (Index("ix_commission_entries_agent_user_id_id", "agent_user_id", "id"),)
+    __table_args__ = (
+        Index("ix_commission_entries_agent_user_id_id", "agent_user_id", "id"),
+        Index("ix_commission_entries_kind_created_at", "kind", "created_at"),  # the dashboard's releases by day
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True, nullable=False, comment="kind:line:ref")

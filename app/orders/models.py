@@ -30,6 +30,7 @@ class Order(TimestampMixin, db.Model):
         Index("ix_orders_status_created_at", "status", "created_at"),
         Index("ix_orders_status_pay_deadline", "status", "pay_deadline"),
         Index("ix_orders_status_auto_receive_at", "status", "auto_receive_at"),
+        Index("ix_orders_paid_at", "paid_at"),  # the dashboard's sales by day
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -39,3 +39,24 @@ def test_the_progress_bar_follows_a_running_export_and_then_offers_the_download(
         page.locator(".export-download").click()
     assert re.fullmatch(r"订单导出-\d{8}-\d{4}\.xlsx", download.value.suggested_filename)
     assert page.console_errors == []
+
+
+def test_the_order_lists_export_button_exports_the_filtered_orders(page, live_app):
+    # given two paid orders and a completed one, and the list filtered to the paid ones
+    make_staff()
+    sku = factories.product(factories.category(), "龙井").skus[0]
+    for status in ("paid", "paid", "completed"):
+        factories.order(factories.shopper(), [(sku, 1)], status=status)
+    db.session.commit()
+    page.goto("/admin/login")
+    page.get_by_label("用户名").fill("boss")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto("/admin/orders?status=paid")
+    # when the merchant clicks 导出 Excel
+    page.get_by_role("button", name="导出 Excel").click()
+    # then the export of those two orders starts and its page shows it through
+    expect(page).to_have_url(re.compile(r"/admin/exports/\d+$"))
+    expect(page.locator(".export-status")).to_have_text("已完成")
+    expect(page.locator(".export-count")).to_have_text("已导出 2 / 2 行")
+    assert page.console_errors == []

@@ -4,7 +4,7 @@ Orders by payment time, shoppers and agents by arrival, ledger entries by kind a
 dashboard figure reads its range instead of the whole table.
 
 Revision ID: d45b7e1c2a90
-Revises: aec21a9393b5
+Revises: 5c7d1e0a9b42
 Create Date: 2026-12-07 01:40:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd45b7e1c2a90'
-down_revision = 'aec21a9393b5'
+down_revision = '5c7d1e0a9b42'
 branch_labels = None
 depends_on = None
 

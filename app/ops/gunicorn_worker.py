@@ -19,6 +19,8 @@ from gunicorn.http import errors
 from gunicorn.util import write_nonblock
 from gunicorn.workers.gthread import ThreadWorker
 
+LINGER_SECONDS = 1.0  # how long a refused client may go on sending before the socket closes
+LINGER_BYTES = 256 * 1024
 _REASONS = {400: "Bad Request", 403: "Forbidden", 414: "URI Too Long", 431: "Request Header Fields Too Large",
             500: "Internal Server Error", 501: "Not Implemented"}
 
@@ -32,8 +34,6 @@ _REFUSALS: tuple[tuple[type[BaseException], int, str, str], ...] = (
     (errors.ConfigurationProblem, 500, "internal_error", "Something went wrong on our side. Please try again."),
     (errors.ParseException, 400, "bad_request", "The request could not be understood."),
 )
-LINGER_SECONDS = 1.0
-LINGER_BYTES = 256 * 1024
 _UNEXPECTED = (500, "internal_error", "Something went wrong on our side. Please try again.")
 
 

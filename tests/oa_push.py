@@ -47,6 +47,16 @@ def event(openid: str, name: str, key: str | None = None, *, create_time: int | 
     return _xml(fields)
 
 
+def set_mode(mode: str) -> None:
+    """The merchant sets the official account's message mode, as in the console."""
+    from app.audit.services import SYSTEM
+    from app.extensions import db
+    from app.officialaccount import settings
+
+    settings.save_message_mode(SYSTEM, mode)
+    db.session.commit()
+
+
 def signed(config, xml: str, mode: str = "safe", *, timestamp: str | None = None,
            nonce: str = "1234567890") -> tuple[str, bytes]:
     """(query string, body) for a push in plain, compatible or safe mode."""

@@ -74,6 +74,7 @@ def forwarding(app, merchant):
 
 @pytest.mark.parametrize("mode", ["plain", "safe"])
 def test_the_merchant_server_gets_the_plaintext_message_and_its_reply_is_passed_on(app, client, forwarding, mode):
+    oa_push.set_mode(mode)
     response = oa_push.post(client, app.config, oa_push.text("o_fan", "我要退货"), mode)
     assert oa_push.reply_of(app.config, response, mode)["Content"] == "商家服务器的回复"
     assert xmltodict.parse(forwarding.received[0])["xml"]["Content"] == "我要退货"

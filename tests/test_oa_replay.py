@@ -19,6 +19,7 @@ def _resend(client, query, body):
 
 @pytest.mark.parametrize("mode", ["plain", "compatible", "safe"])
 def test_a_retried_text_message_gets_the_same_reply_bytes(app, client, mode):
+    oa_push.set_mode(mode)
     replies.set_special_reply("default", "text", {"content": "默认回复"})
     db.session.commit()
     xml = oa_push.text("o_fan", "在吗")

@@ -35,6 +35,7 @@ def shop_replies(app):
     ("菜单", "这是菜单"), ("  help ", "这是菜单"), ("菜单呢", "默认回复"), ("我想做分销员", "分销说明"),
     ("订单 20260001", "订单查询"), ("订单 12", "默认回复"), ("随便说说", "默认回复")])
 def test_text_gets_the_matching_keyword_reply_or_the_default(app, client, shop_replies, mode, content, expected):
+    oa_push.set_mode(mode)
     reply = _ask(app, client, oa_push.text("o_fan", content), mode)
     assert (reply["MsgType"], reply["Content"], reply["ToUserName"]) == ("text", expected, "o_fan")
 

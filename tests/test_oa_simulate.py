@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.officialaccount import replies
 from app.officialaccount.models import Fan, SceneTouch
+from tests import oa_push
 
 
 @pytest.fixture
@@ -34,8 +35,9 @@ def _content(result: dict) -> str | None:
 
 
 @pytest.mark.parametrize("mode", ["plain", "compatible", "safe"])
-def test_a_fan_texting_gets_the_keyword_reply_in_every_mode(simulate, mode):
-    status, result = simulate("text", openid="o_sim", content="你好", mode=mode)
+def test_a_fan_texting_gets_the_keyword_reply_in_the_mode_set_in_the_console(simulate, mode):
+    oa_push.set_mode(mode)
+    status, result = simulate("text", openid="o_sim", content="你好")
     assert status == 200 and result["status"] == 200 and result["mode"] == mode
     assert _content(result) == "你好呀"
     assert result["reply"]["signature_valid"] is (None if mode == "plain" else True)

@@ -60,6 +60,7 @@ def test_a_push_encrypted_for_another_appid_is_403(app, client):
 @pytest.mark.parametrize("body", [b"hello, not xml", b"{\"MsgType\": \"text\"}", b"<xml><MsgType>text</Msg",
                                   b"\xff\xfe\x00binary", b"<notxml/>"])
 def test_a_signed_body_that_is_not_a_wechat_message_is_400(app, client, body):
+    oa_push.set_mode("plain")
     query, _ = oa_push.signed(app.config, "", "plain")
     response = client.post(f"/wechat/oa?{query}", data=body, content_type="text/xml")
     assert response.status_code == 400
@@ -78,6 +79,7 @@ def test_an_encrypted_push_whose_ciphertext_is_garbage_is_400(app, client):
 
 
 def test_xml_with_entity_declarations_is_refused(app, client):
+    oa_push.set_mode("plain")
     bomb = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
             '<xml><ToUserName>gh</ToUserName><FromUserName>o_x</FromUserName><CreateTime>1</CreateTime>'
             '<MsgType>text</MsgType><Content>&b;</Content><MsgId>1</MsgId></xml>')
@@ -87,6 +89,7 @@ def test_xml_with_entity_declarations_is_refused(app, client):
 
 
 def test_an_oversized_body_is_413_and_changes_nothing(app, client):
+    oa_push.set_mode("plain")
     huge = oa_push.text("o_mallory", "长" * 40_000)
     query, body = oa_push.signed(app.config, huge, "plain")
     response = client.post(f"/wechat/oa?{query}", data=body, content_type="text/xml")
@@ -94,13 +97,14 @@ def test_an_oversized_body_is_413_and_changes_nothing(app, client):
     assert _nothing_written(app)
 
 
-def test_an_encrypted_push_without_a_configured_aes_key_is_400(make_app):
+def test_an_encrypted_push_without_a_configured_aes_key_is_refused(make_app):
+    """Without an EncodingAESKey only plain mode can work: an encrypted push is not one it accepts."""
     app = make_app(WECHAT_SANDBOX=False, WECHAT_OA_TOKEN="tok", WECHAT_OA_ENCODING_AES_KEY="",
                    WECHAT_OA_APPID="wx1")
     query = f"signature={oa_push.sha1('tok', '1700000000', '7')}&timestamp=1700000000&nonce=7&encrypt_type=aes" \
             f"&msg_signature={'0' * 40}"
     response = app.test_client().post(f"/wechat/oa?{query}", data=b"<xml><Encrypt>x</Encrypt></xml>")
-    assert response.status_code == 400
+    assert response.status_code == 403
 
 
 @pytest.mark.parametrize("body", [b"hello, not xml", b"<xml><ToUserName>gh</ToUserName></xml>",

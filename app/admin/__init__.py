@@ -30,6 +30,7 @@ from app.admin.views import (  # noqa: E402,F401
                wechat_fans,
                wechat_menu,
                wechat_replies,
+               wechat_settings,
                wechat_special,
                withdrawals,
 )

@@ -57,6 +57,8 @@ ENTRIES = (
     MenuEntry("wechat", _l("Auto replies"), "chat-dots", "admin.wechat_rules", "/admin/wechat/replies", WECHAT),
     MenuEntry("wechat", _l("Custom menu"), "menu-button-wide", "admin.wechat_menu", "/admin/wechat/menu", WECHAT),
     MenuEntry("wechat", _l("Fans"), "people-fill", "admin.wechat_fans", "/admin/wechat/fans", WECHAT),
+    MenuEntry("wechat", _l("Official account settings"), "shield-lock", "admin.wechat_settings",
+              "/admin/wechat/settings", WECHAT),
     MenuEntry(ANY_STAFF, _l("WeChat simulator"), "phone", "admin.simulator", "/admin/simulator", WECHAT,
               any_of=("wechat", "finance"), config_flag="WECHAT_SANDBOX"),
     MenuEntry("settings", _l("Shop settings"), "gear", "admin.shop_settings", "/admin/settings/shop", SETTINGS),

@@ -1,4 +1,4 @@
-"""The configured replies, compiled once and kept in memory until the merchant changes them.
+"""The configured replies and message mode, compiled once and kept in memory until the merchant changes them.
 
 A message needs its reply inside WeChat's 5 seconds, and most are text: answering one must
 not cost database queries or regex compilation. Each process keeps a compiled snapshot and
@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from app.extensions import db, redis_client
+from app.officialaccount.message_modes import message_mode
 from app.officialaccount.models import KeywordRule, SpecialReply
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class Snapshot:
     built_at: float
     rules: tuple[CompiledRule, ...]
     special: dict[str, ReplySpec]
+    message_mode: str  # which pushes the webhook accepts (message_modes.py)
     checked_at: float = 0.0
 
     def keyword_reply(self, text: str) -> ReplySpec | None:
@@ -84,7 +86,7 @@ def _build(version: bytes | None) -> Snapshot:
         for rule in rules)
     special = {row.slot: ReplySpec(row.kind, row.content) for row in db.session.scalars(
         select(SpecialReply).where(SpecialReply.is_enabled.is_(True)))}
-    return Snapshot(version, time.monotonic(), compiled, special)
+    return Snapshot(version, time.monotonic(), compiled, special, message_mode())
 
 
 def current() -> Snapshot:

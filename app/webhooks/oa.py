@@ -1,9 +1,11 @@
 """/wechat/oa: the official account's message push (GET to verify the URL, POST messages).
 
-Answers inside WeChat's 5 seconds, always with 200 for anything signed with our token and
-readable: the reply XML (encrypted in compatible and safe modes), or "success" for no reply.
-A bad signature gets 403; a body that is not a readable WeChat message gets 400 or 413;
-nothing is written for either, and both are logged without the body.
+Answers inside WeChat's 5 seconds, always with 200 for anything signed with our token, sent
+the way the merchant's message mode allows (officialaccount/message_modes.py) and readable:
+the reply XML (encrypted when the push was), or "success" for no reply. A bad signature, or a
+push the mode does not accept (a plaintext one in safe mode), gets 403; a body that is not a
+readable WeChat message gets 400 or 413; nothing is written for any of them, and all are logged
+without the body.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.core import after_commit
 from app.extensions import db
-from app.officialaccount import inbound
+from app.officialaccount import inbound, snapshot
+from app.officialaccount.message_modes import accepts
 from app.webhooks import oa_dedup
 from app.wechat.oa_crypto import BadEnvelope, BadSignature, oa_crypto
 
@@ -104,6 +107,10 @@ def _read_push() -> _Push:
         crypto.check_url(args.get("signature", ""), timestamp, nonce)
     except BadSignature as exc:
         raise _Refused(403, str(exc)) from exc
+    encrypted = args.get("encrypt_type", "raw").lower() == "aes"
+    mode = snapshot.current().message_mode
+    if not accepts(mode, encrypted=encrypted):
+        raise _Refused(403, f"{'encrypted' if encrypted else 'plaintext'} push in {mode} mode")
     if (request.content_length or 0) > MAX_BODY_BYTES:
         raise _Refused(413, f"body of {request.content_length} bytes")
     request.max_content_length = MAX_BODY_BYTES
@@ -111,7 +118,6 @@ def _read_push() -> _Push:
         body = request.get_data(cache=False)
     except RequestEntityTooLarge as exc:
         raise _Refused(413, "body larger than its declared length allows") from exc
-    encrypted = args.get("encrypt_type", "raw").lower() == "aes"
     try:
         xml = crypto.open(body, msg_signature=args.get("msg_signature", "") if encrypted else None,
                           timestamp=timestamp, nonce=nonce)

@@ -3,7 +3,9 @@
 Each action builds the XML WeChat would, signs it (and in compatible or safe mode encrypts
 it and adds msg_signature), POSTs it over HTTP to this app's own /wechat/oa, checks and
 decrypts the answer like WeChat does, and returns both as JSON. For curl and for tests; the
-console's WeChat simulator calls `simulate()` with the same bodies.
+console's WeChat simulator calls `simulate()` with the same bodies. Pushes go in the message
+mode the merchant set in the console (what WeChat reads from mp.weixin.qq.com), unless a body
+names another one to see it refused.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
 from app.core.validation import use_body
+from app.extensions import db
+from app.officialaccount.message_modes import message_mode
 from app.wechat.sandbox import bp
 
 ORIGINAL_ID = "gh_f3a1c0de5a0d"  # the sandbox official account's 原始ID (ToUserName of every push)
@@ -34,7 +38,8 @@ class _Push(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     openid: str = Field(pattern=_OPENID)
-    mode: Literal["plain", "compatible", "safe"] = "safe"
+    mode: Literal["plain", "compatible", "safe"] | None = Field(
+        default=None, description="plain, compatible or safe; default: the mode set in the console")
     create_time: int | None = Field(default=None, ge=1, le=2**31 - 1, description="to replay a push")
 
 
@@ -207,7 +212,10 @@ ACTIONS: dict[str, tuple[type[_Push], Callable[[Any], Fields]]] = {
 
 def simulate(action: str, body: _Push) -> tuple[dict[str, Any], int]:
     """Push what WeChat pushes for `action` (a key of ACTIONS, with its validated body)."""
-    return push(ACTIONS[action][1](body), body.mode, body.openid)
+    fields = ACTIONS[action][1](body)
+    mode = body.mode or message_mode()
+    db.session.rollback()  # hold no read transaction while the webhook, another request, writes
+    return push(fields, mode, body.openid)
 
 
 def _answer(action: str, body: _Push):

@@ -200,14 +200,21 @@ def test_ordering_from_the_cart_takes_the_selected_lines_and_removes_them(client
 
 
 def test_products_no_longer_on_sale_are_refused_by_name(client):
+    # given an off-shelf product, a product that sold out and was then deleted, and a SKU that
+    # never existed
+    from app.core.models import utcnow
+
     shopper = Shopper(client)
     shopper.add_address()
     hidden = goods(on_shelf=False).skus[0]
+    deleted = goods(stock=0, on_shelf=False, off_shelf_reason="sold_out", deleted_at=utcnow()).skus[0]
+    # when the shopper orders them, then each is off sale (422), not a stock shortage
     answer = shopper.post("/orders", {"idempotency_key": "gone-key-01",
                                       "lines": [{"sku_id": hidden.id, "quantity": 1},
+                                                {"sku_id": deleted.id, "quantity": 1},
                                                 {"sku_id": 987654, "quantity": 1}]})
     assert answer.status_code == 422 and error_code(answer) == "items_unavailable"
-    assert set(answer.get_json()["error"]["fields"]) == {f"sku.{hidden.id}", "sku.987654"}
+    assert set(answer.get_json()["error"]["fields"]) == {f"sku.{hidden.id}", f"sku.{deleted.id}", "sku.987654"}
     assert order_count() == 0
 
 

@@ -94,6 +94,45 @@ def test_the_list_says_when_a_hidden_category_hides_a_product(app):
     assert "隐藏的分类" in html and "not-visible-reason" in html
 
 
+def _home_column(html: str) -> dict[str, str]:
+    """Each listed product's title → what its 首页展示 cell says."""
+    import re
+
+    cells = {}
+    for row in html.split("<tr>")[2:]:
+        title = re.search(r'<a href="/admin/products/\d+">([^<]+)</a>', row).group(1)
+        cell = re.search(r'<td class="home-page small"[^>]*>(.*?)</td>', row, re.S).group(1)
+        cells[title] = re.sub(r"<[^>]+>|\s+", "", cell)
+    return cells
+
+
+def test_the_list_says_which_products_are_on_the_home_page_and_why_the_others_are_not(app):
+    # given a recommended product, an ordinary one, a recommended one off shelf, and one
+    # recommended product more than the home page holds (the lowest sort value)
+    from app.catalog.services import HOME_RECOMMENDED
+
+    shelf = factories.category("零食")
+    factories.product(shelf, "普通饼干", sort=50)
+    factories.product(shelf, "下架的推荐", is_recommended=True, on_shelf=False, sort=50)
+    factories.product(shelf, "排在后面的推荐", is_recommended=True, sort=0)
+    for index in range(HOME_RECOMMENDED - 1):
+        factories.product(shelf, f"推荐{index}", is_recommended=True, sort=10)
+    factories.product(shelf, "推荐的牛肉干", is_recommended=True, sort=20)
+    # when the merchant opens the product list
+    html = _client_as(app, "owner").get("/admin/products?size=50").get_data(as_text=True)
+    # then the page says the home page shows only 推荐 products and how to mark one, and each row
+    # says whether it is on the home page and, if not, why
+    assert (f"首页“为你推荐”只展示勾选了“推荐”且顾客可见的商品，按排序值取前 {HOME_RECOMMENDED} 个。"
+            "要让商品上首页，请在商品编辑页勾选“推荐”。") in html
+    home = _home_column(html)
+    assert home["推荐的牛肉干"] == home["推荐0"] == "展示中（推荐）"
+    assert home["普通饼干"] == "不展示：未勾选“推荐”"
+    assert home["下架的推荐"] == "不展示：已勾选“推荐”，但顾客看不到"
+    assert home["排在后面的推荐"] == f"不展示：已勾选“推荐”，但首页只展示排序前{HOME_RECOMMENDED}个"
+    on_home = {item["title"] for item in app.test_client().get("/api/v1/home").get_json()["recommended"]}
+    assert on_home == {title for title, said in home.items() if said == "展示中（推荐）"}
+
+
 def test_creating_a_product_with_a_matrix_makes_every_combination_in_fen(app, client):
     shelf = factories.category("服装")
     console = _client_as(app, "owner")

@@ -78,6 +78,23 @@ def test_a_product_off_shelf_or_unknown_cannot_be_added(client):
     assert shopper.post("/cart", {"sku_id": 999_999, "quantity": 1}).status_code == 404
 
 
+def test_a_line_whose_product_the_shop_took_off_shelf_for_selling_out_reads_sold_out(client):
+    # given a shop that takes sold-out products off shelf, and a cart line whose product sold out
+    from app.catalog import stock
+    from app.shop.services import shop_settings
+
+    shop_settings().auto_off_shelf_when_sold_out = True
+    db.session.commit()
+    shopper = Shopper(client)
+    product = goods(stock=1)
+    shopper.add_to_cart(product.skus[0].id, 1)
+    assert stock.take(product.skus[0].id, 1)
+    db.session.commit()
+    # when the shopper looks at the cart, then the line says sold out, not off shelf
+    line = _line(shopper.get("/cart").get_json(), product.skus[0].id)
+    assert (line["flags"], line["purchasable"]) == (["sold_out"], False)
+
+
 def test_each_unbuyable_line_is_flagged_and_kept(client):
     shopper = Shopper(client)
     fine, off, deleted, sold_out, short, repriced = (goods(price_fen=1000, stock=5) for _ in range(6))

@@ -102,7 +102,8 @@ def test_stock_is_taken_only_when_there_is_enough(app):
     assert db.session.get(Sku, sku_id).stock == 1
 
 
-def test_selling_the_last_unit_takes_the_product_off_shelf(client, app):
+def test_when_the_shop_asks_selling_the_last_unit_takes_the_product_off_shelf(client, app):
+    shop_settings().auto_off_shelf_when_sold_out = True
     item = factories.product(factories.category(), stock=1)
     assert stock.take(item.skus[0].id, 1)
     db.session.commit()
@@ -122,6 +123,7 @@ def test_with_auto_off_shelf_disabled_a_sold_out_product_stays_and_says_so(clien
 
 
 def test_batch_stock_zero_also_triggers_auto_off_shelf(app):
+    shop_settings().auto_off_shelf_when_sold_out = True
     item = factories.product(factories.category(), skus=2)
     skus.batch_set(SYSTEM, item, "stock", 0)
     assert item.is_on_shelf is False

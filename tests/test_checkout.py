@@ -200,15 +200,67 @@ def test_ordering_from_the_cart_takes_the_selected_lines_and_removes_them(client
 
 
 def test_products_no_longer_on_sale_are_refused_by_name(client):
+    # given an off-shelf product, a product that sold out and was then deleted, and a SKU that
+    # never existed
+    from app.core.models import utcnow
+
     shopper = Shopper(client)
     shopper.add_address()
     hidden = goods(on_shelf=False).skus[0]
+    deleted = goods(stock=0, on_shelf=False, off_shelf_reason="sold_out", deleted_at=utcnow()).skus[0]
+    # when the shopper orders them, then each is off sale (422), not a stock shortage
     answer = shopper.post("/orders", {"idempotency_key": "gone-key-01",
                                       "lines": [{"sku_id": hidden.id, "quantity": 1},
+                                                {"sku_id": deleted.id, "quantity": 1},
                                                 {"sku_id": 987654, "quantity": 1}]})
     assert answer.status_code == 422 and error_code(answer) == "items_unavailable"
-    assert set(answer.get_json()["error"]["fields"]) == {f"sku.{hidden.id}", "sku.987654"}
+    assert set(answer.get_json()["error"]["fields"]) == {f"sku.{hidden.id}", f"sku.{deleted.id}", "sku.987654"}
     assert order_count() == 0
+
+
+def _sell_out(client, sku) -> None:
+    """Another shopper buys every unit left."""
+    buyer = Shopper(client)
+    buyer.add_address()
+    assert buyer.place([(sku, stock_of(sku))]).status_code == 201
+
+
+def _stock_refusal(answer, sku) -> str:
+    assert answer.status_code == 409 and error_code(answer) == "insufficient_stock", answer.get_json()
+    assert list(answer.get_json()["error"]["fields"]) == [f"sku.{sku.id}"]
+    return answer.get_json()["error"]["fields"][f"sku.{sku.id}"]
+
+
+def test_a_sold_out_product_is_refused_as_sold_out_not_as_off_sale(client):
+    # given a shop with default settings and a product whose last unit another shopper bought
+    shopper = Shopper(client)
+    shopper.add_address()
+    sku = goods(stock=1).skus[0]
+    _sell_out(client, sku)
+    # when the shopper previews and places an order for it
+    preview = shopper.post("/orders/preview", {"lines": [{"sku_id": sku.id, "quantity": 1}]})
+    placed = shopper.place([(sku, 1)])
+    # then both answer the stock error naming the SKU as sold out, and nothing is written
+    assert _stock_refusal(preview, sku) == _stock_refusal(placed, sku) == f"“{sku.product.title}”已售罄。"
+    assert order_count() == 1 and stock_of(sku) == 0
+
+
+def test_a_product_taken_off_shelf_for_selling_out_is_sold_out_until_restocked_then_off_sale(client):
+    # given a shop that takes sold-out products off shelf, and a product that just sold out
+    shop_settings().auto_off_shelf_when_sold_out = True
+    db.session.commit()
+    shopper = Shopper(client)
+    shopper.add_address()
+    sku = goods(stock=1).skus[0]
+    _sell_out(client, sku)
+    # when the shopper orders it, then it is refused as sold out (409 naming the SKU)
+    assert _stock_refusal(shopper.place([(sku, 1)]), sku) == f"“{sku.product.title}”已售罄。"
+    # and once the merchant restocks it without putting it back on shelf, it is off sale (422)
+    sku.stock = 5
+    db.session.commit()
+    answer = shopper.place([(sku, 1)])
+    assert answer.status_code == 422 and error_code(answer) == "items_unavailable"
+    assert order_count() == 1 and stock_of(sku) == 5
 
 
 def test_an_order_needs_an_address_of_ones_own(client):

@@ -163,3 +163,88 @@ def test_member_page_lists_their_own_orders_with_counts(app):
     orders_table = html.split('id="member-orders"')[1]
     assert all(order.order_no in orders_table for order in mine) and theirs.order_no not in orders_table
     assert "待发货 1" in html and "待付款 1" in html
+
+
+def _level_page(client, user_id: int) -> str:
+    return client.get(f"/admin/members/{user_id}").get_data(as_text=True)
+
+
+def test_a_level_set_on_the_member_page_is_audited_and_discounts_the_next_checkout(app):
+    # given a shopper with no level, a 9折 level and a product of ¥100
+    from tests import factories
+    from tests.checkout_helpers import Shopper
+
+    shopper = Shopper(app.test_client())
+    shopper.add_address()
+    sku = factories.product(factories.category(), price_fen=10_000).skus[0]
+    gold = members.save_level(Actor(None), None, name="金卡", threshold_fen=0, discount_bp=9000, benefits="")
+    db.session.commit()
+    before = shopper.post("/orders/preview", {"lines": [{"sku_id": sku.id, "quantity": 1}]}).get_json()
+    assert before["discounts"] == [] and before["payable_fen"] == 10_000
+    make_staff()
+    console = app.test_client()
+    log_in(console)
+    assert '<option value="" selected>普通会员</option>' in _level_page(console, shopper.id)
+
+    # when the merchant picks 金卡 in the member page's level select
+    answer = console.post(f"/admin/members/{shopper.id}/level",
+                          data={"level_id": str(gold.id), "csrf_token": csrf_token(console, "/admin/members")})
+
+    # then the page shows it, the change is audited with before and after, and the next preview
+    # and order carry the level's discount
+    assert answer.status_code == 302
+    assert f'<option value="{gold.id}" selected>金卡（9 折）</option>' in _level_page(console, shopper.id)
+    entry = db.session.query(AuditEntry).filter_by(action="member.level", target_id=str(shopper.id)).one()
+    assert (entry.area, entry.before, entry.after) == (
+        "members", {"level_id": None, "level": None}, {"level_id": gold.id, "level": "金卡"})
+    preview = shopper.post("/orders/preview", {"lines": [{"sku_id": sku.id, "quantity": 1}]}).get_json()
+    assert [(d["kind"], d["amount_fen"]) for d in preview["discounts"]] == [("member_level", 1000)]
+    assert preview["payable_fen"] == 9000
+    placed = shopper.place([(sku, 1)])
+    assert placed.status_code == 201 and placed.get_json()["discount_fen"] == 1000
+
+    # and back to none: the regular price again
+    console.post(f"/admin/members/{shopper.id}/level",
+                 data={"level_id": "", "csrf_token": csrf_token(console, "/admin/members")})
+    assert shopper.post("/orders/preview", {"lines": [{"sku_id": sku.id, "quantity": 1}]}).get_json()["discounts"] == []
+    assert db.session.query(AuditEntry).filter_by(action="member.level").count() == 2
+
+
+def test_a_staff_role_without_members_cannot_set_a_level(app):
+    # given a finance staff member (no members area) and a shopper without a level
+    user = _member("小李")
+    gold = members.save_level(Actor(None), None, name="金卡", threshold_fen=0, discount_bp=9000, benefits="")
+    db.session.commit()
+    make_staff("cashier", role="finance")
+    console = app.test_client()
+    log_in(console, "cashier")
+    # when they post a level for the shopper
+    answer = console.post(f"/admin/members/{user.id}/level",
+                          data={"level_id": str(gold.id), "csrf_token": csrf_token(console, "/admin/")})
+    # then they are refused and nothing changed
+    assert answer.status_code == 403
+    db.session.expire_all()
+    assert members.wallet_of(user.id).level_id is None
+    assert db.session.query(AuditEntry).filter_by(action="member.level").count() == 0
+
+
+@pytest.mark.parametrize("level_id", ["999999", "abc", "١"])
+def test_an_unknown_level_is_refused_next_to_the_select_and_changes_nothing(app, level_id):
+    # given a shopper on 银卡
+    user = _member("小张")
+    silver = members.save_level(Actor(None), None, name="银卡", threshold_fen=0, discount_bp=9500, benefits="")
+    db.session.commit()
+    members.set_level(Actor(None), user.id, silver.id)
+    db.session.commit()
+    make_staff()
+    console = app.test_client()
+    log_in(console)
+    # when the merchant posts a level that does not exist
+    answer = console.post(f"/admin/members/{user.id}/level",
+                          data={"level_id": level_id, "csrf_token": csrf_token(console, "/admin/members")})
+    # then the page says so next to the select, and the shopper keeps 银卡 with no new audit row
+    assert answer.status_code == 422
+    assert "该等级不存在。" in answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert members.wallet_of(user.id).level_id == silver.id
+    assert db.session.query(AuditEntry).filter_by(action="member.level").count() == 1

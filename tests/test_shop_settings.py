@@ -11,7 +11,7 @@ from tests.admin_helpers import log_in, make_staff, post
 def _form(**changes) -> dict:
     form = {"name": "小花的店", "logo_url": "", "service_phone": "400-800-1234", "home_page": "default",
             "unpaid_close_minutes": "30", "auto_receive_days": "7", "after_sale_days": "7",
-            "pay_wechat": "y", "pay_balance": "y", "auto_off_shelf_when_sold_out": "y"}
+            "pay_wechat": "y", "pay_balance": "y", "auto_off_shelf_when_sold_out": None}
     form.update(changes)
     return {key: value for key, value in form.items() if value is not None}
 

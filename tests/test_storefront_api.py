@@ -56,6 +56,25 @@ def test_list_items_carry_price_original_price_sales_and_sold_out(client, app):
     assert (item["min_price_fen"], item["sold_out"]) == (1990, True)
 
 
+def test_a_product_that_sells_out_shows_everywhere_as_sold_out_not_gone(client, app):
+    # given a shop with default settings and a recommended product with one unit left
+    from app.catalog import stock
+
+    item = factories.product(factories.category("卫衣"), "连帽卫衣", stock=1, is_recommended=True)
+    # when its last unit is sold
+    assert stock.take(item.skus[0].id, 1)
+    db.session.commit()
+    # then the home page, the list, a search and the detail still show it, as sold out
+    home = client.get("/api/v1/home").get_json()["recommended"]
+    listed = client.get("/api/v1/products").get_json()["items"]
+    found = client.get("/api/v1/products?keyword=卫衣").get_json()["items"]
+    detail = client.get(f"/api/v1/products/{item.id}")
+    assert [(p["title"], p["sold_out"]) for p in home] == [("连帽卫衣", True)]
+    assert [(p["title"], p["sold_out"]) for p in listed] == [("连帽卫衣", True)]
+    assert [(p["title"], p["sold_out"]) for p in found] == [("连帽卫衣", True)]
+    assert detail.status_code == 200 and (detail.get_json()["sold_out"], detail.get_json()["stock"]) == (True, 0)
+
+
 def test_detail_has_spec_matrix_skus_stock_share_and_sanitised_html(client, app):
     item = factories.product(factories.category())
     matrix = [{"name": "颜色", "values": ["红", "蓝"]}, {"name": "尺码", "values": ["M", "L"]}]

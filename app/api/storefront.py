@@ -11,8 +11,6 @@ from app.catalog import search
 from app.catalog import services as catalog
 from app.core.validation import documented
 
-HOME_RECOMMENDED = 10
-
 
 class HomeOut(BaseModel):
     banners: list[dict]
@@ -33,7 +31,7 @@ class HotWordsOut(BaseModel):
 def home():
     from app.extensions import db
 
-    rows = db.session.execute(catalog.visible_products(recommended=True).limit(HOME_RECOMMENDED)).all()
+    rows = db.session.execute(catalog.home_recommended()).all()
     return jsonify(banners=[], modules=[], categories=catalog.category_tree(),
                    recommended=summaries(rows))
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.cart.models import CartItem
 from app.catalog.models import Product, Sku
-from app.catalog.visibility import visible_clause
+from app.catalog.visibility import sold_out_off_shelf_ids, visible_clause
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
 
@@ -54,13 +54,14 @@ class CartLine:
         return self.sku.price_fen if self.sku is not None else self.seen_price_fen
 
 
-def _flags(item: CartItem, sku: Sku | None, product: Product | None, visible: bool) -> list[str]:
+def _flags(item: CartItem, sku: Sku | None, product: Product | None, visible: bool,
+           shelved_sold_out: bool = False) -> list[str]:
     if sku is None or product is None or sku.product_id != item.product_id:
         return ["sku_gone"]
     flags = []
     if product.deleted_at is not None:
         flags.append("deleted")
-    elif not visible:
+    elif not visible and not (shelved_sold_out and sku.stock <= 0):  # off shelf only for selling out: sold out
         flags.append("off_shelf")
     if sku.stock <= 0:
         flags.append("sold_out")
@@ -78,11 +79,14 @@ def cart_lines(user_id: int, *, acknowledge_prices: bool = False) -> list[CartLi
         select(CartItem, Sku, Product).outerjoin(Sku, Sku.id == CartItem.sku_id)
         .outerjoin(Product, Product.id == Sku.product_id)
         .where(CartItem.user_id == user_id).order_by(CartItem.id.desc())).all()
-    visible = visible_product_ids({product.id for _item, _sku, product in rows if product is not None})
+    product_ids = {product.id for _item, _sku, product in rows if product is not None}
+    visible = visible_product_ids(product_ids)
+    shelved_sold_out = sold_out_off_shelf_ids(product_ids - visible)
     lines = []
     for item, sku, product in rows:
         shown = product is not None and product.id in visible
-        lines.append(CartLine(item, sku, product, shown, item.seen_price_fen, _flags(item, sku, product, shown)))
+        flags = _flags(item, sku, product, shown, product is not None and product.id in shelved_sold_out)
+        lines.append(CartLine(item, sku, product, shown, item.seen_price_fen, flags))
         if acknowledge_prices and sku is not None and item.seen_price_fen != sku.price_fen:
             item.seen_price_fen = sku.price_fen
     db.session.flush()

@@ -62,6 +62,20 @@ def visible_products(*, category_id: int | None = None, keyword: str | None = No
     return statement.order_by(*PRODUCT_SORTS[sort])
 
 
+# The home page's 为你推荐: only products marked recommended, the first few by sort value.
+HOME_RECOMMENDED = 10
+
+
+def home_recommended(now: datetime | None = None) -> Select:
+    """Summary rows of the products the home page shows (the console says why others are not there)."""
+    return visible_products(recommended=True, now=now).limit(HOME_RECOMMENDED)
+
+
+def on_home_page(product_ids: set[int]) -> set[int]:
+    """Which of these products the home page shows right now."""
+    return {row[0] for row in db.session.execute(home_recommended())} & product_ids
+
+
 @cache_fn
 def _listing(sort: str, categories: str) -> Select:
     """The list query for one sort, built once with bind parameters: building and hashing the

@@ -36,6 +36,20 @@ def visible_clause(now: datetime | None = None) -> ColumnElement[bool]:
     return and_(on_shelf_now(now or utcnow()), Product.category_id.in_(visible_ids or {-1}))
 
 
+def sold_out_off_shelf_ids(product_ids: set[int], now: datetime | None = None) -> set[int]:
+    """Which of these products are off shelf only because they sold out (the shop's
+    auto-off-shelf setting): shoppers are told they sold out, not that they are gone."""
+    if not product_ids:
+        return set()
+    now = now or utcnow()
+    visible_ids = cache.snapshot().visible_ids
+    return set(db.session.scalars(select(Product.id).where(
+        Product.id.in_(product_ids), Product.is_on_shelf.is_(False), Product.off_shelf_reason == SOLD_OUT,
+        Product.deleted_at.is_(None), Product.category_id.in_(visible_ids or {-1}),
+        or_(Product.on_shelf_at.is_(None), Product.on_shelf_at <= now),
+        or_(Product.off_shelf_at.is_(None), Product.off_shelf_at > now))))
+
+
 @dataclass(frozen=True)
 class Reason:
     code: str

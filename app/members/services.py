@@ -1,4 +1,4 @@
-"""Balance and points changes, member levels, enabling and disabling shoppers.
+"""Balance and points changes, member levels (defined and assigned), enabling and disabling shoppers.
 
 Every balance or points change locks the wallet row, writes a ledger row and (for staff
 changes) an audit row in the same transaction; a (kind, ref) pair applies at most once.
@@ -128,6 +128,25 @@ def set_disabled(actor: Actor, user: User, disabled: bool) -> None:
         if disabled:
             user.token_version += 1  # tokens issued before stay dead after re-enabling
         db.session.flush()
+
+
+def set_level(actor: Actor, user_id: int, level_id: int | None) -> Wallet:
+    """The merchant puts a shopper on a level (or none, the regular price); the level's
+    discount applies from the shopper's next checkout, which reads the wallet's level."""
+    level = db.session.get(MemberLevel, level_id) if level_id is not None else None
+    if level_id is not None and level is None:
+        raise ValidationError(_("Some fields are invalid."), fields={"level_id": _("This level does not exist.")})
+    wallet = wallet_for_update(user_id)
+    before = _wallet_level(wallet)
+    wallet.level = level
+    db.session.flush()
+    audit.record(actor, area="members", action="member.level", target_type="user", target_id=user_id,
+                 summary=level.name if level else _("Regular"), before=before, after=_wallet_level(wallet))
+    return wallet
+
+
+def _wallet_level(wallet: Wallet) -> dict:
+    return {"level_id": wallet.level_id, "level": wallet.level.name if wallet.level else None}
 
 
 MEMBER_SORTS = {

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.addresses.models import Address
 from app.cart.services import spec_text, visible_product_ids
 from app.catalog.models import Product, Sku
+from app.catalog.visibility import sold_out_off_shelf_ids
 from app.core.errors import Conflict, ValidationError
 from app.core.money import BASIS_POINTS, share_of
 from app.extensions import db
@@ -93,18 +94,23 @@ def merge_requests(requested: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def priced_lines(requested: list[tuple[int, int]]) -> list[PricedLine]:
-    """The requested SKUs at today's prices; 422 naming every SKU that is gone or not on sale."""
+    """The requested SKUs at today's prices; 422 naming every SKU that is gone or not on sale,
+    409 naming the SKUs short of stock when a product was taken off shelf only for selling out
+    (that is a stock answer, not "no longer on sale")."""
     requested = merge_requests(requested)
     skus = {sku.id: sku for sku in db.session.scalars(select(Sku).where(Sku.id.in_([s for s, _q in requested])))}
     products = {p.id: p for p in db.session.scalars(
         select(Product).where(Product.id.in_({sku.product_id for sku in skus.values()})))}
     visible = visible_product_ids(set(products))
+    shelved_sold_out = sold_out_off_shelf_ids(set(products) - visible)
     fields: dict[str, str] = {}
-    lines = []
+    lines, sold_out = [], []
     for sku_id, quantity in requested:
         sku = skus.get(sku_id)
         if sku is None:
             fields[f"sku.{sku_id}"] = _("This item no longer exists.")
+        elif sku.product_id in shelved_sold_out and quantity > sku.stock:
+            sold_out.append((sku, products[sku.product_id], quantity))
         elif sku.product_id not in visible:
             fields[f"sku.{sku_id}"] = _("“%(title)s” is no longer on sale.", title=products[sku.product_id].title)
         elif quantity > 999:
@@ -113,12 +119,16 @@ def priced_lines(requested: list[tuple[int, int]]) -> list[PricedLine]:
             lines.append(PricedLine(sku, products[sku.product_id], quantity))
     if fields:
         raise ValidationError(_("Some items can no longer be bought."), code="items_unavailable", fields=fields)
+    if sold_out:
+        raise insufficient_stock(sold_out + [(line.sku, line.product, line.quantity) for line in lines
+                                             if line.quantity > line.sku.stock])
     return lines
 
 
 def insufficient_stock(lines: list[tuple[Sku, Product, int]]) -> Conflict:
     """409 naming each SKU without enough stock."""
-    fields = {f"sku.{sku.id}": _("“%(title)s” has only %(n)s left.", title=product.title, n=max(sku.stock, 0))
+    fields = {f"sku.{sku.id}": _("“%(title)s” has only %(n)s left.", title=product.title, n=sku.stock)
+              if sku.stock > 0 else _("“%(title)s” is sold out.", title=product.title)
               for sku, product, _quantity in lines}
     return Conflict(_("Some items do not have enough stock."), code="insufficient_stock", fields=fields)
 

@@ -25,5 +25,5 @@ class ShopSettings(TimestampMixin, db.Model):
     pay_balance: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     pay_cod: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False, comment="cash on delivery")
     auto_off_shelf_when_sold_out: Mapped[bool] = mapped_column(
-        Boolean, default=True, server_default="1", nullable=False,
+        Boolean, default=False, server_default="0", nullable=False,
         comment="take a product off shelf when its total stock reaches 0")

@@ -45,3 +45,45 @@ def test_adding_a_value_and_a_batch_price_makes_a_new_sku(page, live_app):
     db.session.rollback()  # a fresh snapshot: the server committed in its own transaction
     assert len(db.session.get(Product, product.id).skus) == 3
     assert page.console_errors == []
+
+
+def test_values_typed_right_after_naming_a_spec_all_become_skus(page, live_app):
+    # given a product with one spec (规格: 款1, 款2) open in the editor
+    make_staff()
+    product = factories.product(factories.category("服装"), "卫衣", skus=2, price_fen=5900)
+    page.goto("/admin/login")
+    page.get_by_label("用户名").fill("boss")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    with page.expect_navigation():
+        page.goto(f"/admin/products/{product.id}")
+
+    # when the merchant adds a spec, types its name, clicks straight into its value box and types
+    # values with Enter after each; a value still in the box survives removing another spec's
+    # value; one batch price, and save
+    page.get_by_role("button", name=re.compile(r"添加规格$")).click()
+    page.keyboard.type("颜色")
+    page.get_by_label("新规格值 2").click()
+    page.keyboard.type("红")
+    page.keyboard.press("Enter")
+    page.keyboard.type("蓝")
+    page.keyboard.press("Enter")
+    page.keyboard.type("黑")
+    page.get_by_role("button", name="移除 款2").click()
+    expect(page.get_by_label("新规格值 颜色")).to_have_value("黑")
+    page.get_by_label("新规格值 颜色").press("Enter")
+    expect(page.locator("#sku-table tbody tr")).to_have_count(3)
+    page.get_by_label("批量售价（元）").fill("69.00")
+    page.get_by_role("button", name="应用到全部").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+
+    # then every value typed is a spec value and every combination a SKU
+    expect(page.get_by_text("已保存")).to_be_visible()
+    expect(page.locator(".spec-value")).to_have_text(["款1", "红", "蓝", "黑"])
+    expect(page.locator("#sku-table tbody tr")).to_have_count(3)
+    shown = page.request.get(f"/api/v1/products/{product.id}").json()
+    assert sorted((sku["specs"]["规格"], sku["specs"]["颜色"], sku["price_fen"]) for sku in shown["skus"]) == [
+        ("款1", "红", 6900), ("款1", "蓝", 6900), ("款1", "黑", 6900)]
+    assert page.console_errors == []

@@ -92,7 +92,7 @@
 
   // New rows for the current matrix: a combination that existed keeps its row; a new one takes
   // its values (not its code) from a row it agrees with on the specs both have.
-  function regenerate() {
+  function rebuildRows() {
     var old = rows;
     rows = combinations().map(function (specs) {
       var same = old.filter(function (row) { return agrees(specs, row.specs, true); })[0];
@@ -104,6 +104,10 @@
       return row;
     });
     errors = {};  // row numbers changed: the server's marks no longer point at the right rows
+  }
+
+  function regenerate() {
+    rebuildRows();
     render();
   }
 
@@ -115,7 +119,29 @@
     return false;
   }
 
-  function renderSpecs() {
+  // A value typed into a dimension's box but not added yet, kept apart from the matrix (which
+  // is posted as it is) so that a re-render does not drop it.
+  var drafts = [];
+
+  // The spec editor's field that has the focus, by its data-focus key, with its caret.
+  function focusedSpecField() {
+    var node = document.activeElement;
+    if (!node || !specEditor.contains(node) || !node.hasAttribute("data-focus")) { return null; }
+    return { key: node.getAttribute("data-focus"), start: node.selectionStart, end: node.selectionEnd };
+  }
+
+  function restoreFocus(focused) {
+    if (!focused) { return; }
+    var node = specEditor.querySelector('[data-focus="' + focused.key + '"]');
+    if (!node) { return; }
+    node.focus();
+    if (typeof focused.start === "number") { node.setSelectionRange(focused.start, focused.end); }
+  }
+
+  // Re-rendering replaces every field: the one being typed into gets the focus back, and every
+  // value box keeps its draft.
+  function renderSpecs(focusKey) {
+    var focused = focusKey ? { key: focusKey } : focusedSpecField();
     specEditor.textContent = "";
     matrix.forEach(function (spec, index) {
       var box = lib.el("div", "border rounded p-2 mb-2 spec-dimension");
@@ -124,6 +150,11 @@
       name.value = spec.name;
       name.placeholder = text.dimension;
       name.setAttribute("aria-label", text.dimension + " " + (index + 1));
+      name.setAttribute("data-focus", "name." + index);
+      var newValue = lib.el("input", "form-control form-control-sm w-auto");
+      // A rename fires when the merchant leaves the name, usually by clicking into this dimension's
+      // value box: only the SKU table (whose headings carry the names) is rebuilt, the spec
+      // editor's fields stay where the merchant is typing.
       name.addEventListener("change", function () {
         var before = spec.name;
         spec.name = name.value.trim();
@@ -133,11 +164,18 @@
             delete row.specs[before];
           }
         });
-        regenerate();
+        rebuildRows();
+        name.classList.remove("is-invalid");
+        newValue.setAttribute("aria-label", text.value + " " + (spec.name || index + 1));
+        renderTable();
       });
       var remove = lib.el("button", "btn btn-sm btn-outline-danger text-nowrap", text.remove_dimension);
       remove.type = "button";
-      remove.addEventListener("click", function () { matrix.splice(index, 1); regenerate(); });
+      remove.addEventListener("click", function () {
+        matrix.splice(index, 1);
+        drafts.splice(index, 1);
+        regenerate();
+      });
       head.appendChild(name);
       head.appendChild(remove);
       box.appendChild(head);
@@ -153,16 +191,18 @@
         chip.appendChild(close);
         values.appendChild(chip);
       });
-      var newValue = lib.el("input", "form-control form-control-sm w-auto");
       newValue.placeholder = text.value;
+      newValue.value = drafts[index] || "";
       newValue.setAttribute("aria-label", text.value + " " + (spec.name || index + 1));
+      newValue.setAttribute("data-focus", "value." + index);
+      newValue.addEventListener("input", function () { drafts[index] = newValue.value; });
       var add = lib.el("button", "btn btn-sm btn-outline-secondary", text.add_value);
       add.type = "button";
       function addValue() {
-        var value = newValue.value.trim();
-        if (value && spec.values.indexOf(value) < 0) {
-          spec.values.push(value);
-          regenerate();
+        if (addDraft(index)) {
+          rebuildRows();
+          renderSpecs("value." + index);  // the next value goes into the same box
+          renderTable();
         }
       }
       add.addEventListener("click", addValue);
@@ -177,6 +217,17 @@
     });
     addDimension.disabled = matrix.length >= MAX_DIMENSIONS;
     addDimension.title = addDimension.disabled ? text.too_many : "";
+    restoreFocus(focused);
+  }
+
+  // Moves a dimension's draft into its values; true when that added a value.
+  function addDraft(index) {
+    var value = (drafts[index] || "").trim();
+    var spec = matrix[index];
+    if (!value || spec.values.indexOf(value) >= 0) { return false; }  // the box keeps what it shows
+    spec.values.push(value);
+    drafts[index] = "";
+    return true;
   }
 
   function renderTable() {

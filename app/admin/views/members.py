@@ -1,4 +1,5 @@
-"""Members: list and search, a detail page with balance and points adjustments, levels."""
+"""Members: list and search, a detail page with balance and points adjustments and the member's
+level, levels."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from app.accounts.models import User
 from app.admin import bp
 from app.admin.forms import AdjustmentForm, LevelForm
 from app.admin.security import actor, area
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ValidationError
 from app.core.money import yuan_to_fen
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
@@ -37,7 +38,8 @@ def member_list():
                            sorts=members.MEMBER_SORTS)
 
 
-def _detail(user: User, balance_form: AdjustmentForm, points_form: AdjustmentForm, status: int = 200):
+def _detail(user: User, balance_form: AdjustmentForm, points_form: AdjustmentForm, status: int = 200,
+            level_error: str | None = None):
     for form in (balance_form, points_form):
         form.request_key.data = secrets.token_hex(16)  # a fresh key per rendering of the form
     balance_entries = db.session.scalars(select(BalanceEntry).where(BalanceEntry.user_id == user.id)
@@ -50,7 +52,11 @@ def _detail(user: User, balance_form: AdjustmentForm, points_form: AdjustmentFor
                            balance_form=balance_form, points_form=points_form,
                            balance_entries=balance_entries, points_entries=points_entries,
                            recent_orders=recent_orders, order_counts=count_by_status(criteria),
-                           status_labels=ORDER_STATUS_LABELS), status
+                           status_labels=ORDER_STATUS_LABELS, levels=_levels(), level_error=level_error), status
+
+
+def _levels() -> list[MemberLevel]:
+    return db.session.scalars(select(MemberLevel).order_by(MemberLevel.threshold_fen, MemberLevel.id)).all()
 
 
 @bp.get("/members/<int:user_id>")
@@ -118,6 +124,26 @@ def _parse_amount(text: str, what: str) -> int:
 def member_toggle(user_id: int):
     user = db.get_or_404(User, user_id)
     members.set_disabled(actor(), user, request.form.get("disabled") == "1")
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("admin.member_detail", user_id=user.id))
+
+
+@bp.post("/members/<int:user_id>/level")
+@area("members")
+def member_set_level(user_id: int):
+    """The level select on the member page: a level's id, or empty for none (the regular price)."""
+    user = db.get_or_404(User, user_id)
+    chosen = request.form.get("level_id", "")
+    try:
+        if chosen and not (chosen.isascii() and chosen.isdigit()):
+            raise ValidationError(_("Some fields are invalid."), fields={"level_id": _("This level does not exist.")})
+        members.set_level(actor(), user.id, int(chosen) if chosen else None)
+    except DomainError as refusal:
+        db.session.rollback()
+        message = (refusal.fields or {}).get("level_id", refusal.message)
+        return _detail(user, AdjustmentForm(prefix="balance"), AdjustmentForm(prefix="points"), status=422,
+                       level_error=message)
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("admin.member_detail", user_id=user.id))

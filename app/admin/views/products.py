@@ -1,5 +1,5 @@
-"""Products: the list with search and filters, why each is hidden, shelf on/off one by one
-or in a batch, and batch (soft) delete. The editor is in product_editor.py."""
+"""Products: the list with search and filters, why each is hidden or not on the home page, shelf
+on/off one by one or in a batch, and batch (soft) delete. The editor is in product_editor.py."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.admin import bp
 from app.admin.security import actor, area
 from app.catalog import manage
+from app.catalog import services as catalog
 from app.catalog.models import Category, Product
 from app.catalog.visibility import why_not_visible
 from app.core.pagination import PageQuery, paginate
@@ -29,8 +30,10 @@ def product_list():
                                     sort=args.get("sort", "newest")).options(selectinload(Product.skus))
     page = paginate(statement, validate(PageQuery, args.to_dict()), lambda product: product)
     reasons = {product.id: why_not_visible(product) for product in page["items"]}
+    on_home = catalog.on_home_page({product.id for product in page["items"]})
     categories = db.session.scalars(select(Category).where(Category.parent_id.is_(None)).order_by(Category.id)).all()
-    return render_template("admin/product_list.html", page=page, categories=categories, args=args, reasons=reasons)
+    return render_template("admin/product_list.html", page=page, categories=categories, args=args, reasons=reasons,
+                           on_home=on_home, home_limit=catalog.HOME_RECOMMENDED)
 
 
 def _back_to_list():

@@ -7,8 +7,9 @@ const path = require('path')
 const { createWx } = require('./wx-shim')
 
 const ROOT = path.resolve(__dirname, '../..')
-const STUB = { template: '<view class="vant-stub">{{title}}{{text}}<slot /></view>',
-  properties: { title: { type: null, value: '' }, text: { type: null, value: '' } } }
+const STUB = { template: '<view class="vant-stub {{disabled ? \'vant-stub--disabled\' : \'\'}}">{{title}}{{text}}{{value}}<slot /></view>',
+  properties: { title: { type: null, value: '' }, text: { type: null, value: '' }, value: { type: null, value: '' },
+    disabled: { type: null, value: false } } }
 
 function respond(statusCode, data) {
   return { statusCode, data, header: {} }

@@ -5,7 +5,7 @@ for it to be taken off shelf; new shops start with the setting off. Existing sho
 value they have: it is the merchant's setting.
 
 Revision ID: 5f1d0c2e7a91
-Revises: aec21a9393b5
+Revises: 5c0a7e3d9b21
 Create Date: 2026-12-07 01:30:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5f1d0c2e7a91'
-down_revision = 'aec21a9393b5'
+down_revision = '5c0a7e3d9b21'
 branch_labels = None
 depends_on = None
 

@@ -330,3 +330,16 @@ def test_image_addresses_must_be_web_or_own_paths(app):
                        image_urls="/media/a.png\nhttps://img.example/b.jpg")).status_code == 302
     db.session.expire_all()
     assert db.session.get(Product, product.id).cover_url == "/media/a.png"
+
+
+def test_a_head_request_to_the_editor_only_reads(app):
+    """HEAD skips the CSRF check, so it must never be taken for a save."""
+    client = _client_as(app, "operator")
+    product = factories.product(factories.category(), title="原样")
+
+    for url in ("/admin/products/new", f"/admin/products/{product.id}"):
+        assert client.head(url).status_code == 200
+
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).title == "原样"
+    assert db.session.query(Product).count() == 1

@@ -197,7 +197,7 @@ def product_edit(product_id: int | None = None):
         product = db.session.scalar(lookup.with_for_update() if request.method == "POST" else lookup)
         if product is None:
             abort(404)
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD only read
         return _render(product, _form_from(product), {})
     reader = _Reader(request.form)
     details = reader.details()

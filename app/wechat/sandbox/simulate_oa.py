@@ -82,14 +82,14 @@ def _xml(fields: list[tuple[str, str | int | float]]) -> str:
 
 def _create_time(openid: str, requested: int | None) -> int:
     """Now, but strictly after this fan's previous push (WeChat's events are ordered per fan)."""
-    state = current_app.extensions["wechat_sandbox"]
-    with state.lock:
-        last = state.records["oa_push_times"]
-        if requested is not None:
-            return requested
-        moment = max(int(time.time()), last.get(openid, 0) + 1)
-        last[openid] = moment
-        return moment
+    if requested is not None:
+        return requested
+
+    def after_last(last: int | None) -> tuple[int, int]:
+        moment = max(int(time.time()), (last or 0) + 1)
+        return moment, moment
+
+    return current_app.extensions["wechat_sandbox"].records["oa_push_times"].change(openid, after_last, ttl=86_400)
 
 
 def _signature(*parts: str) -> str:

@@ -37,15 +37,26 @@ def _digest(*parts: str) -> str:
 
 
 def identity(appid: str, name: str, state: SandboxState | None = None) -> DevIdentity:
-    """The stable WeChat identity of dev user `name` as seen by app `appid`."""
+    """The stable WeChat identity of dev user `name` as seen by app `appid`: an openid of its
+    own per app, one unionid for every app (both are bound to one open-platform account).
+    With `state`, the sandbox also learns whose openid it is (for user/info)."""
     profile = (state.records["dev_profiles"].get(name) if state else None) or {}
-    return DevIdentity(
+    person = DevIdentity(
         name=name,
         openid="o" + _digest("openid", appid, name),
         unionid="u" + _digest("unionid", name),
         nickname=profile.get("nickname") or name,
         avatar_url=profile.get("avatar_url") or f"https://sandbox.invalid/avatars/{name}.png",
     )
+    if state is not None:
+        state.records["dev_openids"].add(person.openid, {"appid": appid, "name": name})
+    return person
+
+
+def owner_of(state: SandboxState, appid: str, openid: str) -> str | None:
+    """The dev name behind an openid this app was shown, or None (WeChat: 40003 invalid openid)."""
+    known = state.records["dev_openids"].get(openid or "-")
+    return known["name"] if known and known["appid"] == appid else None
 
 
 def remember_profile(state: SandboxState, name: str, *, nickname: str | None, avatar_url: str | None) -> None:

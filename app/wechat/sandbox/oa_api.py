@@ -14,7 +14,14 @@ from flask import current_app, jsonify, redirect, request
 
 from app.wechat.sandbox import bp
 from app.wechat.sandbox.errors import require_token, wx_error
-from app.wechat.sandbox.identities import DEV_NAME, identity, issue_code, redeem_code, remember_profile
+from app.wechat.sandbox.identities import (
+    DEV_NAME,
+    identity,
+    issue_code,
+    owner_of,
+    redeem_code,
+    remember_profile,
+)
 from app.wechat.sandbox.menu_rules import as_wechat_returns, menu_problem
 
 SCOPES = ("snsapi_base", "snsapi_userinfo")
@@ -75,6 +82,30 @@ def menu_delete():
         return error
     _state().records["menus"].delete(appid)
     return wx_error(0, "ok")
+
+
+# -- fans ----------------------------------------------------------------------------------
+@bp.get("/api/cgi-bin/user/info")
+def user_info():
+    """A fan's basic information (获取用户基本信息), unionid included, as for an account bound to
+    the open platform; someone who does not follow gets only subscribe 0 and the openid."""
+    state = _state()
+    state.count("user/info")
+    appid, error = _oa_token_or_error()
+    if error:
+        return error
+    openid = request.args.get("openid", "")
+    name = owner_of(state, appid, openid)
+    if name is None:
+        return wx_error(40003, "invalid openid")
+    follow = state.records["oa_followers"].get(openid)
+    if follow is None:
+        return jsonify(subscribe=0, openid=openid)
+    scene = follow.get("scene")
+    return jsonify(subscribe=1, openid=openid, language="zh_CN", subscribe_time=follow["subscribe_time"],
+                   unionid=identity(appid, name, state).unionid, remark="", groupid=0, tagid_list=[],
+                   subscribe_scene="ADD_SCENE_QR_CODE" if scene else "ADD_SCENE_OTHERS", qr_scene=0,
+                   qr_scene_str=scene or "")
 
 
 # -- JS-SDK ticket -------------------------------------------------------------------------

@@ -206,8 +206,16 @@ ACTIONS: dict[str, tuple[type[_Push], Callable[[Any], Fields]]] = {
 
 
 def simulate(action: str, body: _Push) -> tuple[dict[str, Any], int]:
-    """Push what WeChat pushes for `action` (a key of ACTIONS, with its validated body)."""
-    return push(ACTIONS[action][1](body), body.mode, body.openid)
+    """Push what WeChat pushes for `action` (a key of ACTIONS, with its validated body); a
+    follow or unfollow is WeChat's fact before it is pushed (user/info answers accordingly)."""
+    fields = ACTIONS[action][1](body)
+    followers = current_app.extensions["wechat_sandbox"].records["oa_followers"]
+    if action == "subscribe":
+        created = next(value for name, value in fields if name == "CreateTime")
+        followers.put(body.openid, {"subscribe_time": created, "scene": getattr(body, "scene", None)})
+    elif action == "unsubscribe":
+        followers.delete(body.openid)
+    return push(fields, body.mode, body.openid)
 
 
 def _answer(action: str, body: _Push):

@@ -13,6 +13,7 @@ import requests
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.accounts.seed import seed_accounts
 from app.distribution import binding, jobs
 from app.distribution.agent_models import BindingEvent
 from app.extensions import db
@@ -199,3 +200,17 @@ def test_a_follower_with_a_history_of_their_own_is_left_apart(app):
     db.session.rollback()
     assert (db.session.get(User, follower.id).oa_openid, db.session.get(User, shopper.id).oa_openid) == \
         ("o_with_history", None)
+
+
+def test_the_readmes_dev_login_as_xiaohua_is_the_seeded_shopper_and_the_simulators_fan(live_app, live_server, referrer):
+    seed_accounts()
+    db.session.commit()
+    seeded = db.session.scalar(select(User).where(User.nickname == "张小花"))
+
+    me = live_app.test_client().post("/api/v1/auth/dev-login", json={"name": "xiaohua"}).get_json()["user"]
+    _follow(live_server, "xiaohua", f"agent_{referrer.id}")
+
+    assert me["id"] == seeded.id
+    db.session.rollback()
+    _is_the_sandbox_person(db.session.get(User, seeded.id), live_app, "xiaohua")
+    assert _credited(seeded, referrer)[:2] == (referrer.id, ["bind"])

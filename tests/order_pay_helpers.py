@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.accounts.services import dev_person
 from app.catalog.models import Product, Sku
 from app.core.events import subscribe
 from app.core.jobs import job
@@ -29,7 +30,7 @@ def logged_in(client, name: str = "alice") -> tuple[User, dict[str, str]]:
     """A shopper logged in through the sandbox dev login (so with a mini-program openid)."""
     response = client.post("/api/v1/auth/dev-login", json={"name": name})
     assert response.status_code == 200, response.get_json()
-    user = db.session.scalar(select(User).where(User.mp_openid == f"dev_{name}"))
+    user = db.session.scalar(select(User).where(User.mp_openid == dev_person(name)[0]))
     return user, {"Authorization": f"Bearer {response.get_json()['token']}"}
 
 

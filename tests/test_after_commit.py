@@ -35,6 +35,17 @@ def test_callback_runs_after_commit_not_before(app):
     assert calls == ["sent"]
 
 
+def test_a_savepoint_released_on_the_way_does_not_run_the_callbacks_early(app):
+    calls = []
+    db.session.add(User(nickname="x"))
+    after_commit(calls.append, "sent")
+    with db.session.begin_nested():  # as _insert_once does
+        db.session.add(User(nickname="y"))
+    assert calls == []
+    db.session.commit()
+    assert calls == ["sent"]
+
+
 def test_callback_is_dropped_on_rollback(app):
     calls = []
     db.session.add(User(nickname="x"))

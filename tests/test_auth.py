@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.accounts.models import User
+from app.accounts.services import dev_person
 from app.extensions import db
 from app.members import services as members
 
@@ -24,7 +25,7 @@ def test_token_identifies_the_user(client, login):
 
 def test_bumping_the_token_version_revokes_old_tokens(client, login):
     headers = login("dave")
-    user = db.session.query(User).filter_by(mp_openid="dev_dave").one()
+    user = db.session.query(User).filter_by(mp_openid=dev_person("dave")[0]).one()
     user.token_version += 1
     db.session.commit()
     assert client.get("/api/v1/me", headers=headers).status_code == 401
@@ -48,7 +49,7 @@ def test_me_shows_points_and_store_balance(client, login):
     headers = login("erin")
     before = client.get("/api/v1/me", headers=headers).get_json()
     assert (before["points"], before["balance_fen"]) == (0, 0)  # no wallet yet
-    user = db.session.query(User).filter_by(mp_openid="dev_erin").one()
+    user = db.session.query(User).filter_by(mp_openid=dev_person("erin")[0]).one()
     members.change_balance(user.id, 1250, kind="adjust", ref="t1", reason="test")
     members.change_points(user.id, 30, kind="adjust", ref="t1", reason="test")
     db.session.commit()

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from app.accounts.models import User
+from app.accounts.services import dev_person
 from app.audit.models import AuditEntry
 from app.audit.services import Actor
 from app.core.errors import Conflict, ValidationError
@@ -120,7 +121,7 @@ def test_console_adjusts_balance_and_shows_field_errors(app):
 
 def test_disabling_a_member_ends_their_api_tokens(app, client, login):
     headers = login("xiaohua")
-    user = db.session.query(User).filter_by(mp_openid="dev_xiaohua").one()
+    user = db.session.query(User).filter_by(mp_openid=dev_person("xiaohua")[0]).one()
     members.set_disabled(Actor(None), user, True)
     db.session.commit()
     assert client.get("/api/v1/me", headers=headers).status_code == 401

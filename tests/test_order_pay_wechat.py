@@ -52,7 +52,7 @@ def test_a_wechat_payment_pays_the_order_when_wechat_notifies(client, live_serve
     assert (body["order"]["status"], body["order"]["pay_method"]) == ("pending_payment", "wechat")
     payment = fresh(Payment, fresh_order(order.id).payment_id)
     assert (payment.amount_fen, payment.purpose, payment.subject_id, payment.payer_openid) == \
-        (3980, "order", order.id, "dev_alice")
+        (3980, "order", order.id, user.mp_openid)
     assert payment.description.startswith("分销商城-") and order.items[0].title in payment.description
     # when the shopper pays and WeChat notifies us
     assert simulate(live_server, "pay/success", out_trade_no=payment.out_trade_no)["app_status"] == 204

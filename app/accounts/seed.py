@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.accounts import services as shoppers
 from app.accounts import staff as accounts
 from app.accounts.models import User
 from app.extensions import db
@@ -26,10 +27,10 @@ def seed_accounts() -> list[str]:
     else:
         report.append("console login: admin (password was printed when it was created)")
     created = 0
-    for name, nickname in DEMO_SHOPPERS:
-        openid = f"dev_{name}"
+    for name, nickname in DEMO_SHOPPERS:  # the sandbox's WeChat users of the same names
+        openid, unionid = shoppers.dev_person(name)
         if db.session.scalar(select(User.id).where(User.mp_openid == openid)) is None:
-            db.session.add(User(mp_openid=openid, nickname=nickname, is_test=True))
+            db.session.add(User(mp_openid=openid, unionid=unionid, nickname=nickname, is_test=True))
             created += 1
     db.session.flush()
     report.append(f"shoppers: {created} created, {len(DEMO_SHOPPERS) - created} already there")

@@ -2,7 +2,9 @@
 
 Each channel has its own openid; the unionid (given when both apps are bound to one open
 platform account) is what shows two openids are the same person. Whichever channel a person
-arrives through first, the second one attaches its openid to the same User.
+arrives through first, the second one attaches its openid to the same User. A follow gives
+no unionid by itself: the official-account domain asks WeChat's user/info for it and links
+the fan here (`claim_by_unionid`, `attach_unionid`), so the order of arrival does not matter.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ Channel = Literal["mp", "oa"]
 # just gained its mini-program openid (the distribution domain then applies QR scenes they
 # scanned as a fan before they ever opened the mini-program).
 SHOPPER_JOINED = "shopper.joined"
+# Two Users turn out to be one person: the first (who had no unionid yet) and the second, who
+# holds it. The distribution domain folds the first into the second when the first is only a
+# follower (its official-account trail and nothing else); otherwise they are left apart.
+SAME_PERSON = "shopper.same_person"
 _OPENID_COLUMNS = {"mp": User.mp_openid, "oa": User.oa_openid}
 
 
@@ -53,9 +59,9 @@ def _find_or_create(channel: Channel, openid: str, unionid: str | None, is_test:
         if unionid and by_openid.unionid is None:
             if by_unionid is None:
                 by_openid.unionid = unionid
-            else:  # two Users already hold history; merging them is an operator's decision
-                log.warning("user %s (%s openid) and user %s share a unionid; left apart",
-                            by_openid.id, channel, by_unionid.id)
+            else:  # two Users: a mere follower is folded in later, anyone else is left apart
+                log.warning("user %s (%s openid) and user %s share a unionid", by_openid.id, channel, by_unionid.id)
+                publish(SAME_PERSON, by_openid.id, by_unionid.id)
         return by_openid
     if by_unionid is not None:
         if getattr(by_unionid, column.key) is None:
@@ -80,3 +86,31 @@ def set_phone(user: User, phone: str) -> User:
     user.phone = phone[:20]
     db.session.flush()
     return user
+
+
+def claim_by_unionid(channel: Channel, openid: str, unionid: str) -> User | None:
+    """The User WeChat's unionid names, now holding this channel's openid too; None when no
+    User holds the unionid, or the one who does has another openid of this channel."""
+    user = db.session.scalar(select(User).where(User.unionid == unionid).with_for_update())
+    if user is None:
+        return None
+    column = _OPENID_COLUMNS[channel].key
+    if getattr(user, column) is None:
+        setattr(user, column, openid)
+        db.session.flush()
+    return user if getattr(user, column) == openid else None
+
+
+def attach_unionid(user: User, unionid: str) -> bool:
+    """Give `user` the unionid WeChat vouched for, unless another User holds it (then SAME_PERSON
+    is published); whether `user` now has it."""
+    if user.unionid is not None:
+        return user.unionid == unionid
+    holder = db.session.scalar(select(User.id).where(User.unionid == unionid))
+    if holder is not None:
+        log.warning("user %s and user %s share a unionid", user.id, holder)
+        publish(SAME_PERSON, user.id, holder)
+        return False
+    user.unionid = unionid
+    db.session.flush()
+    return True

@@ -32,6 +32,9 @@ def pending(session: Session | None = None) -> list:
 
 
 def _run_callbacks(session: Session) -> None:
+    root = session.get_transaction()
+    if root is not None and root.is_active:  # a SAVEPOINT was released (SQLAlchemy calls that a commit too)
+        return
     callbacks = session.info.pop(_KEY, [])
     for callback, args, kwargs in callbacks:
         try:

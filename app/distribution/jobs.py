@@ -8,12 +8,13 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app.accounts.wechat_identity import SHOPPER_JOINED
+from app.accounts.wechat_identity import SAME_PERSON, SHOPPER_JOINED
 from app.core.events import subscribe
 from app.core.jobs import job
 from app.distribution import (
     accrual,
     agents,
+    fan_merge,
     fan_touches,
     levels,
     refunds,
@@ -127,3 +128,12 @@ def bind_scanned_fan(touch_id: int) -> str:
 @job("default")
 def bind_waiting_touches(user_id: int) -> list[str]:
     return fan_touches.apply_waiting(user_id)
+
+
+@subscribe(SAME_PERSON)
+@job("default")
+def fold_follower_into_shopper(follower_id: int, shopper_id: int) -> list[str]:
+    """A follower we could not link at first is a shopper: one User, bound by their scenes."""
+    if not fan_merge.fold_follower(follower_id, shopper_id):
+        return []
+    return fan_touches.apply_waiting(shopper_id)

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts import wechat_identity
 from app.accounts.models import User
 from app.core.events import publish
 from app.core.models import utcnow
@@ -53,21 +54,36 @@ def _insert_once(row, lookup):
         return lookup()
 
 
-def user_for_openid(openid: str) -> User:
-    """The shopper behind an official-account openid, created on first sight."""
+def user_for_openid(openid: str, unionid: str | None = None) -> User:
+    """The shopper behind an official-account openid: the User who has it, else the person
+    the unionid names (their mini-program User gains this openid), else a new User."""
     def lookup() -> User | None:  # a locking read sees a row another transaction just committed
-        return db.session.scalar(select(User).where(User.oa_openid == openid).with_for_update())
+        user = db.session.scalar(select(User).where(User.oa_openid == openid).with_for_update())
+        if user is None and unionid:
+            user = wechat_identity.claim_by_unionid("oa", openid, unionid)
+        return user
 
-    return lookup() or _insert_once(User(oa_openid=openid), lookup)
+    user = lookup() or _insert_once(User(oa_openid=openid, unionid=unionid), lookup)
+    if unionid:
+        wechat_identity.attach_unionid(user, unionid)
+    return user
 
 
-def _fan(openid: str, status_if_new: str, now: datetime) -> tuple[Fan, bool]:
+def lacks_unionid(openid: str) -> bool:
+    """Whether we do not know this fan's unionid yet (worth asking WeChat's user/info)."""
+    known = db.session.scalar(select(User.unionid).where(User.oa_openid == openid))
+    return known is None
+
+
+def _fan(openid: str, status_if_new: str, now: datetime, unionid: str | None) -> tuple[Fan, bool]:
     fan = _locked_fan(openid)
     if fan is not None:
+        if unionid:  # a fan we knew without it: now linked to the person the unionid names
+            fan.user_id = user_for_openid(openid, unionid).id
         return fan, False
     check_transition(None, status_if_new)
-    new = Fan(openid=openid, status=status_if_new, user_id=user_for_openid(openid).id, resubscribe_count=0,
-              last_event_time=0)
+    new = Fan(openid=openid, status=status_if_new, user_id=user_for_openid(openid, unionid).id,
+              resubscribe_count=0, last_event_time=0)
     if status_if_new == SUBSCRIBED:
         new.first_subscribed_at = new.subscribed_at = now
     created = _insert_once(new, lambda: _locked_fan(openid))
@@ -79,9 +95,10 @@ def _is_stale(fan: Fan, wanted: str, event_time: int) -> bool:
     return event_time < fan.last_event_time or (event_time == fan.last_event_time and fan.status == wanted)
 
 
-def record_subscribe(openid: str, *, event_time: int, scene: str | None = None) -> Fan:
+def record_subscribe(openid: str, *, event_time: int, scene: str | None = None, unionid: str | None = None) -> Fan:
+    """A follow; `unionid` (from user/info, when WeChat gave it) links the fan to the person."""
     now = utcnow()
-    fan, created = _fan(openid, SUBSCRIBED, now)
+    fan, created = _fan(openid, SUBSCRIBED, now, unionid)
     if not created and _is_stale(fan, SUBSCRIBED, event_time):
         return fan
     if not created and fan.status == UNSUBSCRIBED:
@@ -101,7 +118,7 @@ def record_subscribe(openid: str, *, event_time: int, scene: str | None = None) 
 
 def record_unsubscribe(openid: str, *, event_time: int) -> Fan:
     now = utcnow()
-    fan, created = _fan(openid, UNSUBSCRIBED, now)
+    fan, created = _fan(openid, UNSUBSCRIBED, now, None)
     if not created and _is_stale(fan, UNSUBSCRIBED, event_time):
         return fan
     if fan.status != UNSUBSCRIBED:
@@ -113,9 +130,9 @@ def record_unsubscribe(openid: str, *, event_time: int) -> Fan:
     return fan
 
 
-def fan_seen_scanning(openid: str) -> Fan:
+def fan_seen_scanning(openid: str, unionid: str | None = None) -> Fan:
     """SCAN is only pushed for followers: the fan, created as subscribed if we never saw them."""
-    fan, _created = _fan(openid, SUBSCRIBED, utcnow())
+    fan, _created = _fan(openid, SUBSCRIBED, utcnow(), unionid)
     return fan
 
 

@@ -17,6 +17,7 @@ from app.officialaccount import fans, snapshot
 from app.officialaccount.render import NO_REPLY, render
 from app.officialaccount.replies import MESSAGE_TYPES
 from app.officialaccount.snapshot import ReplySpec
+from app.wechat import oa_users
 
 
 def raw_type(message: BaseMessage) -> tuple[str, str]:
@@ -62,12 +63,19 @@ def _reply_with(spec: ReplySpec | None, message: BaseMessage, original_xml: str)
     return Plan(forwards, lambda: render(spec, message, original_xml))
 
 
+def _unionid_if_unknown(openid: str) -> str | None:
+    """The fan's unionid from WeChat's user/info, asked only while we do not know it (a failed
+    call is tolerated: the fan stays unlinked until a later follow or scan asks again)."""
+    return oa_users.fan_unionid(openid) if fans.lacks_unionid(openid) else None
+
+
 def _plan_event(message: BaseMessage, original_xml: str) -> Plan:
     event = message.event
     if event in {"subscribe", "subscribe_scan", "subscribe_scan_product"}:
         def subscribe() -> str:
             scene = fans.clean_scene(message.scene_id) if event == "subscribe_scan" else None
-            fan = fans.record_subscribe(message.source, event_time=message.time or 0, scene=scene)
+            fan = fans.record_subscribe(message.source, event_time=message.time or 0, scene=scene,
+                                        unionid=_unionid_if_unknown(message.source))
             if scene:
                 fans.record_scene_touch(fan, scene, event="subscribe", dedup_key=identity(message))
             return render(snapshot.current().special.get("subscribe"), message, original_xml)
@@ -79,7 +87,7 @@ def _plan_event(message: BaseMessage, original_xml: str) -> Plan:
         return Plan(True, unsubscribe)
     if event == "scan":
         def scan() -> str:
-            fan = fans.fan_seen_scanning(message.source)
+            fan = fans.fan_seen_scanning(message.source, _unionid_if_unknown(message.source))
             scene = fans.clean_scene(message.scene_id)
             if scene:
                 fans.record_scene_touch(fan, scene, event="scan", dedup_key=identity(message))

@@ -105,7 +105,8 @@ def simulator_oa_action(action: str):
         if not isinstance(name, str) or not DEV_NAME.match(name):
             raise ValidationError(_("Some fields are invalid."),
                                   fields={"name": _("Letters, digits, _ and - only (at most 32).")})
-        data["openid"] = identity(current_app.config["WECHAT_OA_APPID"], name).openid
+        data["openid"] = identity(current_app.config["WECHAT_OA_APPID"], name,
+                                  current_app.extensions["wechat_sandbox"]).openid
     body = validate(ACTIONS[action][0], data)
     db.session.commit()  # hold nothing while the webhook, another request, writes
     result, status = simulate(action, body)

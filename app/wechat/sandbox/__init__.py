@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     from app.wechat.sandbox.state import SandboxState
 
     apply_sandbox_credentials(app)
-    app.extensions["wechat_sandbox"] = SandboxState()
+    app.extensions["wechat_sandbox"] = SandboxState(app)  # on the app's Redis, bound later
     from app.wechat.sandbox import routes  # noqa: F401  (routes register on import)
 
     app.register_blueprint(bp)

@@ -6,6 +6,8 @@ own (WeChat Pay's), signing its answers and notifications. Both live in the inst
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -27,15 +29,25 @@ SANDBOX = {
 
 
 def _key_pair(folder: Path, name: str) -> tuple[Path, Path]:
+    """The pair's files, made once: workers starting together all end up with the first
+    private key written (a hard link claims the name), and its public key derived from it."""
     private_path, public_path = folder / f"{name}_private.pem", folder / f"{name}_public.pem"
     if not private_path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        private_path.write_bytes(key.private_bytes(
+        draft = folder / f".{name}_private.{os.getpid()}.pem"
+        draft.write_bytes(key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-        private_path.chmod(0o600)
-        public_path.write_bytes(key.public_key().public_bytes(
+        draft.chmod(0o600)
+        with contextlib.suppress(FileExistsError):  # another worker claimed it first: use theirs
+            os.link(draft, private_path)
+        draft.unlink()
+    if not public_path.exists():
+        key = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
+        draft = folder / f".{name}_public.{os.getpid()}.pem"
+        draft.write_bytes(key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+        os.replace(draft, public_path)  # the same bytes whoever writes it
     return private_path, public_path
 
 

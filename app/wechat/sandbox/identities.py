@@ -19,6 +19,7 @@ from app.wechat.sandbox.state import SandboxState
 DEV_NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 DEV_CODE = re.compile(r"^dev:(?P<name>[A-Za-z0-9_-]{1,32})(?::[A-Za-z0-9_.-]{1,32})?$")
 CODE_TTL = 300  # WeChat's codes live five minutes
+USED_CODE_TTL = 86_400  # a used dev code (they never expire by themselves) stays refused a day
 
 
 @dataclass(frozen=True)
@@ -36,24 +37,32 @@ def _digest(*parts: str) -> str:
 
 
 def identity(appid: str, name: str, state: SandboxState | None = None) -> DevIdentity:
-    """The stable WeChat identity of dev user `name` as seen by app `appid`."""
+    """The stable WeChat identity of dev user `name` as seen by app `appid`: an openid of its
+    own per app, one unionid for every app (both are bound to one open-platform account).
+    With `state`, the sandbox also learns whose openid it is (for user/info)."""
     profile = (state.records["dev_profiles"].get(name) if state else None) or {}
-    return DevIdentity(
+    person = DevIdentity(
         name=name,
         openid="o" + _digest("openid", appid, name),
         unionid="u" + _digest("unionid", name),
         nickname=profile.get("nickname") or name,
         avatar_url=profile.get("avatar_url") or f"https://sandbox.invalid/avatars/{name}.png",
     )
+    if state is not None:
+        state.records["dev_openids"].add(person.openid, {"appid": appid, "name": name})
+    return person
+
+
+def owner_of(state: SandboxState, appid: str, openid: str) -> str | None:
+    """The dev name behind an openid this app was shown, or None (WeChat: 40003 invalid openid)."""
+    known = state.records["dev_openids"].get(openid or "-")
+    return known["name"] if known and known["appid"] == appid else None
 
 
 def remember_profile(state: SandboxState, name: str, *, nickname: str | None, avatar_url: str | None) -> None:
-    with state.lock:
-        profile = state.records["dev_profiles"].setdefault(name, {})
-        if nickname:
-            profile["nickname"] = nickname
-        if avatar_url:
-            profile["avatar_url"] = avatar_url
+    changes = {key: value for key, value in (("nickname", nickname), ("avatar_url", avatar_url)) if value}
+    if changes:
+        state.records["dev_profiles"].change(name, lambda profile: (None, {**(profile or {}), **changes}))
 
 
 def dev_phone(name: str) -> str:
@@ -71,29 +80,23 @@ def use_dev_code(state: SandboxState, area: str, code: str) -> tuple[str | None,
     match = DEV_CODE.match(code or "")
     if not match:
         return None, 40029
-    with state.lock:
-        used = state.records["used_codes"].setdefault(area, set())
-        if code in used:
-            return None, 40163
-        used.add(code)
+    if not state.records[f"used_codes:{area}"].add(code, True, ttl=USED_CODE_TTL):
+        return None, 40163
     return match["name"], 0
 
 
 def issue_code(state: SandboxState, area: str, payload: dict) -> str:
     """A random single-use code carrying `payload` (OAuth codes)."""
     code = secrets.token_urlsafe(24)
-    with state.lock:
-        state.records[area][code] = {**payload, "expires_at": time.time() + CODE_TTL}
+    state.records[area].put(code, {**payload, "expires_at": time.time() + CODE_TTL}, ttl=CODE_TTL)
     return code
 
 
 def redeem_code(state: SandboxState, area: str, code: str) -> tuple[dict | None, int]:
-    with state.lock:
-        used = state.records["used_codes"].setdefault(area, set())
-        if code in used:
-            return None, 40163
-        payload = state.records[area].pop(code, None)
-        if payload is None or payload["expires_at"] < time.time():
-            return None, 40029
-        used.add(code)
+    """The code's payload and 0, once; then 40163 (used), or 40029 (unknown or expired)."""
+    used = state.records[f"used_codes:{area}"]
+    payload = state.records[area].take(code) if code else None
+    if payload is None or payload["expires_at"] < time.time():
+        return None, 40163 if code in used else 40029
+    used.add(code, True, ttl=USED_CODE_TTL)
     return payload, 0

@@ -98,8 +98,7 @@ def unlimited_code():
     except (TypeError, ValueError):
         return wx_error(40097, "invalid args")
     png = _qr_png(body["scene"], width, body.get("line_color"), bool(body.get("is_hyaline")))
-    with state.lock:
-        state.records["wxacodes"][body["scene"]] = {"page": body.get("page"), "width": width}
+    state.records["wxacodes"].put(body["scene"], {"page": body.get("page"), "width": width})
     return current_app.response_class(png, mimetype="image/png")
 
 
@@ -141,11 +140,9 @@ def subscribe_send():
     problem = data_problem(body.get("data"))
     if problem:
         return wx_error(47003, f"argument invalid! {problem}")
-    with state.lock:
-        if touser in state.records["subscribe"].get("refusing", set()):
-            return wx_error(43101, "user refuse to accept the msg")
-        state.records["subscribe"].setdefault("sent", []).append(
-            {"touser": touser, "template_id": template_id, "page": body.get("page"), "data": body["data"]})
+    if state.is_refusing(touser):
+        return wx_error(43101, "user refuse to accept the msg")
+    state.record_sent({"touser": touser, "template_id": template_id, "page": body.get("page"), "data": body["data"]})
     return wx_error(0, "ok")
 
 
@@ -159,16 +156,9 @@ def dev_subscribe_refuse():
         openid = identity(current_app.config["WECHAT_MP_APPID"], body["name"]).openid
     if not openid:
         return wx_error(40003, "invalid openid")
-    state = _state()
-    with state.lock:
-        refusing = state.records["subscribe"].setdefault("refusing", set())
-        if body.get("refuse", True):
-            refusing.add(openid)
-        else:
-            refusing.discard(openid)
-    return jsonify(openid=openid, refusing=openid in refusing)
+    return jsonify(openid=openid, refusing=_state().set_refusing(openid, bool(body.get("refuse", True))))
 
 
 @bp.get("/dev/subscribe/sent")
 def dev_subscribe_sent():
-    return jsonify(sent=list(_state().records["subscribe"].get("sent", [])))
+    return jsonify(sent=_state().subscribe_records()["sent"])

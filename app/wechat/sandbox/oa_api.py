@@ -14,7 +14,14 @@ from flask import current_app, jsonify, redirect, request
 
 from app.wechat.sandbox import bp
 from app.wechat.sandbox.errors import require_token, wx_error
-from app.wechat.sandbox.identities import DEV_NAME, identity, issue_code, redeem_code, remember_profile
+from app.wechat.sandbox.identities import (
+    DEV_NAME,
+    identity,
+    issue_code,
+    owner_of,
+    redeem_code,
+    remember_profile,
+)
 from app.wechat.sandbox.menu_rules import as_wechat_returns, menu_problem
 
 SCOPES = ("snsapi_base", "snsapi_userinfo")
@@ -38,8 +45,7 @@ def _oa_token_or_error():
 # -- menus ---------------------------------------------------------------------------------
 def published_menu(appid: str) -> dict | None:
     """The menu WeChat shows this account's fans ({"button": [...]} as menu/get has it), or None."""
-    with _state().lock:
-        return _state().records["menus"].get(appid)
+    return _state().records["menus"].get(appid)
 
 
 @bp.post("/api/cgi-bin/menu/create")
@@ -52,8 +58,7 @@ def menu_create():
     problem = menu_problem(body)
     if problem:
         return wx_error(*problem)
-    with _state().lock:
-        _state().records["menus"][appid] = as_wechat_returns(body)
+    _state().records["menus"].put(appid, as_wechat_returns(body))
     return wx_error(0, "ok")
 
 
@@ -75,9 +80,32 @@ def menu_delete():
     appid, error = _oa_token_or_error()
     if error:
         return error
-    with _state().lock:
-        _state().records["menus"].pop(appid, None)
+    _state().records["menus"].delete(appid)
     return wx_error(0, "ok")
+
+
+# -- fans ----------------------------------------------------------------------------------
+@bp.get("/api/cgi-bin/user/info")
+def user_info():
+    """A fan's basic information (获取用户基本信息), unionid included, as for an account bound to
+    the open platform; someone who does not follow gets only subscribe 0 and the openid."""
+    state = _state()
+    state.count("user/info")
+    appid, error = _oa_token_or_error()
+    if error:
+        return error
+    openid = request.args.get("openid", "")
+    name = owner_of(state, appid, openid)
+    if name is None:
+        return wx_error(40003, "invalid openid")
+    follow = state.records["oa_followers"].get(openid)
+    if follow is None:
+        return jsonify(subscribe=0, openid=openid)
+    scene = follow.get("scene")
+    return jsonify(subscribe=1, openid=openid, language="zh_CN", subscribe_time=follow["subscribe_time"],
+                   unionid=identity(appid, name, state).unionid, remark="", groupid=0, tagid_list=[],
+                   subscribe_scene="ADD_SCENE_QR_CODE" if scene else "ADD_SCENE_OTHERS", qr_scene=0,
+                   qr_scene_str=scene or "")
 
 
 # -- JS-SDK ticket -------------------------------------------------------------------------
@@ -90,12 +118,11 @@ def get_ticket():
         return error
     if request.args.get("type") not in ("jsapi", "wx_card"):
         return wx_error(40097, "invalid args")
-    key = (appid, request.args["type"])
-    with state.lock:
-        ticket, expires_at = state.records["tickets"].get(key, (None, 0.0))
-        if ticket is None or expires_at <= time.time():
-            ticket, expires_at = secrets.token_urlsafe(64), time.time() + TICKET_TTL
-            state.records["tickets"][key] = (ticket, expires_at)
+    key, tickets, held = f"{appid}:{request.args['type']}", state.records["tickets"], None
+    while held is None:  # the same ticket for every worker until it expires
+        tickets.add(key, (secrets.token_urlsafe(64), time.time() + TICKET_TTL), ttl=TICKET_TTL)
+        held = tickets.get(key)
+    ticket, expires_at = held
     return jsonify(errcode=0, errmsg="ok", ticket=ticket, expires_in=max(1, int(expires_at - time.time())))
 
 
@@ -148,8 +175,7 @@ def oauth_access_token():
         return wx_error(errcode, "code been used" if errcode == 40163 else "invalid code")
     person = identity(grant["appid"], grant["name"], state)
     access_token = secrets.token_urlsafe(48)
-    with state.lock:
-        state.records["sns_tokens"][access_token] = {**grant, "expires_at": time.time() + 7200}
+    state.records["sns_tokens"].put(access_token, {**grant, "expires_at": time.time() + 7200}, ttl=7200)
     answer = {"access_token": access_token, "expires_in": 7200, "refresh_token": secrets.token_urlsafe(48),
               "openid": person.openid, "scope": grant["scope"], "is_snapshotuser": 0}
     if grant["scope"] == "snsapi_userinfo":
@@ -161,7 +187,7 @@ def oauth_access_token():
 def oauth_userinfo():
     state = _state()
     state.count("sns/userinfo")
-    grant = state.records["sns_tokens"].get(request.args.get("access_token", ""))
+    grant = state.records["sns_tokens"].get(request.args.get("access_token") or "-")
     if grant is None or grant["expires_at"] < time.time():
         return wx_error(40001, "invalid credential, access_token is invalid or not latest")
     person = identity(grant["appid"], grant["name"], state)

@@ -77,16 +77,15 @@ def oa_qrcode_create():
     path = base64.b32encode(digest[:15]).decode().lower()
     ticket = base64.b64encode(b"gQ" + digest + f"http://weixin.qq.com/q/{path}".encode()).decode()
     url = f"http://weixin.qq.com/q/{path}"
-    with state.lock:
-        state.records["oa_qrcodes"][url] = {"ticket": ticket, "scene": scene, "action_name": action,
-                                           "expires_at": expires_at, "appid": appid}
+    state.records["oa_qrcodes"].put(url, {"ticket": ticket, "scene": scene, "action_name": action,
+                                          "expires_at": expires_at, "appid": appid},
+                                    ttl=expires_at - time.time() if expires_at else None)
     return jsonify(ticket=ticket, url=url, **answer)
 
 
 def scene_of_qr_url(url: str) -> str | None:
     """The scene a sandbox QR code stands for (what a fan's WeChat would read from it)."""
-    with _state().lock:
-        record = _state().records["oa_qrcodes"].get(url)
+    record = _state().records["oa_qrcodes"].get(url)
     if record is None or (record["expires_at"] is not None and record["expires_at"] <= time.time()):
         return None
     return record["scene"]

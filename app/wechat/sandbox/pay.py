@@ -1,8 +1,9 @@
 """Sandbox WeChat Pay: JSAPI prepay, query and close, as api.mch.weixin.qq.com answers them.
 
-State lives in SandboxState.records["pay_transactions"] (out_trade_no -> transaction), which
-the simulate actions change. Every request must be signed by the merchant key (401
-SIGN_ERROR otherwise) and every answer is signed with the platform key.
+State lives in SandboxState.records["pay_transactions"] (out_trade_no -> transaction, in
+Redis, shared by every worker), which the simulate actions change, each change atomic. Every
+request must be signed by the merchant key (401 SIGN_ERROR otherwise) and every answer is
+signed with the platform key.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask import current_app, request
 
 from app.wechat.sandbox import bp
 from app.wechat.sandbox.pay_signing import beijing_now, pay_error, signature_error, signed_response
-from app.wechat.sandbox.state import SandboxState
+from app.wechat.sandbox.state import Area, SandboxState
 
 OUT_TRADE_NO = re.compile(r"^[0-9A-Za-z_\-|*]{6,32}$")
 
@@ -27,7 +28,7 @@ def state() -> SandboxState:
     return current_app.extensions["wechat_sandbox"]
 
 
-def transactions() -> dict[str, dict[str, Any]]:
+def transactions() -> Area:
     return state().records["pay_transactions"]
 
 
@@ -108,16 +109,17 @@ def jsapi():
         return pay_error(400, "INVALID_REQUEST", "请求的商户号与签名的商户号不一致")
     if body["appid"] not in (config["WECHAT_MP_APPID"], config["WECHAT_OA_APPID"]):
         return pay_error(400, "INVALID_REQUEST", "appid和mch_id不匹配")
-    with state().lock:
-        record = transactions().get(body["out_trade_no"])
+
+    def prepare(record: dict[str, Any] | None):
+        """(a refusal or None, the transaction) and the record to store (None: unchanged)."""
         if record is not None:
             if record["trade_state"] in ("SUCCESS", "REFUND"):
-                return pay_error(400, "ORDERPAID", "该订单已支付")
+                return (pay_error(400, "ORDERPAID", "该订单已支付"), record), None
             if record["trade_state"] == "CLOSED":
-                return pay_error(400, "ORDER_CLOSED", "该订单已关闭")
+                return (pay_error(400, "ORDER_CLOSED", "该订单已关闭"), record), None
             if not _same_order(record, body):
-                return pay_error(400, "INVALID_REQUEST", "201 商户订单号重复")
-            return signed_response({"prepay_id": record["prepay_id"]})
+                return (pay_error(400, "INVALID_REQUEST", "201 商户订单号重复"), record), None
+            return (None, record), None
         record = {
             "appid": body["appid"], "mchid": body["mchid"], "out_trade_no": body["out_trade_no"],
             "description": body["description"], "notify_url": body["notify_url"], "attach": body.get("attach"),
@@ -126,8 +128,10 @@ def jsapi():
             "trade_state": "NOTPAY", "transaction_id": None, "success_time": None, "refunded": 0,
             "created_at": beijing_now(),
         }
-        transactions()[record["out_trade_no"]] = record
-    return signed_response({"prepay_id": record["prepay_id"]})
+        return (None, record), record
+
+    refusal, record = transactions().change(body["out_trade_no"], prepare)
+    return refusal if refusal is not None else signed_response({"prepay_id": record["prepay_id"]})
 
 
 STATE_DESC = {"NOTPAY": "订单未支付", "SUCCESS": "支付成功", "CLOSED": "已关闭", "REFUND": "转入退款"}
@@ -166,7 +170,7 @@ def query_by_out_trade_no(out_trade_no: str):
 @bp.get("/mch/v3/pay/transactions/id/<transaction_id>")
 @merchant_api("query")
 def query_by_transaction_id(transaction_id: str):
-    found = [r for r in list(transactions().values()) if r["transaction_id"] == transaction_id]
+    found = [r for r in transactions().values() if r["transaction_id"] == transaction_id]
     return _query(found[0] if found else None)
 
 
@@ -176,11 +180,13 @@ def close(out_trade_no: str):
     body = json_body()
     if body is None or body.get("mchid") != current_app.config["WECHAT_PAY_MCHID"]:
         return pay_error(400, "PARAM_ERROR", "mchid 参数错误", field="mchid")
-    with state().lock:
-        record = transactions().get(out_trade_no)
+
+    def close_it(record: dict[str, Any] | None):
         if record is None:
-            return pay_error(404, "ORDER_NOT_EXIST", "订单不存在")
+            return pay_error(404, "ORDER_NOT_EXIST", "订单不存在"), None
         if record["trade_state"] in ("SUCCESS", "REFUND"):
-            return pay_error(400, "ORDERPAID", "订单已支付")
-        record["trade_state"] = "CLOSED"
-    return signed_response(None, 204)
+            return pay_error(400, "ORDERPAID", "订单已支付"), None
+        return None, {**record, "trade_state": "CLOSED"}
+
+    refusal = transactions().change(out_trade_no, close_it)
+    return refusal if refusal is not None else signed_response(None, 204)

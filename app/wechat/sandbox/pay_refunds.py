@@ -11,11 +11,12 @@ from flask import current_app
 from app.wechat.sandbox import bp
 from app.wechat.sandbox.pay import json_body, merchant_api, state, text, transactions, whole
 from app.wechat.sandbox.pay_signing import beijing_now, pay_error, signed_response
+from app.wechat.sandbox.state import Area
 
 OUT_REFUND_NO = re.compile(r"^[0-9A-Za-z_\-|*@]{1,64}$")
 
 
-def refunds() -> dict[str, dict[str, Any]]:
+def refunds() -> Area:
     return state().records["pay_refunds"]
 
 
@@ -47,8 +48,7 @@ def _problem(body: dict[str, Any]) -> str | None:
 
 def _transaction(body: dict[str, Any]) -> dict[str, Any] | None:
     if body.get("transaction_id"):
-        return next((r for r in list(transactions().values()) if r["transaction_id"] == body["transaction_id"]),
-                    None)
+        return next((r for r in transactions().values() if r["transaction_id"] == body["transaction_id"]), None)
     return transactions().get(body.get("out_trade_no", ""))
 
 
@@ -61,22 +61,24 @@ def apply_refund():
     field = _problem(body)
     if field:
         return pay_error(400, "PARAM_ERROR", f"{field} 参数错误", field=field)
-    with state().lock:
-        trade = _transaction(body)
-        if trade is None:
-            return pay_error(404, "RESOURCE_NOT_EXISTS", "订单不存在")
+    found = _transaction(body)
+    if found is None:
+        return pay_error(404, "RESOURCE_NOT_EXISTS", "订单不存在")
+    refund_fen, total = body["amount"]["refund"], body["amount"]["total"]
+
+    def decide(values: list[dict[str, Any] | None]):
+        """(a refusal or None, the refund) and the writes: the refund and its transaction together."""
+        trade, existing = values
         if trade["trade_state"] not in ("SUCCESS", "REFUND"):
-            return pay_error(400, "INVALID_REQUEST", "订单未支付，不能退款")
-        refund_fen, total = body["amount"]["refund"], body["amount"]["total"]
+            return (pay_error(400, "INVALID_REQUEST", "订单未支付，不能退款"), None), []
         if total != trade["total"]:
-            return pay_error(400, "INVALID_REQUEST", "订单金额与原订单金额不一致")
-        existing = refunds().get(body["out_refund_no"])
+            return (pay_error(400, "INVALID_REQUEST", "订单金额与原订单金额不一致"), None), []
         if existing is not None:
             if (existing["out_trade_no"], existing["refund"]) != (trade["out_trade_no"], refund_fen):
-                return pay_error(400, "INVALID_REQUEST", "退款单号重复，但退款参数不一致")
-            return signed_response(refund_view(existing))
+                return (pay_error(400, "INVALID_REQUEST", "退款单号重复，但退款参数不一致"), None), []
+            return (None, existing), []
         if trade["refunded"] + refund_fen > trade["total"]:
-            return pay_error(400, "INVALID_REQUEST", "申请退款金额超过订单可退金额")
+            return (pay_error(400, "INVALID_REQUEST", "申请退款金额超过订单可退金额"), None), []
         record = {
             "refund_id": "50" + "".join(secrets.choice("0123456789") for _ in range(27)),
             "out_refund_no": body["out_refund_no"], "transaction_id": trade["transaction_id"],
@@ -85,10 +87,13 @@ def apply_refund():
             "refund": refund_fen, "total": trade["total"], "reason": body.get("reason") or "",
             "notify_url": body.get("notify_url"),
         }
-        refunds()[record["out_refund_no"]] = record
-        trade["refunded"] += refund_fen
-        trade["trade_state"] = "REFUND"
-    return signed_response(refund_view(record))
+        trade = {**trade, "refunded": trade["refunded"] + refund_fen, "trade_state": "REFUND"}
+        return (None, record), [(refunds(), record["out_refund_no"], record, None),
+                                (transactions(), trade["out_trade_no"], trade, None)]
+
+    refusal, record = state().atomically([(transactions(), found["out_trade_no"]), (refunds(), body["out_refund_no"])],
+                                         decide)
+    return refusal if refusal is not None else signed_response(refund_view(record))
 
 
 @bp.get("/mch/v3/refund/domestic/refunds/<out_refund_no>")

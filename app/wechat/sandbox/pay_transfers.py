@@ -16,6 +16,7 @@ from flask import current_app
 from app.wechat.sandbox import bp
 from app.wechat.sandbox.pay import json_body, merchant_api, state, text, whole
 from app.wechat.sandbox.pay_signing import beijing_now, pay_error, signed_response
+from app.wechat.sandbox.state import Area
 
 OUT_BILL_NO = re.compile(r"^[0-9A-Za-z]{5,32}$")
 # The report each scene must carry (转账场景报备信息); other scene ids are refused as not enabled.
@@ -23,7 +24,7 @@ SCENE_REPORTS = {"1000": {"活动名称", "奖励说明"}, "1005": {"岗位类�
 NAME_REQUIRED_FROM_FEN = 200_000
 
 
-def transfers() -> dict[str, dict[str, Any]]:
+def transfers() -> Area:
     return state().records["pay_transfers"]
 
 
@@ -71,23 +72,28 @@ def create_bill():
         return pay_error(400, "PARAM_ERROR", f"{field} 参数错误", field=field)
     if body["appid"] not in (current_app.config["WECHAT_MP_APPID"], current_app.config["WECHAT_OA_APPID"]):
         return pay_error(400, "INVALID_REQUEST", "appid和mch_id不匹配")
-    with state().lock:
-        record = transfers().get(body["out_bill_no"])
+
+    def create(record: dict[str, Any] | None):
+        """(a refusal or None, the bill) and the bill to store (None: unchanged)."""
         if record is not None:
             if not _same_bill(record, body):
-                return pay_error(400, "INVALID_REQUEST", "商户单号重复，但转账参数不一致")
-        else:
-            now = beijing_now()
-            record = {
-                "out_bill_no": body["out_bill_no"], "appid": body["appid"],
-                "transfer_bill_no": "1330" + "".join(secrets.choice("0123456789") for _ in range(36)),
-                "mch_id": current_app.config["WECHAT_PAY_MCHID"], "state": "WAIT_USER_CONFIRM",
-                "transfer_amount": body["transfer_amount"], "transfer_remark": body["transfer_remark"],
-                "openid": body["openid"], "notify_url": body.get("notify_url"), "fail_reason": "",
-                "package_info": base64.b64encode(secrets.token_bytes(48)).decode(),
-                "create_time": now, "update_time": now,
-            }
-            transfers()[record["out_bill_no"]] = record
+                return (pay_error(400, "INVALID_REQUEST", "商户单号重复，但转账参数不一致"), record), None
+            return (None, record), None
+        now = beijing_now()
+        record = {
+            "out_bill_no": body["out_bill_no"], "appid": body["appid"],
+            "transfer_bill_no": "1330" + "".join(secrets.choice("0123456789") for _ in range(36)),
+            "mch_id": current_app.config["WECHAT_PAY_MCHID"], "state": "WAIT_USER_CONFIRM",
+            "transfer_amount": body["transfer_amount"], "transfer_remark": body["transfer_remark"],
+            "openid": body["openid"], "notify_url": body.get("notify_url"), "fail_reason": "",
+            "package_info": base64.b64encode(secrets.token_bytes(48)).decode(),
+            "create_time": now, "update_time": now,
+        }
+        return (None, record), record
+
+    refusal, record = transfers().change(body["out_bill_no"], create)
+    if refusal is not None:
+        return refusal
     answer = {key: record[key] for key in ("out_bill_no", "transfer_bill_no", "create_time", "state")}
     if record["state"] == "WAIT_USER_CONFIRM":
         answer["package_info"] = record["package_info"]

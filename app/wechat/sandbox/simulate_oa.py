@@ -87,14 +87,14 @@ def _xml(fields: list[tuple[str, str | int | float]]) -> str:
 
 def _create_time(openid: str, requested: int | None) -> int:
     """Now, but strictly after this fan's previous push (WeChat's events are ordered per fan)."""
-    state = current_app.extensions["wechat_sandbox"]
-    with state.lock:
-        last = state.records["oa_push_times"]
-        if requested is not None:
-            return requested
-        moment = max(int(time.time()), last.get(openid, 0) + 1)
-        last[openid] = moment
-        return moment
+    if requested is not None:
+        return requested
+
+    def after_last(last: int | None) -> tuple[int, int]:
+        moment = max(int(time.time()), (last or 0) + 1)
+        return moment, moment
+
+    return current_app.extensions["wechat_sandbox"].records["oa_push_times"].change(openid, after_last, ttl=86_400)
 
 
 def _signature(*parts: str) -> str:
@@ -211,8 +211,15 @@ ACTIONS: dict[str, tuple[type[_Push], Callable[[Any], Fields]]] = {
 
 
 def simulate(action: str, body: _Push) -> tuple[dict[str, Any], int]:
-    """Push what WeChat pushes for `action` (a key of ACTIONS, with its validated body)."""
+    """Push what WeChat pushes for `action` (a key of ACTIONS, with its validated body); a
+    follow or unfollow is WeChat's fact before it is pushed (user/info answers accordingly)."""
     fields = ACTIONS[action][1](body)
+    followers = current_app.extensions["wechat_sandbox"].records["oa_followers"]
+    if action == "subscribe":
+        created = next(value for name, value in fields if name == "CreateTime")
+        followers.put(body.openid, {"subscribe_time": created, "scene": getattr(body, "scene", None)})
+    elif action == "unsubscribe":
+        followers.delete(body.openid)
     mode = body.mode or message_mode()
     db.session.rollback()  # hold no read transaction while the webhook, another request, writes
     return push(fields, mode, body.openid)

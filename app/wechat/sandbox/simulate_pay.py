@@ -21,7 +21,7 @@ import requests
 from flask import jsonify, request
 
 from app.wechat.sandbox import bp
-from app.wechat.sandbox.pay import state, transaction_view, transactions
+from app.wechat.sandbox.pay import transaction_view, transactions
 from app.wechat.sandbox.pay_refunds import refunds
 from app.wechat.sandbox.pay_signing import (
     beijing_now,
@@ -85,16 +85,20 @@ def _not_found(what: str, number: str) -> SimulateRefused:
 
 def pay_success(out_trade_no: str, *, notify: bool = True) -> dict[str, Any]:
     """The shopper paid: the transaction succeeds and WeChat notifies the app."""
-    with state().lock:
-        record = transactions().get(out_trade_no)
+
+    def pay(record: dict[str, Any] | None):
         if record is None:
             raise _not_found("transaction", out_trade_no)
         if record["trade_state"] == "CLOSED":
             raise SimulateRefused(409, "the transaction is closed")
-        if record["trade_state"] == "NOTPAY":
-            record.update(trade_state="SUCCESS", success_time=beijing_now(),
-                          transaction_id="4200" + "".join(secrets.choice("0123456789") for _ in range(24)))
-        body, headers = transaction_notification(record)
+        if record["trade_state"] != "NOTPAY":
+            return record, None  # paid already: tell the app again, as WeChat's retries do
+        paid = {**record, "trade_state": "SUCCESS", "success_time": beijing_now(),
+                "transaction_id": "4200" + "".join(secrets.choice("0123456789") for _ in range(24))}
+        return paid, paid
+
+    record = transactions().change(out_trade_no, pay)
+    body, headers = transaction_notification(record)
     result = {"out_trade_no": out_trade_no, "transaction_id": record["transaction_id"]}
     if notify:
         result.update(deliver(record["notify_url"], body, headers))
@@ -103,13 +107,17 @@ def pay_success(out_trade_no: str, *, notify: bool = True) -> dict[str, Any]:
 
 def refund_success(out_refund_no: str, *, notify: bool = True) -> dict[str, Any]:
     """WeChat finished a refund and notifies the app."""
-    with state().lock:
-        record = refunds().get(out_refund_no)
+
+    def succeed(record: dict[str, Any] | None):
         if record is None:
             raise _not_found("refund", out_refund_no)
-        if record["status"] == "PROCESSING":
-            record.update(status="SUCCESS", success_time=beijing_now())
-        body, headers = refund_notification(record)
+        if record["status"] != "PROCESSING":
+            return record, None
+        done = {**record, "status": "SUCCESS", "success_time": beijing_now()}
+        return done, done
+
+    record = refunds().change(out_refund_no, succeed)
+    body, headers = refund_notification(record)
     result = {"out_refund_no": out_refund_no, "refund_id": record["refund_id"], "status": record["status"]}
     if notify and record["notify_url"]:
         result.update(deliver(record["notify_url"], body, headers))
@@ -119,13 +127,17 @@ def refund_success(out_refund_no: str, *, notify: bool = True) -> dict[str, Any]
 def finish_transfer(out_bill_no: str, final_state: str, fail_reason: str = "", *,
                     notify: bool = True) -> dict[str, Any]:
     """A transfer ends in `final_state` (SUCCESS or FAIL) unless it has ended already."""
-    with state().lock:
-        record = transfers().get(out_bill_no)
+
+    def finish(record: dict[str, Any] | None):
         if record is None:
             raise _not_found("transfer", out_bill_no)
-        if record["state"] not in ("SUCCESS", "FAIL", "CANCELLED"):
-            record.update(state=final_state, fail_reason=fail_reason, update_time=beijing_now())
-        body, headers = transfer_notification(record)
+        if record["state"] in ("SUCCESS", "FAIL", "CANCELLED"):
+            return record, None
+        ended = {**record, "state": final_state, "fail_reason": fail_reason, "update_time": beijing_now()}
+        return ended, ended
+
+    record = transfers().change(out_bill_no, finish)
+    body, headers = transfer_notification(record)
     result = {"out_bill_no": out_bill_no, "transfer_bill_no": record["transfer_bill_no"], "state": record["state"]}
     if notify and record["notify_url"]:
         result.update(deliver(record["notify_url"], body, headers))
@@ -134,10 +146,7 @@ def finish_transfer(out_bill_no: str, final_state: str, fail_reason: str = "", *
 
 def holdings() -> dict[str, list[dict[str, Any]]]:
     """Copies of every transaction, refund and transfer the sandbox holds, oldest first."""
-    with state().lock:
-        return {"transactions": [dict(r) for r in transactions().values()],
-                "refunds": [dict(r) for r in refunds().values()],
-                "transfers": [dict(r) for r in transfers().values()]}
+    return {"transactions": transactions().values(), "refunds": refunds().values(), "transfers": transfers().values()}
 
 
 def _wanted(field: str) -> tuple[str, bool]:

@@ -17,6 +17,7 @@ from app.core.errors import Conflict, NotFound
 from app.core.models import utcnow
 from app.core.money import fen_to_yuan
 from app.core.pagination import Page, PageQuery, paginate
+from app.core.request_models import MAX_FEN, Body, Text
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
 from app.orders import checkout, oplog
@@ -30,20 +31,20 @@ SkuId = Annotated[int, Field(ge=1, le=2_000_000_000)]
 TABS = ("pending_payment", "paid", "shipped", "completed")
 
 
-class CheckoutLineIn(BaseModel):
+class CheckoutLineIn(Body):
     model_config = ConfigDict(extra="ignore")  # prices a client sends are ignored, not trusted
 
     sku_id: SkuId
     quantity: int = Field(ge=1, le=999)
 
 
-class CheckoutIn(BaseModel):
+class CheckoutIn(Body):
     model_config = ConfigDict(extra="ignore")
 
     from_cart: bool = False
     lines: list[CheckoutLineIn] = Field(default_factory=list, max_length=100, description="buy-now lines")
     address_id: int | None = Field(None, ge=1, le=2_000_000_000, description="default address if omitted")
-    remark: str = Field("", max_length=200)
+    remark: Text = Field("", max_length=200)
 
     def request(self) -> checkout.CheckoutRequest:
         return checkout.CheckoutRequest(from_cart=self.from_cart,
@@ -53,13 +54,11 @@ class CheckoutIn(BaseModel):
 
 class PlaceOrderIn(CheckoutIn):
     idempotency_key: str = Field(min_length=8, max_length=64, description="one per checkout attempt")
-    expected_payable_fen: int | None = Field(None, ge=0, description="409 price_changed if it differs")
+    expected_payable_fen: int | None = Field(None, ge=0, le=MAX_FEN, description="409 price_changed if it differs")
 
 
-class CancelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = Field("", max_length=100)
+class CancelIn(Body):
+    reason: Text = Field("", max_length=100)
 
 
 class OrdersQuery(PageQuery):

@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 import requests
 import xmltodict
 from flask import current_app, jsonify
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
+from app.core.request_models import Body
 from app.core.validation import use_body
 from app.wechat.sandbox import bp
 
@@ -30,9 +31,7 @@ _OPENID = r"^[A-Za-z0-9_-]{1,64}$"
 _SCENE = r"^[\x21-\x7e]{1,64}$"
 
 
-class _Push(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _Push(Body):
     openid: str = Field(pattern=_OPENID)
     mode: Literal["plain", "compatible", "safe"] = "safe"
     create_time: int | None = Field(default=None, ge=1, le=2**31 - 1, description="to replay a push")

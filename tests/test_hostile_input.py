@@ -169,7 +169,8 @@ def test_a_multiline_description_keeps_its_newlines_but_not_escapes():
 
 
 # -- 3. ids in other scripts' digits ----------------------------------------------------------
-OTHER_DIGITS = {"arabic_indic": "٠١٢٣٤٥٦٧٨٩", "extended_arabic_indic": "۰۱۲۳۴۵۶۷۸۹", "full_width": "０１２３４５６７８９"}
+OTHER_DIGITS = {"arabic_indic": "٠١٢٣٤٥٦٧٨٩", "extended_arabic_indic": "۰۱۲۳۴۵۶۷۸۹",
+                "full_width": "０１２３４５６７８９"}
 
 
 @pytest.mark.parametrize("script", OTHER_DIGITS)

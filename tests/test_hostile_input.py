@@ -190,3 +190,10 @@ def test_a_console_order_id_in_other_digits_is_404(app):
     written = str(order.id).translate(str.maketrans("0123456789", OTHER_DIGITS["full_width"]))
     assert console.get(f"/admin/orders/{order.id}").status_code == 200
     assert console.get(f"/admin/orders/{written}").status_code == 404
+
+
+def test_an_id_larger_than_any_row_can_have_is_404_not_an_overflow(client):
+    headers, _user = _shopper(client)
+    assert client.get("/api/v1/products/515255005721280380928").status_code == 404
+    response = client.post("/api/v1/orders/515255005721280380928/pay", json={"method": "wechat"}, headers=headers)
+    assert response.status_code == 404 and _error(response)["code"] == "not_found"

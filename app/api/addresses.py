@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from flask import jsonify
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.addresses import services as addresses
 from app.api import bp
@@ -13,6 +14,7 @@ from app.api.current_user import current_user, login_required
 from app.core.request_models import Body, FilledText
 from app.core.validation import documented, use_body
 from app.extensions import db
+from app.shipping import regions
 
 
 class AddressIn(Body):
@@ -21,10 +23,18 @@ class AddressIn(Body):
 
     receiver_name: FilledText = Field(min_length=1, max_length=addresses.NAME_MAX)
     receiver_phone: str = Field(pattern=addresses.MOBILE_PATTERN, description="a mainland mobile number")
-    region_code: str = Field(pattern=r"^[0-9]{6}$", description="a county-level code, e.g. 440305; the text is derived")
+    region_code: str = Field(json_schema_extra={"enum": regions.county_codes()},
+                             description="a county-level code, e.g. 440305; the text is derived")
     detail: FilledText = Field(min_length=addresses.DETAIL_MIN, max_length=addresses.DETAIL_MAX)
     tag: Literal[addresses.TAGS] = Field("", description="家, 公司, 学校 or empty")  # type: ignore[valid-type]
     is_default: bool = False
+
+    @field_validator("region_code")
+    @classmethod
+    def _a_county(cls, code: str) -> str:
+        if regions.county(code) is None:
+            raise PydanticCustomError("county_code", "not a county we deliver to")
+        return code
     region_text: str | None = Field(None, max_length=64, description="ignored: derived from region_code")
 
 

@@ -14,7 +14,6 @@ from app.catalog import cache, search
 from app.catalog import services as catalog
 from app.core.errors import NotFound
 from app.core.pagination import Page, PageQuery
-from app.core.request_models import QueryInt
 from app.core.validation import documented, use_query
 
 
@@ -73,7 +72,7 @@ class ProductOut(ProductSummaryOut):
 
 
 class ProductQuery(PageQuery):
-    category_id: QueryInt | None = Field(None, ge=1, le=2_000_000_000)
+    category_id: int | None = Field(None, ge=1, le=2_000_000_000)
     keyword: str | None = Field(None, max_length=50)
     sort: Literal["default", "newest", "sales", "price_asc", "price_desc"] = "default"
 

@@ -15,7 +15,7 @@ from app.api import bp
 from app.api.current_user import current_user, login_required
 from app.core.errors import NotFound
 from app.core.pagination import PageQuery, paginate
-from app.core.request_models import MAX_FEN, Body, Query, QueryInt, Text
+from app.core.request_models import MAX_FEN, Body, Query, Text
 from app.core.transactions import commit_with_retry
 from app.core.validation import documented, use_body, use_query
 from app.distribution import agents, binding, centre, estimate, queries, withdrawals
@@ -60,7 +60,7 @@ class LinesQuery(PageQuery):
 
 
 class TeamQuery(PageQuery):
-    level: QueryInt = Field(1, ge=1, le=2, description="1: bound to me; 2: bound to those")
+    level: int = Field(1, ge=1, le=2, description="1: bound to me; 2: bound to those")
 
 
 class RankingQuery(Query):

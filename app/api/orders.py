@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from flask import jsonify
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -39,12 +40,23 @@ class CheckoutLineIn(Body):
 
 
 class CheckoutIn(Body):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"anyOf": [  # the cart, or lines
+        {"properties": {"from_cart": {"enum": [True]}, "lines": {"maxItems": 0}}, "required": ["from_cart"]},
+        {"properties": {"from_cart": {"enum": [False]}, "lines": {"minItems": 1}}, "required": ["lines"]}]})
 
     from_cart: bool = False
     lines: list[CheckoutLineIn] = Field(default_factory=list, max_length=100, description="buy-now lines")
     address_id: int | None = Field(None, ge=1, le=2_000_000_000, description="default address if omitted")
     remark: Text = Field("", max_length=200)
+
+    @field_validator("lines")
+    @classmethod
+    def _the_cart_or_lines(cls, lines: list[CheckoutLineIn], info: ValidationInfo) -> list[CheckoutLineIn]:
+        if info.data.get("from_cart") and lines:
+            raise PydanticCustomError("cart_or_lines", "the cart or lines, not both")
+        if info.data.get("from_cart") is False and not lines:
+            raise PydanticCustomError("no_lines", "at least one line")
+        return lines
 
     def request(self) -> checkout.CheckoutRequest:
         return checkout.CheckoutRequest(from_cart=self.from_cart,

@@ -30,7 +30,8 @@ class PhoneIn(Body):
 
 
 class JssdkQuery(Query):
-    url: str = Field(min_length=1, max_length=2048, description="the page's own URL, without the # part")
+    url: str = Field(min_length=1, max_length=2048, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?][^#]*)?$",
+                     description="the page's own URL, without the # part")
 
 
 class JssdkConfigOut(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
 
-from app.core.request_models import Query, QueryInt
+from app.core.request_models import Query
 from app.extensions import db
 
 MAX_PAGE_SIZE = 100
@@ -17,8 +17,8 @@ T = TypeVar("T")
 
 
 class PageQuery(Query):
-    page: QueryInt = Field(1, ge=1, le=100_000, description="1-based page number")
-    size: QueryInt = Field(20, ge=1, le=MAX_PAGE_SIZE, description="items per page")
+    page: int = Field(1, ge=1, le=100_000, description="1-based page number")
+    size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="items per page")
 
 
 class Page(BaseModel, Generic[T]):

@@ -3,7 +3,7 @@
 A `Body` reads a JSON body strictly: an integer or money field takes a JSON integer only
 (never "1_000", " 1", 1.0 or true), a boolean takes true or false only, a text field takes
 a string only, and unknown fields are refused. A `Query` reads a query string, where
-everything arrives as text; its integers (`QueryInt`) are still plain ASCII digits.
+everything arrives as text; its integers are still plain ASCII digits.
 
 `Text` and `MultilineText` are what a shopper or merchant types: they refuse control
 characters (NUL, escape sequences that rewrite a terminal, DEL, C1) and the invisible
@@ -15,9 +15,9 @@ OpenAPI document says exactly what is refused.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 # C0 but tab and newline, DEL and C1, Arabic letter mark, zero-width space, LRM/RLM, line and
@@ -56,14 +56,8 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 _ASCII_INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 
-def _ascii_integer(value: object) -> object:
-    if isinstance(value, str) and not _ASCII_INTEGER.fullmatch(value):
-        raise PydanticCustomError("int_parsing", "Input should be a valid integer")
-    return value
-
-
-QueryInt = Annotated[int, BeforeValidator(_ascii_integer)]
-"""An integer in a query string: ASCII digits only; no "+", spaces, "_" or "1.0"."""
+def _is_integer(annotation: Any) -> bool:
+    return annotation is int or (int in get_args(annotation) and bool not in get_args(annotation))
 
 
 class Body(BaseModel):
@@ -73,6 +67,15 @@ class Body(BaseModel):
 
 
 class Query(BaseModel):
-    """A query string: other parameters (a cache buster, utm_*) are ignored."""
+    """A query string: other parameters (a cache buster, utm_*) are ignored; integers are
+    ASCII digits only (no "+", spaces, "_" or "1.0", which pydantic's lax mode would read)."""
 
     model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _ascii_integers(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and _is_integer(cls.model_fields[info.field_name].annotation) \
+                and not _ASCII_INTEGER.fullmatch(value):
+            raise PydanticCustomError("int_parsing", "Input should be a valid integer")
+        return value

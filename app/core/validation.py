@@ -44,6 +44,10 @@ def _field_message(error: dict[str, Any]) -> str:
         "list_type": lambda: _("Must be a list."),
         "literal_error": lambda: _("Not one of the allowed values."),
         "enum": lambda: _("Not one of the allowed values."),
+        "county_code": lambda: _("Choose a district or county we deliver to."),
+        "describe_other": lambda: _("Please describe the problem."),
+        "cart_or_lines": lambda: _("Give either the cart or lines, not both."),
+        "no_lines": lambda: _("Choose at least one item."),
     }
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in TEXT_PATTERNS:
         make = messages["missing"] if not str(error.get("input", "")).strip() else \
@@ -118,12 +122,13 @@ def use_query(model: type[BaseModel]) -> Callable:
 
 
 def documented(*, summary: str, response: type[BaseModel] | None = None, auth: bool = False,
-               tags: tuple[str, ...] = (), status: int = 200) -> Callable:
-    """Describe a view for the OpenAPI document (summary, response model, bearer auth)."""
+               tags: tuple[str, ...] = (), status: int = 200, upload: str | None = None) -> Callable:
+    """Describe a view for the OpenAPI document (summary, response model, bearer auth, the
+    multipart field of an upload)."""
 
     def decorator(view: Callable) -> Callable:
         spec = _openapi(view)
-        spec.update(summary=summary, response=response, auth=auth, tags=tags, status=status)
+        spec.update(summary=summary, response=response, auth=auth, tags=tags, status=status, upload=upload)
         return view
 
     return decorator

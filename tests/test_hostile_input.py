@@ -12,7 +12,7 @@ from app.distribution import agents, ledger
 from app.distribution.withdrawal_models import Withdrawal
 from app.extensions import db
 from tests import factories
-from tests.admin_helpers import csrf_token, log_in, make_staff
+from tests.admin_helpers import csrf_token, log_in, make_staff, post
 from tests.distribution_helpers import configure
 
 NESTED = "[" * 1000 + "]" * 1000
@@ -67,6 +67,16 @@ def test_deeply_nested_json_is_400_on_the_consoles_json_endpoints(app):
         response = console.post(path, data=NESTED, content_type="application/json", headers=headers)
         assert response.status_code == 400, path
         assert _error(response)["code"] == "malformed_json"
+
+
+def test_deeply_nested_json_in_the_product_editors_spec_table_is_a_form_error(app):
+    from tests.test_admin_products import _client_as, _form, _save
+
+    product = factories.product(factories.category())
+    console = _client_as(app, "owner")
+    response = _save(console, f"/admin/products/{product.id}", _form(product.category, [], [], matrix_json=NESTED))
+    assert response.status_code == 422
+    assert "无法读取规格表" in response.get_data(as_text=True)
 
 
 def test_deeply_nested_json_sent_to_the_sandbox_is_a_4xx_not_a_500(client):
@@ -197,3 +207,18 @@ def test_an_id_larger_than_any_row_can_have_is_404_not_an_overflow(client):
     assert client.get("/api/v1/products/515255005721280380928").status_code == 404
     response = client.post("/api/v1/orders/515255005721280380928/pay", json={"method": "wechat"}, headers=headers)
     assert response.status_code == 404 and _error(response)["code"] == "not_found"
+
+
+def test_a_console_form_refuses_control_characters_and_saves_nothing(app):
+    from app.accounts.models import Role
+
+    make_staff("boss", role="owner")
+    console = app.test_client()
+    log_in(console, "boss")
+    service = db.session.query(Role).filter_by(code="service").one()
+    path = f"/admin/settings/roles/{service.id}"
+    response = post(console, path, {"name": "客服\u202e服客", "permissions": ["orders"]}, token_path=path)
+    assert response.status_code == 200
+    assert "不能包含控制字符或不可见的格式字符。" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Role, service.id).name == "客服"

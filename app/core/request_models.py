@@ -29,6 +29,12 @@ LINE_PATTERN = rf"^[^{_LINE_REFUSED}]*$"
 FILLED_LINE_PATTERN = rf"^[^{_LINE_REFUSED}]*[^\s{_LINE_REFUSED}][^{_LINE_REFUSED}]*$"
 MULTILINE_PATTERN = rf"^[^\u0000-\u0008\u000b-\u001f{_INVISIBLE}]*$"
 TEXT_PATTERNS = frozenset({LINE_PATTERN, FILLED_LINE_PATTERN, MULTILINE_PATTERN})
+_LINE, _MULTILINE = re.compile(LINE_PATTERN), re.compile(MULTILINE_PATTERN)
+
+
+def is_clean_text(text: str, *, multiline: bool = False) -> bool:
+    """The same test as Text / MultilineText, for text that does not come through a model."""
+    return (_MULTILINE if multiline else _LINE).fullmatch(text) is not None
 
 Text = Annotated[str, Field(pattern=LINE_PATTERN)]
 """One line a person typed: a remark, a reason, a nickname."""

@@ -26,6 +26,9 @@ def create_app(config: Any = None) -> Flask:
     from app.core.json_answers import BeijingJSONProvider
 
     app.json = BeijingJSONProvider(app)
+    from app.core.url_converters import install_ascii_ids
+
+    install_ascii_ids(app)
 
     from app.core.request_log import configure_logging, install_request_log
 

@@ -19,8 +19,11 @@ from app.extensions import db
 from app.shipping import regions
 
 MAX_ADDRESSES = 20
-MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
+MOBILE = re.compile(MOBILE_PATTERN)
 TAGS = ("", "家", "公司", "学校")
+NAME_MAX = 32
+DETAIL_MIN, DETAIL_MAX = 2, 128
 
 
 def region_text(code: str) -> str | None:
@@ -52,15 +55,15 @@ def clean(values: dict[str, Any]) -> dict[str, Any]:
     code = str(values.get("region_code") or "").strip()
     detail = " ".join(str(values.get("detail") or "").split())
     tag = str(values.get("tag") or "").strip()
-    if not 1 <= len(name) <= 32:
-        fields["receiver_name"] = _("Between %(low)s and %(high)s characters.", low=1, high=32)
+    if not 1 <= len(name) <= NAME_MAX:
+        fields["receiver_name"] = _("Between %(low)s and %(high)s characters.", low=1, high=NAME_MAX)
     if not MOBILE.fullmatch(phone):
         fields["receiver_phone"] = _("Enter a mainland mobile number of 11 digits.")
     text = region_text(code)
     if text is None:
         fields["region_code"] = _("Choose a district or county we deliver to.")
-    if not 2 <= len(detail) <= 128:
-        fields["detail"] = _("Between %(low)s and %(high)s characters.", low=2, high=128)
+    if not DETAIL_MIN <= len(detail) <= DETAIL_MAX:
+        fields["detail"] = _("Between %(low)s and %(high)s characters.", low=DETAIL_MIN, high=DETAIL_MAX)
     if tag not in TAGS:
         fields["tag"] = _("Not one of the allowed values.")
     if fields:

@@ -4,14 +4,13 @@ yuan; the views turn them into basis points and fen."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.admin.forms import MultiCheckboxField
+from app.admin.forms import ConsoleForm, MultiCheckboxField
 
 
-class DistributionSettingsForm(FlaskForm):
+class DistributionSettingsForm(ConsoleForm):
     enabled = BooleanField(_l("Distribution on"))
     levels = IntegerField(_l("Commission levels (0-3)"), validators=[InputRequired()])
     rate1 = DecimalField(_l("Level 1 rate (%)"), places=2, validators=[InputRequired(), NumberRange(min=0)])
@@ -47,15 +46,15 @@ class DistributionSettingsForm(FlaskForm):
                                        validators=[InputRequired(), NumberRange(min=0)])
 
 
-class AppointForm(FlaskForm):
+class AppointForm(ConsoleForm):
     user_id = IntegerField(_l("Member ID"), validators=[InputRequired(), NumberRange(min=1)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(ConsoleForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
 
 
-class AgentLevelForm(FlaskForm):
+class AgentLevelForm(ConsoleForm):
     """An agent level: rates left empty inherit the global ones; conditions left at 0 are off."""
 
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=32)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,8 +18,28 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.request_models import is_clean_text
 
-class LoginForm(FlaskForm):
+REFUSED_CHARACTERS = "Control characters and invisible formatting characters are not allowed."
+
+
+class ConsoleForm(FlaskForm):
+    """A console form whose typed text refuses control and invisible formatting characters,
+    as the API's Text fields do (newlines and tabs allowed in text areas); passwords are the
+    merchant's own business and are left alone."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, StringField) and not isinstance(field, PasswordField) \
+                    and isinstance(field.data, str) \
+                    and not is_clean_text(field.data, multiline=isinstance(field, TextAreaField)):
+                field.errors = [*field.errors, _(REFUSED_CHARACTERS)]
+                valid = False
+        return valid
+
+
+class LoginForm(ConsoleForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
 
@@ -28,12 +49,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RoleForm(FlaskForm):
+class RoleForm(ConsoleForm):
     name = StringField(_l("Role name"), validators=[DataRequired(), Length(max=32)])
     permissions = MultiCheckboxField(_l("Areas"), choices=[])
 
 
-class StaffForm(FlaskForm):
+class StaffForm(ConsoleForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(), Length(min=3, max=64),
         Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Letters, digits, _ . and - only."))])
@@ -42,7 +63,7 @@ class StaffForm(FlaskForm):
     is_active = BooleanField(_l("Active"), default=True)
 
 
-class AdjustmentForm(FlaskForm):
+class AdjustmentForm(ConsoleForm):
     """A balance (yuan) or points adjustment; `request_key` makes a double submit count once."""
 
     direction = SelectField(_l("Change"), choices=[("add", _l("Increase")), ("deduct", _l("Deduct"))])
@@ -51,14 +72,14 @@ class AdjustmentForm(FlaskForm):
     request_key = HiddenField()
 
 
-class LevelForm(FlaskForm):
+class LevelForm(ConsoleForm):
     name = StringField(_l("Level name"), validators=[DataRequired(), Length(max=32)])
     threshold_yuan = StringField(_l("Cumulative spend to reach it (yuan)"), validators=[DataRequired()])
     discount = StringField(_l("Discount (e.g. 9.5 for 95%)"), validators=[DataRequired()])
     benefits = TextAreaField(_l("Benefits"), validators=[Optional(), Length(max=2000)])
 
 
-class ShopSettingsForm(FlaskForm):
+class ShopSettingsForm(ConsoleForm):
     name = StringField(_l("Shop name"), validators=[DataRequired(), Length(max=64)])
     logo_url = StringField(_l("Logo URL"), validators=[Optional(), Length(max=512)])
     service_phone = StringField(_l("Service phone"), validators=[Optional(), Length(max=32)])

@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import jsonify
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.addresses import services as addresses
 from app.api import bp
 from app.api.current_user import current_user, login_required
+from app.core.request_models import Body, FilledText
 from app.core.validation import documented, use_body
 from app.extensions import db
+from app.shipping import regions
 
 
-class AddressIn(BaseModel):
-    """Checked again by the service (phone format, county-level region, lengths)."""
+class AddressIn(Body):
+    """The service's own limits (app.addresses.services), so the document states them; the
+    service also checks that the region is a county we deliver to."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    receiver_name: str = Field(max_length=64)
-    receiver_phone: str = Field(max_length=32)
-    region_code: str = Field(max_length=12, description="a county-level code, e.g. 440305; the text is derived")
-    detail: str = Field(max_length=256)
-    tag: str = Field("", max_length=8, description="家, 公司, 学校 or empty")
+    receiver_name: FilledText = Field(min_length=1, max_length=addresses.NAME_MAX)
+    receiver_phone: str = Field(pattern=addresses.MOBILE_PATTERN, description="a mainland mobile number")
+    region_code: str = Field(json_schema_extra={"enum": regions.county_codes()},
+                             description="a county-level code, e.g. 440305; the text is derived")
+    detail: FilledText = Field(min_length=addresses.DETAIL_MIN, max_length=addresses.DETAIL_MAX)
+    tag: Literal[addresses.TAGS] = Field("", description="家, 公司, 学校 or empty")  # type: ignore[valid-type]
     is_default: bool = False
+
+    @field_validator("region_code")
+    @classmethod
+    def _a_county(cls, code: str) -> str:
+        if regions.county(code) is None:
+            raise PydanticCustomError("county_code", "not a county we deliver to")
+        return code
     region_text: str | None = Field(None, max_length=64, description="ignored: derived from region_code")
 
 

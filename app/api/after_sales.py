@@ -6,13 +6,15 @@ from typing import Literal
 
 from flask import jsonify
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.api import bp
 from app.api.current_user import current_user, login_required
 from app.api.uploads import is_uploaded_image
 from app.core.errors import ValidationError
 from app.core.pagination import Page, PageQuery, paginate
+from app.core.request_models import Body, MediaUrl, MultilineText
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
 from app.orders import after_sales
@@ -20,23 +22,30 @@ from app.orders.models import AfterSale
 from app.orders.states import AFTER_SALE_STATUS_LABELS, AfterSaleStatus
 
 
-class AfterSaleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AfterSaleIn(Body):
+    model_config = ConfigDict(json_schema_extra={"anyOf": [  # "other" needs a description
+        {"properties": {"reason": {"not": {"enum": [after_sales.OTHER_REASON]}}}},
+        {"properties": {"description": {"pattern": r"\S"}}, "required": ["description"]}]})
 
     order_item_id: int = Field(ge=1)
     kind: Literal["refund_only", "return_refund"]
     quantity: int = Field(ge=1, le=100_000)
     amount_fen: int | None = Field(None, ge=1, le=100_000_000,
                                    description="default: the units' share of what was paid for the item")
-    reason: str = Field(min_length=1, max_length=64, description="one of GET /after-sales/reasons")
-    description: str = Field("", max_length=500)
-    photos: list[str] = Field(default_factory=list, max_length=after_sales.MAX_PHOTOS,
-                              description="URLs from POST /uploads/image")
+    reason: Literal[after_sales.REASONS] = Field(description="one of GET /after-sales/reasons")  # type: ignore[valid-type]
+    description: MultilineText = Field("", max_length=500)
+    photos: list[MediaUrl] = Field(default_factory=list, max_length=after_sales.MAX_PHOTOS,
+                                   description="URLs from POST /uploads/image")
+
+    @field_validator("description")
+    @classmethod
+    def _other_is_described(cls, description: str, info: ValidationInfo) -> str:
+        if info.data.get("reason") == after_sales.OTHER_REASON and not description.strip():
+            raise PydanticCustomError("describe_other", "describe the problem")
+        return description
 
 
-class ReturnIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReturnIn(Body):
     courier_code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$",
                               description="e.g. SF, ZTO, YTO")
     tracking_no: str = Field(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
@@ -119,6 +128,7 @@ def after_sale_reasons():
 @login_required
 @use_body(AfterSaleIn)
 def after_sale_create(body: AfterSaleIn):
+    after_sales.own_order_item(current_user().id, body.order_item_id)  # a 404 before looking at photos
     bad = [index for index, url in enumerate(body.photos) if not is_uploaded_image(url, current_user().id)]
     if bad:
         raise ValidationError(_("Some fields are invalid."),

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.accounts import services as accounts
 from app.api import bp
 from app.api.current_user import current_user, login_required
 from app.api.schemas import UserOut, user_out
+from app.core.request_models import Body, Text
 from app.core.validation import documented, use_body
 from app.extensions import db
 from app.members.services import wallet_of
 
 
-class DevLoginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=32, description="test user name, e.g. alice")
-    nickname: str | None = Field(None, max_length=64)
+class DevLoginIn(Body):
+    name: str = Field(min_length=1, max_length=32, pattern=accounts.DEV_NAME.pattern,
+                      description="test user name, e.g. alice")
+    nickname: Text | None = Field(None, max_length=64)
 
 
 class MeOut(UserOut):

@@ -5,42 +5,35 @@ from __future__ import annotations
 from typing import Annotated
 
 from flask import jsonify
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.api import bp
 from app.api.current_user import current_user, login_required
 from app.cart import services as cart
 from app.cart.services import MAX_LINES, MAX_QUANTITY
+from app.core.request_models import Body
 from app.core.validation import documented, use_body
 from app.extensions import db
 
 ItemId = Annotated[int, Field(ge=1, le=2_000_000_000)]
 
 
-class CartAddIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CartAddIn(Body):
     sku_id: ItemId
     quantity: int = Field(1, ge=1, le=MAX_QUANTITY)
 
 
-class CartChangeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CartChangeIn(Body):
     quantity: int | None = Field(None, ge=1, le=MAX_QUANTITY)
     selected: bool | None = None
 
 
-class CartSelectIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CartSelectIn(Body):
     selected: bool
     ids: list[ItemId] | None = Field(None, max_length=MAX_LINES, description="omit for every line")
 
 
-class CartRemoveIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CartRemoveIn(Body):
     ids: list[ItemId] = Field(min_length=1, max_length=MAX_LINES)
 
 

@@ -9,12 +9,13 @@ from typing import Literal
 
 from flask import jsonify
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.api import bp
 from app.api.current_user import current_user, login_required
 from app.core.errors import NotFound
 from app.core.pagination import PageQuery, paginate
+from app.core.request_models import MAX_FEN, Body, Query, Text
 from app.core.transactions import commit_with_retry
 from app.core.validation import documented, use_body, use_query
 from app.distribution import agents, binding, centre, estimate, queries, withdrawals
@@ -34,9 +35,7 @@ class SummaryOut(BaseModel):
     team: dict[str, int]
 
 
-class BindIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class BindIn(Body):
     code: str = Field(min_length=6, max_length=8, pattern=r"^[A-Za-z0-9]+$",
                       description="the referrer's invite code (from a share link, a wxacode scene r=<code>, or typed)")
     source: Literal["link", "wxacode", "oa_qr", "invite_code"] = "link"
@@ -47,11 +46,9 @@ class BindOut(BaseModel):
     reason: str
 
 
-class ApplyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    real_name: str = Field("", max_length=32)
-    phone: str = Field("", max_length=20)
+class ApplyIn(Body):
+    real_name: Text = Field("", max_length=32)
+    phone: str = Field("", pattern=r"^(1[3-9][0-9]{9})?$", description="a mainland mobile number")
 
 
 class ApplyOut(BaseModel):
@@ -66,12 +63,12 @@ class TeamQuery(PageQuery):
     level: int = Field(1, ge=1, le=2, description="1: bound to me; 2: bound to those")
 
 
-class RankingQuery(BaseModel):
+class RankingQuery(Query):
     by: Literal["commission", "invites"] = "commission"
     period: Literal["week", "month"] = "week"
 
 
-class EstimateQuery(BaseModel):
+class EstimateQuery(Query):
     product_ids: str = Field(pattern=r"^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9}){0,49}$",
                              description="comma-separated product ids, at most 50")
 
@@ -80,15 +77,13 @@ class EstimatesOut(BaseModel):
     items: dict[str, int] = Field(description="product id → fen earned on one unit; empty for non-agents")
 
 
-class WithdrawIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    amount_fen: int = Field(gt=0)
+class WithdrawIn(Body):
+    amount_fen: int = Field(gt=0, le=MAX_FEN)
     method: Literal["wechat", "balance", "bank", "alipay"]
     idempotency_key: str = Field(min_length=8, max_length=64)
-    account_name: str = Field("", max_length=32)
-    account_no: str = Field("", max_length=64)
-    bank_name: str = Field("", max_length=64)
+    account_name: Text = Field("", max_length=32)
+    account_no: Text = Field("", max_length=64)
+    bank_name: Text = Field("", max_length=64)
 
 
 class WithdrawalOut(BaseModel):

@@ -5,20 +5,19 @@ from __future__ import annotations
 from typing import Literal
 
 from flask import jsonify
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.api import bp
 from app.api.current_user import current_user, login_required
 from app.core.china_time import to_beijing
+from app.core.request_models import Body
 from app.core.validation import documented, use_body
 from app.extensions import db
 from app.orders import payment
 from app.orders.models import Order
 
 
-class PayIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PayIn(Body):
     method: Literal["wechat", "balance", "cod"] = Field(
         description="wechat: answers wx.requestPayment parameters; balance: paid at once from the store balance; "
                     "cod: cash on delivery, confirmed at once")

@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from flask import jsonify
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +18,7 @@ from app.core.errors import Conflict, NotFound
 from app.core.models import utcnow
 from app.core.money import fen_to_yuan
 from app.core.pagination import Page, PageQuery, paginate
+from app.core.request_models import MAX_FEN, Body, Text
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
 from app.orders import checkout, oplog
@@ -30,20 +32,31 @@ SkuId = Annotated[int, Field(ge=1, le=2_000_000_000)]
 TABS = ("pending_payment", "paid", "shipped", "completed")
 
 
-class CheckoutLineIn(BaseModel):
+class CheckoutLineIn(Body):
     model_config = ConfigDict(extra="ignore")  # prices a client sends are ignored, not trusted
 
     sku_id: SkuId
     quantity: int = Field(ge=1, le=999)
 
 
-class CheckoutIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class CheckoutIn(Body):
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"anyOf": [  # the cart, or lines
+        {"properties": {"from_cart": {"enum": [True]}, "lines": {"maxItems": 0}}, "required": ["from_cart"]},
+        {"properties": {"from_cart": {"enum": [False]}, "lines": {"minItems": 1}}, "required": ["lines"]}]})
 
     from_cart: bool = False
     lines: list[CheckoutLineIn] = Field(default_factory=list, max_length=100, description="buy-now lines")
     address_id: int | None = Field(None, ge=1, le=2_000_000_000, description="default address if omitted")
-    remark: str = Field("", max_length=200)
+    remark: Text = Field("", max_length=200)
+
+    @field_validator("lines")
+    @classmethod
+    def _the_cart_or_lines(cls, lines: list[CheckoutLineIn], info: ValidationInfo) -> list[CheckoutLineIn]:
+        if info.data.get("from_cart") and lines:
+            raise PydanticCustomError("cart_or_lines", "the cart or lines, not both")
+        if info.data.get("from_cart") is False and not lines:
+            raise PydanticCustomError("no_lines", "at least one line")
+        return lines
 
     def request(self) -> checkout.CheckoutRequest:
         return checkout.CheckoutRequest(from_cart=self.from_cart,
@@ -53,13 +66,11 @@ class CheckoutIn(BaseModel):
 
 class PlaceOrderIn(CheckoutIn):
     idempotency_key: str = Field(min_length=8, max_length=64, description="one per checkout attempt")
-    expected_payable_fen: int | None = Field(None, ge=0, description="409 price_changed if it differs")
+    expected_payable_fen: int | None = Field(None, ge=0, le=MAX_FEN, description="409 price_changed if it differs")
 
 
-class CancelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = Field("", max_length=100)
+class CancelIn(Body):
+    reason: Text = Field("", max_length=100)
 
 
 class OrdersQuery(PageQuery):

@@ -13,11 +13,12 @@ from typing import Literal
 
 from flask import current_app, jsonify, redirect, request
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.api import bp
 from app.api.current_user import current_user, login_required
 from app.core.errors import NotFound
+from app.core.request_models import Body, Query
 from app.core.transactions import commit_with_retry
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
@@ -28,7 +29,7 @@ TAGS = ("posters",)
 TEMPLATE_KEY = r"^[a-z0-9_-]{1,32}$"
 
 
-class PosterQuery(BaseModel):
+class PosterQuery(Query):
     template: str | None = Field(None, pattern=TEMPLATE_KEY, description="a template key; default: the kind's default")
 
 
@@ -44,7 +45,7 @@ class RenderingOut(BaseModel):
     poll: str = Field(description="call this URL again for the poster")
 
 
-class TemplatesQuery(BaseModel):
+class TemplatesQuery(Query):
     kind: Literal["invite", "product"]
 
 
@@ -55,9 +56,7 @@ class TemplateOut(BaseModel):
     thumbnail_url: str
 
 
-class ScanIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ScanIn(Body):
     scene: str = Field(min_length=1, max_length=64, description="the scene the mini-program was opened with")
     source: Literal["wxacode", "link"] = "wxacode"
 

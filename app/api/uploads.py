@@ -66,7 +66,7 @@ def is_uploaded_image(url: str, user_id: int) -> bool:
 
 @bp.post("/uploads/image")
 @documented(summary="Upload an image (multipart field `file`): JPEG, PNG, WebP or GIF", response=UploadOut,
-            auth=True, tags=("uploads",), status=201)
+            auth=True, tags=("uploads",), status=201, upload="file")
 @login_required
 def upload_image():
     upload = request.files.get("file")

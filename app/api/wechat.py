@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.accounts import services as accounts
 from app.accounts import wechat_identity
@@ -11,6 +11,7 @@ from app.api import bp
 from app.api.auth import TokenOut
 from app.api.current_user import current_user, login_required
 from app.api.schemas import UserOut, user_out
+from app.core.request_models import Body, Query, Text, WebUrl
 from app.core.transactions import commit_with_retry
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
@@ -18,22 +19,19 @@ from app.wechat import jssdk, miniprogram
 from app.wechat.errors import WeChatError, login_code_rejected
 
 
-class WxLoginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WxLoginIn(Body):
     code: str = Field(min_length=1, max_length=128, description="the code from wx.login()")
-    nickname: str | None = Field(None, max_length=64)
-    avatar_url: str | None = Field(None, max_length=512)
+    nickname: Text | None = Field(None, max_length=64)
+    avatar_url: WebUrl | None = None
 
 
-class PhoneIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PhoneIn(Body):
     code: str = Field(min_length=1, max_length=128, description="the code from a getPhoneNumber button")
 
 
-class JssdkQuery(BaseModel):
-    url: str = Field(min_length=1, max_length=2048, description="the page's own URL, without the # part")
+class JssdkQuery(Query):
+    url: str = Field(min_length=1, max_length=2048, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?][^#]*)?$",
+                     description="the page's own URL, without the # part")
 
 
 class JssdkConfigOut(BaseModel):

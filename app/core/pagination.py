@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
 
+from app.core.request_models import Query
 from app.extensions import db
 
 MAX_PAGE_SIZE = 100
@@ -15,9 +16,7 @@ MAX_PAGE_SIZE = 100
 T = TypeVar("T")
 
 
-class PageQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class PageQuery(Query):
     page: int = Field(1, ge=1, le=100_000, description="1-based page number")
     size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="items per page")
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from app.core.errors import DomainError, ValidationError
+from app.core.request_models import TEXT_PATTERNS
 
 
 def _field_message(error: dict[str, Any]) -> str:
@@ -30,6 +31,8 @@ def _field_message(error: dict[str, Any]) -> str:
         "int_parsing": lambda: _("Must be a whole number."),
         "bool_type": lambda: _("Must be true or false."),
         "bool_parsing": lambda: _("Must be true or false."),
+        "float_type": lambda: _("Must be a number."),
+        "dict_type": lambda: _("Must be an object."),
         "string_too_short": lambda: _("At least %(n)s characters.", n=ctx.get("min_length")),
         "string_too_long": lambda: _("At most %(n)s characters.", n=ctx.get("max_length")),
         "string_pattern_mismatch": lambda: _("The format is not valid."),
@@ -41,8 +44,16 @@ def _field_message(error: dict[str, Any]) -> str:
         "list_type": lambda: _("Must be a list."),
         "literal_error": lambda: _("Not one of the allowed values."),
         "enum": lambda: _("Not one of the allowed values."),
+        "county_code": lambda: _("Choose a district or county we deliver to."),
+        "describe_other": lambda: _("Please describe the problem."),
+        "cart_or_lines": lambda: _("Give either the cart or lines, not both."),
+        "no_lines": lambda: _("Choose at least one item."),
     }
-    make = messages.get(kind)
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in TEXT_PATTERNS:
+        make = messages["missing"] if not str(error.get("input", "")).strip() else \
+            lambda: _("Control characters and invisible formatting characters are not allowed.")
+    else:
+        make = messages.get(kind)
     return make() if make else error.get("msg", _("Invalid value."))
 
 
@@ -61,8 +72,9 @@ def validate(model: type[BaseModel], data: Any) -> BaseModel:
         raise ValidationError(_("Some fields are invalid."), fields=fields_from(exc)) from exc
 
 
-def parse_json_body(model: type[BaseModel]) -> BaseModel:
-    """The body as `model`; 415 if not JSON, 400 if malformed, 413 if too big, 422 if invalid."""
+def json_object() -> dict[str, Any]:
+    """The body as a JSON object; 415 if not JSON, 400 if it cannot be parsed (the app's
+    JSON provider refuses deep nesting, NaN, invalid UTF-8 and lone surrogates), 413 if too big."""
     if not request.is_json:
         raise UnsupportedMediaType()
     try:
@@ -71,7 +83,12 @@ def parse_json_body(model: type[BaseModel]) -> BaseModel:
         raise DomainError(_("The request body is not valid JSON."), code="malformed_json") from exc
     if not isinstance(data, dict):
         raise DomainError(_("The request body must be a JSON object."), code="malformed_json")
-    return validate(model, data)
+    return data
+
+
+def parse_json_body(model: type[BaseModel]) -> BaseModel:
+    """The body as `model`: json_object's refusals, then 422 naming every invalid field."""
+    return validate(model, json_object())
 
 
 def use_body(model: type[BaseModel]) -> Callable:
@@ -105,12 +122,13 @@ def use_query(model: type[BaseModel]) -> Callable:
 
 
 def documented(*, summary: str, response: type[BaseModel] | None = None, auth: bool = False,
-               tags: tuple[str, ...] = (), status: int = 200) -> Callable:
-    """Describe a view for the OpenAPI document (summary, response model, bearer auth)."""
+               tags: tuple[str, ...] = (), status: int = 200, upload: str | None = None) -> Callable:
+    """Describe a view for the OpenAPI document (summary, response model, bearer auth, the
+    multipart field of an upload)."""
 
     def decorator(view: Callable) -> Callable:
         spec = _openapi(view)
-        spec.update(summary=summary, response=response, auth=auth, tags=tags, status=status)
+        spec.update(summary=summary, response=response, auth=auth, tags=tags, status=status, upload=upload)
         return view
 
     return decorator

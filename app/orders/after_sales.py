@@ -152,12 +152,17 @@ def _checked_amount(item: OrderItem, application: Application) -> int:
     return amount
 
 
+def own_order_item(user_id: int, order_item_id: int) -> OrderItem:
+    item = db.session.get(OrderItem, order_item_id)
+    if item is None or item.order.user_id != user_id:
+        raise NotFound(_("The order item does not exist."), code="order_item_not_found")
+    return item
+
+
 def request_after_sale(user_id: int, application: Application) -> AfterSale:
     """A shopper's after-sale request, with its units and amount claimed on the item."""
     _check_application(application)
-    item = db.session.get(OrderItem, application.order_item_id)
-    if item is None or item.order.user_id != user_id:
-        raise NotFound(_("The order item does not exist."), code="order_item_not_found")
+    item = own_order_item(user_id, application.order_item_id)
     order = item.order
     _check_window(order)
     for _attempt in range(CLAIM_ATTEMPTS):

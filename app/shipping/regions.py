@@ -48,6 +48,11 @@ def provinces() -> list[dict]:
     return _load()[0]
 
 
+def county_codes() -> list[str]:
+    """Every county-level code, in GB/T 2260 order: what an address may name."""
+    return list(_load()[2])
+
+
 def county(code: str) -> Region | None:
     """A county-level district (区/县/县级市) by its code."""
     return _load()[2].get(code)

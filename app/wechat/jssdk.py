@@ -73,7 +73,7 @@ def check_page_url(url: str) -> None:
         problem = _("This address is not one of our pages.")
     else:
         return
-    raise ValidationError(_("Some fields are invalid."), fields={"url": problem})
+    raise ValidationError(_("Some fields are invalid."), fields={"url": problem}, code="page_url_refused")
 
 
 def config_for(url: str) -> dict[str, str | int]:

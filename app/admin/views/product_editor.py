@@ -7,7 +7,6 @@ as field errors. The service re-derives the combinations and checks everything a
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +21,7 @@ from app.catalog.models import Product
 from app.catalog.visibility import why_not_visible
 from app.core.china_time import BEIJING, to_beijing
 from app.core.errors import DomainError, ValidationError
+from app.core.json_bodies import strict_loads
 from app.core.money import fen_to_yuan, yuan_to_fen
 from app.extensions import db
 
@@ -74,8 +74,8 @@ class _Reader:
     def matrix(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
         """(spec matrix, SKU rows in fen, the posted JSON to show again)."""
         try:
-            posted = json.loads(self.form.get("matrix_json") or "{}")
-        except ValueError:
+            posted = strict_loads(self.form.get("matrix_json") or "{}")
+        except ValueError:  # deep nesting and NaN included: the editor never sends them
             posted = None
         if not isinstance(posted, dict) or not isinstance(posted.get("spec_matrix", []), list) \
                 or not isinstance(posted.get("skus", []), list) or len(posted.get("skus", [])) > MAX_ROWS:

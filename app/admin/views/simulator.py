@@ -11,14 +11,14 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.admin import bp
 from app.admin.security import any_staff, area, current_staff
 from app.core.errors import DomainError, ValidationError
-from app.core.validation import validate
+from app.core.validation import json_object, validate
 from app.extensions import db
 from app.officialaccount.models import Fan
 from app.shop.services import shop_settings
@@ -39,14 +39,6 @@ def sandbox_only(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapper
-
-
-def json_body() -> dict[str, Any]:
-    """The request's JSON object, or our 422/400 error shape."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise DomainError(_("The request body must be a JSON object."), code="malformed_json")
-    return data
 
 
 # -- pages ---------------------------------------------------------------------------------
@@ -99,7 +91,7 @@ def simulator_fans():
 def simulator_oa_action(action: str):
     """Push what WeChat pushes when a fan does `action`; body: the sandbox's simulate body,
     with `name` (a dev user, e.g. alice) instead of `openid` if wanted."""
-    data = json_body()
+    data = json_object()
     if "name" in data:
         name = data.pop("name")
         if not isinstance(name, str) or not DEV_NAME.match(name):

@@ -21,9 +21,10 @@ from app.accounts import services as accounts
 from app.accounts.models import User
 from app.admin import bp
 from app.admin.security import area
-from app.admin.views.simulator import json_body, sandbox_only
+from app.admin.views.simulator import sandbox_only
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.money import yuan_to_fen
+from app.core.validation import json_object
 from app.extensions import db
 from app.payments import refunds as refund_service
 from app.payments import services as payment_service
@@ -181,7 +182,7 @@ def _simulate(action, number: str, wanted: bool, model: Any, column: Any) -> Any
 @area("finance")
 @sandbox_only
 def simulator_pay_success():
-    data = json_body()
+    data = json_object()
     number, notify = _number(data, "out_trade_no"), _notify(data)
     return _simulate(lambda: pay_success(number, notify=notify), number, notify, Payment, Payment.out_trade_no)
 
@@ -190,7 +191,7 @@ def simulator_pay_success():
 @area("finance")
 @sandbox_only
 def simulator_refund_success():
-    data = json_body()
+    data = json_object()
     number, notify = _number(data, "out_refund_no"), _notify(data)
     return _simulate(lambda: refund_success(number, notify=notify), number, notify, Refund, Refund.out_refund_no)
 
@@ -199,7 +200,7 @@ def simulator_refund_success():
 @area("finance")
 @sandbox_only
 def simulator_transfer_success():
-    data = json_body()
+    data = json_object()
     number, notify = _number(data, "out_bill_no"), _notify(data)
     return _simulate(lambda: finish_transfer(number, "SUCCESS", notify=notify), number, notify,
                      Transfer, Transfer.out_bill_no)
@@ -209,7 +210,7 @@ def simulator_transfer_success():
 @area("finance")
 @sandbox_only
 def simulator_transfer_fail():
-    data = json_body()
+    data = json_object()
     number, notify = _number(data, "out_bill_no"), _notify(data)
     return _simulate(lambda: finish_transfer(number, "FAIL", "ACCOUNT_FROZEN", notify=notify), number, notify,
                      Transfer, Transfer.out_bill_no)
@@ -242,7 +243,7 @@ def _next_subject(model: Any) -> int:
 @sandbox_only
 def simulator_test_payment():
     """A JSAPI payment of a dev user for nothing in particular (purpose "test")."""
-    data = json_body()
+    data = json_object()
     amount_fen, user = _amount_fen(data), _dev_user(data)
     prompt = payment_service.create_jsapi_payment(
         user_id=user.id, openid=user.mp_openid or "", amount_fen=amount_fen,
@@ -257,7 +258,7 @@ def simulator_test_payment():
 def simulator_test_refund():
     """Refund what is left of a paid test payment (only test payments: real ones are refunded
     from their order)."""
-    data = json_body()
+    data = json_object()
     number = _number(data, "out_trade_no")
     payment = db.session.scalar(select(Payment).where(Payment.out_trade_no == number))
     if payment is None or payment.purpose != TEST_PURPOSE:
@@ -274,7 +275,7 @@ def simulator_test_refund():
 @sandbox_only
 def simulator_test_transfer():
     """A merchant transfer to a dev user (purpose "test"), waiting for them to confirm."""
-    data = json_body()
+    data = json_object()
     amount_fen, user = _amount_fen(data), _dev_user(data)
     prompt = transfer_service.create_transfer(
         user_id=user.id, openid=user.mp_openid or "", amount_fen=amount_fen, remark=_("Simulator test transfer"),
@@ -289,7 +290,7 @@ def simulator_test_transfer():
 def simulator_query():
     """Ask WeChat Pay about a payment or a transfer, as reconciliation does when no
     notification came."""
-    data = json_body()
+    data = json_object()
     if data.get("out_trade_no"):
         number = _number(data, "out_trade_no")
         row = payment_service.query_payment(number)

@@ -19,10 +19,11 @@ from urllib.parse import urlencode
 import requests
 import xmltodict
 from flask import current_app, jsonify
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
+from app.core.request_models import Body
 from app.core.validation import use_body
 from app.extensions import db
 from app.officialaccount.message_modes import message_mode
@@ -34,9 +35,7 @@ _OPENID = r"^[A-Za-z0-9_-]{1,64}$"
 _SCENE = r"^[\x21-\x7e]{1,64}$"
 
 
-class _Push(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _Push(Body):
     openid: str = Field(pattern=_OPENID)
     mode: Literal["plain", "compatible", "safe"] | None = Field(
         default=None, description="plain, compatible or safe; default: the mode set in the console")

@@ -171,3 +171,18 @@ def test_the_member_page_says_the_referrer_waits_for_distribution_when_it_is_off
 def test_the_simulator_pay_page_does_not_say_orders_are_yet_to_come(demo_console):
     text = visible_text(demo_console.get("/admin/simulator/pay").get_data(as_text=True))
     assert "体验微信支付" in text and "在订单功能上线前" not in text
+
+
+def test_every_audit_action_the_code_records_has_words():
+    from pathlib import Path
+
+    from app.audit.actions import AuditAction
+
+    # given every "area.verb" literal the application writes for the subjects the audit log knows
+    subjects = "|".join(sorted({action.split(".")[0] for action in AuditAction}))
+    literal = re.compile(rf'"((?:{subjects})\.(?!id")[a-z_]+)"')  # not a foreign key such as "orders.id"
+    root = Path(__file__).resolve().parent.parent / "app"
+    written = {found for path in root.rglob("*.py") if path.name != "actions.py"
+               for found in literal.findall(path.read_text(encoding="utf-8"))}
+    # then each is an AuditAction, so the log shows its words
+    assert written - set(AuditAction) == set()

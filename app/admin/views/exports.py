@@ -13,11 +13,10 @@ from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
 from app.exports import jobs as export_jobs
 from app.exports import services as exports
-from app.exports.order_sheet import PAY_METHOD_LABELS
 from app.exports.states import ExportStatus
 from app.extensions import db
 from app.orders.filter_args import filter_args, order_filter_from_args
-from app.orders.states import ORDER_STATUS_LABELS
+from app.orders.states import ORDER_STATUS_LABELS, PAY_METHOD_LABELS
 
 
 @bp.post("/orders/export")

@@ -59,7 +59,7 @@ def test_the_agent_page_shows_account_chain_team_commission_and_history(app, cli
     assert "详情上级" in page[page.index('id="agent-chain"'):]  # referred by
     assert "详情顾客" in page[page.index('id="agent-team"'):]
     assert order.order_no in page[page.index('id="agent-commission"'):]
-    assert "accrue:" in page[page.index('id="agent-entries"'):]
+    assert "佣金入账" in page[page.index('id="agent-entries"'):]
     assert "bind" in page[page.index('id="agent-bindings"'):]
     assert client.get("/admin/distribution/agents/999999").status_code == 404
     agents_page = client.get("/admin/distribution/agents").get_data(as_text=True)

@@ -68,11 +68,11 @@ def test_each_fan_links_to_their_member_page_and_shows_their_history(console, fa
     html = console.get("/admin/wechat/fans?q=o_alice").get_data(as_text=True)
     alice = db.session.query(Fan).filter_by(openid="o_alice").one()
     assert f'href="/admin/members/{alice.user_id}">小花</a>' in html
-    assert "a=X7k2" in html and "2026-11-19 12:00" in html
+    assert "a=X7k2" in html and "2026-11-19 20:00" in html  # 12:00 UTC, shown in Beijing time
     carol = console.get("/admin/wechat/fans?q=o_carol").get_data(as_text=True)
     assert re.search(r'class="text-end tabular">2</td>', carol)
     bob = console.get("/admin/wechat/fans?q=o_bob").get_data(as_text=True)
-    assert "2026-11-19 12:00" in bob  # when Bob left
+    assert "2026-11-19 20:00" in bob  # when Bob left (Beijing time)
 
 
 def test_the_counts_cover_every_fan(console, fans):

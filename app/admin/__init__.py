@@ -5,7 +5,7 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
                static_folder="static", static_url_path="/static")
 
-from app.admin import menu, security  # noqa: E402,F401  (guards and the sidebar register on import)
+from app.admin import menu, security, words  # noqa: E402,F401  (guards, sidebar and filters register on import)
 from app.admin.views import (  # noqa: E402,F401
                after_sales,
                audit,

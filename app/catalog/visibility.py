@@ -18,6 +18,7 @@ from app.audit import services as audit
 from app.audit.services import SYSTEM
 from app.catalog import cache
 from app.catalog.models import Category, Product, Sku
+from app.core.china_time import format_beijing
 from app.core.models import utcnow
 from app.extensions import db
 
@@ -71,8 +72,8 @@ def why_not_visible(product: Product, now: datetime | None = None) -> list[Reaso
             reasons.append(Reason("off_shelf", _("It is off shelf.")))
     else:
         if product.on_shelf_at is not None and product.on_shelf_at > now:
-            reasons.append(Reason("scheduled", _("It is scheduled to go on shelf at %(when)s (UTC).",
-                                                 when=product.on_shelf_at.strftime("%Y-%m-%d %H:%M"))))
+            reasons.append(Reason("scheduled", _("It is scheduled to go on shelf at %(when)s.",
+                                                 when=format_beijing(product.on_shelf_at, "%Y-%m-%d %H:%M"))))
         if product.off_shelf_at is not None and product.off_shelf_at <= now:
             reasons.append(Reason("schedule_ended", _("Its scheduled time on shelf has ended.")))
     category = db.session.get(Category, product.category_id)

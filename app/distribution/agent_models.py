@@ -4,12 +4,93 @@ counters that answer "how big is my team" without walking the tree."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.labels import labels
 from app.core.models import TimestampMixin, utcnow
 from app.extensions import db
+
+
+class AgentOrigin(StrEnum):
+    """How a shopper became an agent (`agents.how`)."""
+
+    AUTO = "auto"
+    APPLY = "apply"
+    APPOINTED = "appointed"
+    PRODUCT = "product"
+    SPEND = "spend"
+
+
+AGENT_ORIGIN_LABELS = labels(AgentOrigin, {
+    AgentOrigin.AUTO: _l("Joined automatically"), AgentOrigin.APPLY: _l("Application approved"),
+    AgentOrigin.APPOINTED: _l("Appointed by the merchant"), AgentOrigin.PRODUCT: _l("Bought a chosen product"),
+    AgentOrigin.SPEND: _l("Reached the spend threshold"),
+})
+
+
+class ApplicationStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+APPLICATION_STATUS_LABELS = labels(ApplicationStatus, {
+    ApplicationStatus.PENDING: _l("Waiting for review"), ApplicationStatus.APPROVED: _l("Approved"),
+    ApplicationStatus.REJECTED: _l("Rejected"),
+})
+
+
+class BindingSource(StrEnum):
+    """Where a shopper met their referrer."""
+
+    LINK = "link"
+    WXACODE = "wxacode"
+    OA_QR = "oa_qr"
+    INVITE_CODE = "invite_code"
+
+
+BINDING_SOURCE_LABELS = labels(BindingSource, {
+    BindingSource.LINK: _l("Shared link"), BindingSource.WXACODE: _l("Mini-program code"),
+    BindingSource.OA_QR: _l("Official account QR code"), BindingSource.INVITE_CODE: _l("Invite code"),
+})
+
+
+class BindingAction(StrEnum):
+    BIND = "bind"
+    REBIND = "rebind"
+    REFUSED = "refused"
+
+
+BINDING_ACTION_LABELS = labels(BindingAction, {
+    BindingAction.BIND: _l("Bound"), BindingAction.REBIND: _l("Rebound"), BindingAction.REFUSED: _l("Not bound"),
+})
+
+
+class BindingRefusal(StrEnum):
+    """Why a binding was refused (`referral_binding_events.reason`)."""
+
+    DISTRIBUTION_OFF = "distribution_off"
+    UNKNOWN_REFERRER = "unknown_referrer"
+    SELF = "self"
+    REFERRER_NOT_AGENT = "referrer_not_agent"
+    NOT_NEW = "not_new"
+    ALREADY_BOUND = "already_bound"
+    CYCLE = "cycle"
+
+
+BINDING_REFUSAL_LABELS = labels(BindingRefusal, {
+    BindingRefusal.DISTRIBUTION_OFF: _l("distribution is off"),
+    BindingRefusal.UNKNOWN_REFERRER: _l("the referrer is unknown"),
+    BindingRefusal.SELF: _l("one cannot refer oneself"),
+    BindingRefusal.REFERRER_NOT_AGENT: _l("the referrer is not an active agent"),
+    BindingRefusal.NOT_NEW: _l("only new shoppers can be bound"),
+    BindingRefusal.ALREADY_BOUND: _l("already bound to a referrer"),
+    BindingRefusal.CYCLE: _l("it would make a loop in the team"),
+})
 
 
 class Agent(TimestampMixin, db.Model):

@@ -24,13 +24,13 @@ from sqlalchemy import select, update
 from app.accounts.models import User
 from app.core.models import utcnow
 from app.distribution import agents, fan_rewards, team
-from app.distribution.agent_models import Agent, BindingEvent, ReferralBinding
+from app.distribution.agent_models import Agent, BindingEvent, BindingSource, ReferralBinding
 from app.distribution.settings import SETTINGS_ID, current
 from app.distribution.settings_models import DistributionSettings
 from app.extensions import db
 from app.orders.models import Order
 
-SOURCES = ("link", "wxacode", "oa_qr", "invite_code")
+SOURCES = tuple(BindingSource)
 MAX_CHAIN = 1_000_000  # a walk longer than this means the tree is broken, not deep
 
 

@@ -11,13 +11,38 @@ negative after a clawback, and later commissions net against it.
 from __future__ import annotations
 
 import functools
+from enum import StrEnum
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, bindparam, cast, insert, literal, select, text, update
 
+from app.core.labels import labels
 from app.core.models import utcnow
 from app.distribution.commission_models import BUCKETS, AgentAccount, CommissionEntry, CommissionLine
 from app.extensions import db
+
+
+class EntryKind(StrEnum):
+    """What moved an agent's money (`commission_entries.kind`); `ref` is the commission refund
+    for cancel and clawback, the withdrawal for withdraw_*."""
+
+    ACCRUE = "accrue"
+    FREEZE = "freeze"
+    RELEASE = "release"
+    CANCEL = "cancel"
+    CLAWBACK = "clawback"
+    WITHDRAW_HOLD = "withdraw_hold"
+    WITHDRAW_PAID = "withdraw_paid"
+    WITHDRAW_RETURN = "withdraw_return"
+
+
+ENTRY_KIND_LABELS = labels(EntryKind, {
+    EntryKind.ACCRUE: _l("Commission credited"), EntryKind.FREEZE: _l("Order completed, commission frozen"),
+    EntryKind.RELEASE: _l("Commission released"), EntryKind.CANCEL: _l("Commission cancelled by a refund"),
+    EntryKind.CLAWBACK: _l("Commission clawed back by a refund"), EntryKind.WITHDRAW_HOLD: _l("Withdrawal requested"),
+    EntryKind.WITHDRAW_PAID: _l("Withdrawal paid out"), EntryKind.WITHDRAW_RETURN: _l("Withdrawal returned"),
+})
 
 NON_NEGATIVE = ("pending", "frozen", "withdrawing", "withdrawn")
 

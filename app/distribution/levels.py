@@ -9,14 +9,17 @@ by a job, so an agent's rate cannot silently drop between two orders.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.audit import services as audit
 from app.audit.services import Actor
 from app.core.errors import ValidationError
+from app.core.labels import labels
 from app.core.money import BASIS_POINTS
 from app.distribution import team
 from app.distribution.agent_models import Agent
@@ -27,7 +30,29 @@ from app.distribution.states import AgentStatus, LineStatus
 from app.extensions import db
 from app.orders.models import OrderItem
 
-CONDITIONS = ("direct_invites", "team_size", "own_spend_fen", "team_sales_fen", "commission_fen")
+
+class UpgradeCondition(StrEnum):
+    DIRECT_INVITES = "direct_invites"
+    TEAM_SIZE = "team_size"
+    OWN_SPEND_FEN = "own_spend_fen"
+    TEAM_SALES_FEN = "team_sales_fen"
+    COMMISSION_FEN = "commission_fen"
+
+
+UPGRADE_CONDITION_LABELS = labels(UpgradeCondition, {
+    UpgradeCondition.DIRECT_INVITES: _l("Direct invites"), UpgradeCondition.TEAM_SIZE: _l("Team size"),
+    UpgradeCondition.OWN_SPEND_FEN: _l("Own spend"), UpgradeCondition.TEAM_SALES_FEN: _l("Team sales"),
+    UpgradeCondition.COMMISSION_FEN: _l("Commission earned"),
+})
+
+
+class UpgradeMatch(StrEnum):
+    ALL = "all"
+    ANY = "any"
+
+
+UPGRADE_MATCH_LABELS = labels(UpgradeMatch, {UpgradeMatch.ALL: _l("All of"), UpgradeMatch.ANY: _l("Any of")})
+CONDITIONS = tuple(UpgradeCondition)
 
 
 def check_rules(rules: Any) -> dict[str, str]:

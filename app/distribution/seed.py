@@ -71,9 +71,38 @@ def seed_distribution() -> list[str]:
     withdrawals.approve(SYSTEM, withdrawal.id)
     _refund(clawed.items[0], clawed.items[0].paid_fen // 2, 1)  # half clawed back after release
     _refund(available.items[0], 1, 0)  # a token partial refund: rounds to nothing taken back
+    _withdrawals_under_review(users[2], users[1])
+    _applications_and_refusals(users)
     db.session.flush()
     return [f"distribution: {len(TREE)} demo shoppers in a referral tree, 6 orders with commission "
             f"({released} lines released), agent levels 普通分销员 / 金牌分销员"]
+
+
+def _withdrawals_under_review(store_lead: User, region_lead: User) -> None:
+    """Withdrawals by hand in each state a merchant handles: waiting for review, approved and
+    waiting to be paid, paid, rejected (¥1 each, out of what the two leads earned)."""
+    review = withdrawals.apply(store_lead.id, amount_fen=100, method="bank", idempotency_key="demo-review",
+                               account_name="王店长", account_no="6222020200000000001", bank_name="工商银行")
+    to_pay = withdrawals.apply(store_lead.id, amount_fen=100, method="alipay", idempotency_key="demo-to-pay",
+                               account_name="王店长", account_no="wang@example.com")
+    withdrawals.approve(SYSTEM, to_pay.id)
+    paid = withdrawals.apply(region_lead.id, amount_fen=100, method="bank", idempotency_key="demo-paid",
+                             account_name="李大区", account_no="6222020200000000002", bank_name="建设银行")
+    withdrawals.approve(SYSTEM, paid.id)
+    withdrawals.mark_paid(SYSTEM, paid.id)
+    refused = withdrawals.apply(region_lead.id, amount_fen=100, method="alipay", idempotency_key="demo-refused",
+                                account_name="李大区", account_no="li@example.com")
+    withdrawals.reject(SYSTEM, refused.id, "账户名与实名不符")
+    del review  # stays under review
+
+
+def _applications_and_refusals(users: list[User]) -> None:
+    """An application waiting for review and one rejected; a second referrer refused for a
+    shopper who is already bound (the binding history shows why)."""
+    agents.apply(users[6].id, real_name="小明", phone="13800000006")
+    rejected = agents.apply(users[7].id, real_name="阿强", phone="13800000007")
+    agents.reject(SYSTEM, rejected.id, "资料不全")
+    binding.bind(users[5].id, users[0].id, "wxacode")
 
 
 def _order(user: User, sku: Sku, quantity: int, *, paid_at, completed_at=None) -> Order:

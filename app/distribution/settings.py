@@ -13,6 +13,7 @@ from app.audit.services import Actor
 from app.core.errors import Conflict, ValidationError
 from app.core.money import BASIS_POINTS
 from app.distribution.settings_models import MAX_LEVELS, DistributionSettings
+from app.distribution.withdrawal_models import WithdrawalMethod
 from app.extensions import db
 
 SETTINGS_ID = 1
@@ -24,7 +25,7 @@ EDITABLE = ("enabled", "levels", "rate1_bp", "rate2_bp", "rate3_bp", "base", "se
             "become_product_ids", "become_spend_fen", "bind_eligibility", "bind_mode", "bind_days", "freeze_days",
             "withdraw_methods", "withdraw_min_fen", "withdraw_max_fen", "withdraw_fee_bp", "withdraw_daily_limit",
             "withdraw_auto_below_fen", "fan_points", "fan_points_daily_cap")
-WITHDRAW_METHODS = ("wechat", "balance", "bank", "alipay")
+WITHDRAW_METHODS = tuple(WithdrawalMethod)
 
 
 def current() -> DistributionSettings:

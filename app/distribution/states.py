@@ -10,7 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.core import state_machine
+from app.core.labels import labels
 
 
 class LineStatus(StrEnum):
@@ -20,6 +23,12 @@ class LineStatus(StrEnum):
     AVAILABLE = "available"
     CANCELLED = "cancelled"  # refunded in full before it became available
 
+
+LINE_STATUS_LABELS = labels(LineStatus, {
+    LineStatus.NONE: _l("No commission"), LineStatus.PENDING: _l("Not settled yet"),
+    LineStatus.FROZEN: _l("Frozen"), LineStatus.AVAILABLE: _l("Available"),
+    LineStatus.CANCELLED: _l("Cancelled"),
+})
 
 LINE_TRANSITIONS: dict[str, frozenset[str]] = {
     LineStatus.NONE: frozenset(),
@@ -42,6 +51,10 @@ class AgentStatus(StrEnum):
     REMOVED = "removed"  # no longer an agent; the merchant may appoint them again
 
 
+AGENT_STATUS_LABELS = labels(AgentStatus, {
+    AgentStatus.ACTIVE: _l("Active"), AgentStatus.DISABLED: _l("Disabled"), AgentStatus.REMOVED: _l("Removed"),
+})
+
 AGENT_TRANSITIONS: dict[str, frozenset[str]] = {
     AgentStatus.ACTIVE: frozenset({AgentStatus.DISABLED, AgentStatus.REMOVED}),
     AgentStatus.DISABLED: frozenset({AgentStatus.ACTIVE, AgentStatus.REMOVED}),
@@ -63,6 +76,12 @@ class WithdrawalStatus(StrEnum):
     REJECTED = "rejected"  # the hold went back to available
     FAILED = "failed"  # the transfer failed or was cancelled; the hold went back
 
+
+WITHDRAWAL_STATUS_LABELS = labels(WithdrawalStatus, {
+    WithdrawalStatus.REVIEWING: _l("Under review"), WithdrawalStatus.APPROVED: _l("Approved, to pay by hand"),
+    WithdrawalStatus.PAYING: _l("Transfer under way"), WithdrawalStatus.PAID: _l("Paid out"),
+    WithdrawalStatus.REJECTED: _l("Rejected"), WithdrawalStatus.FAILED: _l("Transfer failed"),
+})
 
 WITHDRAWAL_TRANSITIONS: dict[str, frozenset[str]] = {
     WithdrawalStatus.REVIEWING: frozenset({WithdrawalStatus.APPROVED, WithdrawalStatus.PAYING, WithdrawalStatus.PAID,

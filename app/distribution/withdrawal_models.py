@@ -4,12 +4,28 @@ balance, or by hand to a bank card or Alipay account."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.labels import labels
 from app.core.models import TimestampMixin
 from app.extensions import db
+
+
+class WithdrawalMethod(StrEnum):
+    WECHAT = "wechat"  # WeChat change, by merchant transfer
+    BALANCE = "balance"  # the store balance
+    BANK = "bank"  # paid by hand
+    ALIPAY = "alipay"  # paid by hand
+
+
+WITHDRAWAL_METHOD_LABELS = labels(WithdrawalMethod, {
+    WithdrawalMethod.WECHAT: _l("WeChat change"), WithdrawalMethod.BALANCE: _l("Store balance"),
+    WithdrawalMethod.BANK: _l("Bank card"), WithdrawalMethod.ALIPAY: _l("Alipay"),
+})
 
 
 class Withdrawal(TimestampMixin, db.Model):

@@ -17,15 +17,9 @@ from app.exports.workbook import COUNT, LINES, MONEY, TIME, Column
 from app.extensions import db
 from app.orders.models import Order, Parcel
 from app.orders.queries import OrderFilter, search_orders
-from app.orders.states import ORDER_STATUS_LABELS, PayMethod
+from app.orders.states import ORDER_STATUS_LABELS, PAY_METHOD_LABELS
 
 BATCH_SIZE = 500
-
-PAY_METHOD_LABELS = {
-    PayMethod.WECHAT: _l("WeChat Pay"),
-    PayMethod.BALANCE: _l("Balance payment"),
-    PayMethod.COD: _l("Cash on delivery"),
-}
 
 COLUMNS = (
     Column(_l("Order number"), width=30),
@@ -93,8 +87,8 @@ def row_batches(selection: OrderSelection, size: int = BATCH_SIZE) -> Iterator[l
 
 
 def order_row(order: Order, nickname: str, tracking_numbers: list[str]) -> list:
-    status = ORDER_STATUS_LABELS.get(order.status, order.status)
-    pay_method = PAY_METHOD_LABELS.get(order.pay_method, order.pay_method) if order.pay_method else ""
+    status = str(ORDER_STATUS_LABELS.get(order.status, order.status))
+    pay_method = str(PAY_METHOD_LABELS.get(order.pay_method, order.pay_method or ""))
     items = "\n".join(f"{item.title} {item.spec_text} ×{item.quantity}".replace("  ", " ")
                       for item in order.items)
     return [

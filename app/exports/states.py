@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.core import state_machine
+from app.core.labels import labels
 
 
 class ExportStatus(StrEnum):
@@ -27,12 +28,12 @@ EXPORT_TRANSITIONS: dict[str, frozenset[str]] = {
 
 TRANSITIONS = {"export_jobs": EXPORT_TRANSITIONS}
 
-EXPORT_STATUS_LABELS = {
+EXPORT_STATUS_LABELS = labels(ExportStatus, {
     ExportStatus.QUEUED: _l("Queued"),
     ExportStatus.RUNNING: _l("Exporting"),
     ExportStatus.DONE: _l("Ready"),
     ExportStatus.FAILED: _l("Failed"),
-}
+})
 
 
 def can_move(current: str, wanted: str) -> bool:

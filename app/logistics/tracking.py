@@ -17,6 +17,7 @@ from typing import Protocol
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.core.labels import labels
 from app.extensions import redis_client
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,13 @@ class TrackingState(StrEnum):
     SIGNED = "signed"  # 签收
 
 
-TRACKING_STATE_LABELS = {
+TRACKING_STATE_LABELS = labels(TrackingState, {
     TrackingState.NO_INFO: _l("No tracking information yet"),
     TrackingState.COLLECTED: _l("Collected by the courier"),
     TrackingState.IN_TRANSIT: _l("In transit"),
     TrackingState.DELIVERING: _l("Out for delivery"),
     TrackingState.SIGNED: _l("Delivered"),
-}
+})
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,34 @@ transaction, and never below zero (a check constraint backs the service's own ch
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.core.labels import labels
 from app.core.models import TimestampMixin, utcnow
 from app.extensions import db
+
+
+class WalletChange(StrEnum):
+    """What changed a balance or points (`balance_entries.kind`, `points_entries.kind`)."""
+
+    ADMIN_ADJUST = "admin_adjust"
+    ORDER_PAY = "order_pay"
+    ORDER_REFUND = "order_refund"
+    COMMISSION_WITHDRAWAL = "commission_withdrawal"
+    FAN_REWARD = "fan_reward"
+    DEMO_TOP_UP = "demo_top_up"
+
+
+WALLET_CHANGE_LABELS = labels(WalletChange, {
+    WalletChange.ADMIN_ADJUST: _l("Adjusted by the merchant"), WalletChange.ORDER_PAY: _l("Order paid"),
+    WalletChange.ORDER_REFUND: _l("Order refunded"), WalletChange.COMMISSION_WITHDRAWAL: _l("Commission withdrawn"),
+    WalletChange.FAN_REWARD: _l("New shopper brought in"), WalletChange.DEMO_TOP_UP: _l("Demo top-up"),
+})
 
 
 class MemberLevel(TimestampMixin, db.Model):

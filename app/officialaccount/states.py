@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-SUBSCRIBED = "subscribed"
-UNSUBSCRIBED = "unsubscribed"
-FAN_STATUSES = (SUBSCRIBED, UNSUBSCRIBED)
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+from app.core.labels import labels
+
+
+class FanStatus(StrEnum):
+    SUBSCRIBED = "subscribed"
+    UNSUBSCRIBED = "unsubscribed"
+
+
+FAN_STATUS_LABELS = labels(FanStatus, {FanStatus.SUBSCRIBED: _l("Following"),
+                                       FanStatus.UNSUBSCRIBED: _l("Unfollowed")})
+SUBSCRIBED = FanStatus.SUBSCRIBED
+UNSUBSCRIBED = FanStatus.UNSUBSCRIBED
+FAN_STATUSES = tuple(FanStatus)
 
 # None: the fan is new to us (they may have followed before we were connected).
 FAN_TRANSITIONS: dict[str | None, frozenset[str]] = {

@@ -27,7 +27,7 @@ from app.orders import events, oplog
 from app.orders.after_sales import audit_after_sale, get_after_sale, move_after_sale
 from app.orders.models import AfterSale, Order, OrderItem
 from app.orders.oplog import OrderActor
-from app.orders.states import AfterSaleKind, AfterSaleStatus, OrderStatus, PayMethod, move
+from app.orders.states import PAY_METHOD_LABELS, AfterSaleKind, AfterSaleStatus, OrderStatus, PayMethod, move
 
 
 def freight_due(order: Order, after_sale: AfterSale) -> int:
@@ -116,7 +116,8 @@ def finish_refund(after_sale: AfterSale, paid_back_fen: int, by: OrderActor) -> 
         db.session.refresh(item)
     _restock_unshipped(after_sale)
     oplog.log(order, by, "after_sale_refunded",
-              note=f"{after_sale.after_sale_no} ¥{fen_to_yuan(paid_back_fen)} ({after_sale.refund_method})")
+              note=f"{after_sale.after_sale_no} ¥{fen_to_yuan(paid_back_fen)} "
+                   f"({PAY_METHOD_LABELS.get(after_sale.refund_method, after_sale.refund_method)})")
     events.item_refunded(after_sale.order_item_id, after_sale.amount_fen, after_sale.quantity, after_sale.id)
     _close_when_all_refunded(order, by)
     return True

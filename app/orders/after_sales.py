@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select, update
 
 from app.audit import services as audit
@@ -39,7 +38,6 @@ CLAIM_ATTEMPTS = 5  # a default amount is recomputed when another claim got in f
 OPEN_STATUSES = (AfterSaleStatus.REQUESTED, AfterSaleStatus.APPROVED, AfterSaleStatus.RETURNING,
                  AfterSaleStatus.REFUNDING)
 ORDER_STATUSES_ALLOWED = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
-KIND_LABELS = {AfterSaleKind.REFUND_ONLY: _l("Refund only"), AfterSaleKind.RETURN_REFUND: _l("Return and refund")}
 
 
 @dataclass(frozen=True)

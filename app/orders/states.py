@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.core import state_machine
+from app.core.labels import labels
 from app.core.state_machine import IllegalTransition  # noqa: F401  (callers catch it from here)
 
 
@@ -70,14 +71,14 @@ AFTER_SALE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # What merchants see next to each status (seed 5.1: "what does each order status mean").
-ORDER_STATUS_LABELS = {
+ORDER_STATUS_LABELS = labels(OrderStatus, {
     OrderStatus.PENDING_PAYMENT: _l("Pending payment"),
     OrderStatus.PAID: _l("Awaiting shipment"),
     OrderStatus.SHIPPED: _l("Shipped"),
     OrderStatus.COMPLETED: _l("Completed"),
     OrderStatus.CANCELLED: _l("Cancelled"),
     OrderStatus.CLOSED: _l("Closed"),
-}
+})
 ORDER_STATUS_MEANINGS = {
     OrderStatus.PENDING_PAYMENT: _l("Placed, stock reserved, not paid yet; closes by itself when the payment "
                                     "time runs out and the stock returns."),
@@ -90,7 +91,7 @@ ORDER_STATUS_MEANINGS = {
     OrderStatus.CANCELLED: _l("Cancelled before payment; the stock returned."),
     OrderStatus.CLOSED: _l("Not paid in time, or every unit was refunded; nothing more happens."),
 }
-AFTER_SALE_STATUS_LABELS = {
+AFTER_SALE_STATUS_LABELS = labels(AfterSaleStatus, {
     AfterSaleStatus.REQUESTED: _l("Waiting for review"),
     AfterSaleStatus.APPROVED: _l("Waiting for the return"),
     AfterSaleStatus.RETURNING: _l("Return on its way"),
@@ -98,7 +99,13 @@ AFTER_SALE_STATUS_LABELS = {
     AfterSaleStatus.REFUNDED: _l("Refunded"),
     AfterSaleStatus.REJECTED: _l("Rejected"),
     AfterSaleStatus.CANCELLED: _l("Withdrawn"),
-}
+})
+PAY_METHOD_LABELS = labels(PayMethod, {
+    PayMethod.WECHAT: _l("WeChat Pay"), PayMethod.BALANCE: _l("Balance"), PayMethod.COD: _l("Cash on delivery"),
+})
+AFTER_SALE_KIND_LABELS = labels(AfterSaleKind, {
+    AfterSaleKind.REFUND_ONLY: _l("Refund only"), AfterSaleKind.RETURN_REFUND: _l("Return and refund"),
+})
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     "orders": ORDER_TRANSITIONS,

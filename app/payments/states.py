@@ -8,7 +8,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.core import state_machine
+from app.core.labels import labels
 from app.core.state_machine import IllegalTransition  # noqa: F401  (callers catch it from here)
 
 
@@ -35,6 +38,21 @@ class TransferStatus(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
 
+
+PAYMENT_STATUS_LABELS = labels(PaymentStatus, {
+    PaymentStatus.UNPAID: _l("Unpaid"), PaymentStatus.PAID: _l("Paid"), PaymentStatus.CLOSED: _l("Closed"),
+})
+REFUND_STATUS_LABELS = labels(RefundStatus, {
+    RefundStatus.PENDING: _l("Refund submitting"), RefundStatus.PROCESSING: _l("Refund in progress"),
+    RefundStatus.SUCCEEDED: _l("Refunded"), RefundStatus.ABNORMAL: _l("Refund abnormal"),
+    RefundStatus.CLOSED: _l("Refund closed"), RefundStatus.FAILED: _l("Refund failed"),
+})
+TRANSFER_STATUS_LABELS = labels(TransferStatus, {
+    TransferStatus.PENDING: _l("Transfer submitting"),
+    TransferStatus.WAIT_USER_CONFIRM: _l("Waiting for the agent to confirm"),
+    TransferStatus.PROCESSING: _l("Transfer in progress"), TransferStatus.SUCCEEDED: _l("Transferred"),
+    TransferStatus.FAILED: _l("Transfer failed"), TransferStatus.CANCELLED: _l("Transfer cancelled"),
+})
 
 PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     PaymentStatus.UNPAID: frozenset({PaymentStatus.PAID, PaymentStatus.CLOSED}),

@@ -3,9 +3,13 @@ pydantic so a mistake names the field at fault (`elements.2.size`)."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Literal
 
+from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.core.labels import labels
 
 COLOUR = r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"
 VARIABLES = ("nickname", "shop_name", "product_title", "product_subtitle", "price", "invite_code")
@@ -107,11 +111,23 @@ class Text(_Strict):
 Element = Annotated[Rect | Picture | Avatar | ProductImage | Text, Field(discriminator="type")]
 
 
+class CodeType(StrEnum):
+    WXACODE = "wxacode"
+    OA_QR = "oa_qr"
+    URL = "url"
+
+
+CODE_TYPE_LABELS = labels(CodeType, {
+    CodeType.WXACODE: _l("Mini-program code"), CodeType.OA_QR: _l("Official account QR code"),
+    CodeType.URL: _l("Web link QR code"),
+})
+
+
 class Code(_Strict):
     """Where the code goes and what it is: a mini-program code, an official-account QR code
     (scanning follows the account and binds), or a plain QR code of a web link."""
 
-    type: Literal["wxacode", "oa_qr", "url"]
+    type: CodeType
     x: Coord
     y: Coord
     size: int = Field(ge=80, le=1280)

@@ -37,7 +37,7 @@ def test_owner_adds_a_staff_member_and_the_change_is_audited(page, live_app):
     expect(page.get_by_text(re.compile("初始密码"))).to_be_visible()
     expect(page.get_by_role("cell", name="小王")).to_be_visible()
     page.get_by_role("link", name="操作日志").click()
-    expect(page.get_by_text("staff.create")).to_be_visible()
+    expect(page.locator("table.audit").get_by_text("添加员工")).to_be_visible()
 
 
 def test_switching_to_english(page, live_app):

@@ -62,6 +62,6 @@ def test_settings_application_order_commission_and_withdrawal(page, live_app, li
     page.locator("tr", has_text=made.json()["withdrawal_no"]).get_by_role("button", name="通过").click()
     expect(page.get_by_text("已同意。")).to_be_visible()
     page.goto(f"/admin/distribution/agents/{agent_id}")
-    expect(page.locator("#agent-withdrawals")).to_contain_text("paid")
+    expect(page.locator("#agent-withdrawals")).to_contain_text("已提现")
     expect(page.locator("#agent-account")).to_contain_text("¥10.00")  # withdrawn
     assert page.console_errors == []

@@ -4,29 +4,17 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.admin import bp
 from app.admin.security import actor, area, current_staff
-from app.core.china_time import format_beijing
 from app.core.errors import DomainError
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
 from app.extensions import db
 from app.orders import after_sale_refunds, after_sales, oplog
-from app.orders.after_sales import KIND_LABELS, AfterSaleFilter
-from app.orders.states import AFTER_SALE_STATUS_LABELS, ORDER_STATUS_LABELS, AfterSaleStatus
+from app.orders.after_sales import AfterSaleFilter
+from app.orders.states import AFTER_SALE_KIND_LABELS, AFTER_SALE_STATUS_LABELS, AfterSaleStatus
 from app.payments.models import Refund
-
-PAY_METHOD_LABELS = {"wechat": _l("WeChat Pay"), "balance": _l("Balance"), "cod": _l("Cash on delivery")}
-ACTOR_LABELS = {"shopper": _l("Shopper"), "system": _l("System")}
-ACTION_LABELS = {
-    "after_sale_requested": _l("After-sale requested"), "after_sale_cancelled": _l("After-sale withdrawn"),
-    "after_sale_returned": _l("Return sent back"), "after_sale_approved": _l("After-sale approved"),
-    "after_sale_rejected": _l("After-sale rejected"), "after_sale_received": _l("Return received"),
-    "after_sale_refunding": _l("Refund started"), "after_sale_refunded": _l("Refunded"),
-    "after_sale_refund_failed": _l("Refund failed"), "closed": _l("Closed"),
-}
 
 
 def _by() -> oplog.OrderActor:
@@ -41,11 +29,11 @@ def after_sale_list():
     kind = request.args.get("kind", "")
     keyword = request.args.get("q", "").strip()[:64]
     criteria = AfterSaleFilter(status=status if status in AFTER_SALE_STATUS_LABELS else "",
-                               kind=kind if kind in KIND_LABELS else "", keyword=keyword)
+                               kind=kind if kind in AFTER_SALE_KIND_LABELS else "", keyword=keyword)
     page = paginate(after_sales.search_after_sales(criteria), validate(PageQuery, request.args.to_dict()),
                     lambda row: row)
     return render_template("admin/after_sale_list.html", page=page, criteria=criteria,
-                           status_labels=AFTER_SALE_STATUS_LABELS, kind_labels=KIND_LABELS, beijing=format_beijing)
+                           status_labels=AFTER_SALE_STATUS_LABELS, kind_labels=AFTER_SALE_KIND_LABELS)
 
 
 def _detail(after_sale_id: int, errors: dict[str, str] | None = None, status: int = 200):
@@ -53,10 +41,7 @@ def _detail(after_sale_id: int, errors: dict[str, str] | None = None, status: in
     refund = db.session.get(Refund, row.refund_id) if row.refund_id else None
     return render_template(
         "admin/after_sale_detail.html", row=row, order=row.order, item=row.item, refund=refund,
-        timeline=oplog.timeline(row.order_id), errors=errors or {}, status_labels=AFTER_SALE_STATUS_LABELS,
-        order_status_labels=ORDER_STATUS_LABELS, kind_labels=KIND_LABELS, statuses=AfterSaleStatus,
-        beijing=format_beijing, pay_method_labels=PAY_METHOD_LABELS, actor_labels=ACTOR_LABELS,
-        action_labels=ACTION_LABELS,
+        timeline=oplog.timeline(row.order_id), errors=errors or {}, statuses=AfterSaleStatus,
         return_address=request.form.get("return_address") or row.return_address or after_sales.last_return_address(),
     ), status
 

@@ -12,6 +12,7 @@ from app.accounts.permissions import AREAS
 from app.admin import bp
 from app.admin.security import area
 from app.audit import services as audit
+from app.audit.actions import AUDIT_ACTION_LABELS
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
 from app.extensions import db
@@ -35,4 +36,5 @@ def audit_log():
     page = paginate(statement, validate(PageQuery, args.to_dict()), lambda entry: entry)
     staff = db.session.scalars(
         select(StaffAccount).order_by(StaffAccount.username)).all()
-    return render_template("admin/audit_log.html", page=page, areas=AREAS, staff=staff, args=args)
+    return render_template("admin/audit_log.html", page=page, areas=AREAS, actions=AUDIT_ACTION_LABELS, staff=staff,
+                           args=args)

@@ -13,7 +13,7 @@ from app.admin import bp
 from app.admin.actions import run_action
 from app.admin.distribution_forms import AppointForm
 from app.admin.security import actor, area
-from app.distribution import agents, binding, queries, team
+from app.distribution import agents, binding, entry_refs, queries, team
 from app.distribution.agent_models import BindingEvent, ReferralBinding
 from app.distribution.commission_models import CommissionEntry
 from app.distribution.ledger import account_of
@@ -46,7 +46,8 @@ def agent_detail(user_id: int):
         if shown_ids else {}
     return render_template("admin/distribution/agent_detail.html", user=user, agent=agent, chain=chain,
                            account=account_of(user.id), size=team.team_size(user.id), direct=direct, lines=lines,
-                           entries=entries, withdrawals=withdrawals, history=history, levels=levels,
+                           entries=entries, refs=entry_refs.references(entries), withdrawals=withdrawals,
+                           history=history, levels=levels,
                            level_names={level.id: level.name for level in levels}, names=names,
                            appoint_form=AppointForm(user_id=user.id))
 

@@ -19,7 +19,7 @@ from app.catalog.models import Product, Sku
 from app.core.errors import DomainError
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
-from app.distribution import agents, binding, levels, product_rules, team
+from app.distribution import agents, binding, entry_refs, levels, product_rules, team
 from app.distribution.agent_models import AgentApplication, ReferralBinding
 from app.distribution.commission_models import CommissionEntry
 from app.distribution.settings_models import AgentLevel
@@ -108,7 +108,8 @@ def commission_entries():
         statement = statement.where(CommissionEntry.agent_user_id == agent_id)
     page = paginate(statement, validate(PageQuery, request.args.to_dict()), lambda row: row)
     return render_template("admin/distribution/entries.html", page=page, agent_id=agent_id,
-                           names=_names({row.agent_user_id for row in page["items"]}))
+                           names=_names({row.agent_user_id for row in page["items"]}),
+                           refs=entry_refs.references(page["items"]))
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:

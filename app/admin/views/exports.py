@@ -9,16 +9,14 @@ from werkzeug.datastructures import MultiDict
 
 from app.admin import bp
 from app.admin.security import actor, area, current_staff
-from app.core.china_time import format_beijing
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
 from app.exports import jobs as export_jobs
 from app.exports import services as exports
-from app.exports.order_sheet import PAY_METHOD_LABELS
-from app.exports.states import EXPORT_STATUS_LABELS, ExportStatus
+from app.exports.states import ExportStatus
 from app.extensions import db
 from app.orders.filter_args import filter_args, order_filter_from_args
-from app.orders.states import ORDER_STATUS_LABELS
+from app.orders.states import ORDER_STATUS_LABELS, PAY_METHOD_LABELS
 
 
 @bp.post("/orders/export")
@@ -38,9 +36,9 @@ def order_export():
 def export_list():
     page = paginate(exports.visible_exports(current_staff()), validate(PageQuery, request.args.to_dict()),
                     lambda export: export)
-    return render_template("admin/export_list.html", page=page, labels=EXPORT_STATUS_LABELS,
+    return render_template("admin/export_list.html", page=page,
                            names={export.id: exports.download_name(export) for export in page["items"]},
-                           beijing=format_beijing, sees_all=exports.sees_every_export(current_staff()))
+                           sees_all=exports.sees_every_export(current_staff()))
 
 
 @bp.get("/exports/<int:export_id>")
@@ -48,8 +46,7 @@ def export_list():
 def export_detail(export_id: int):
     export = exports.export_for(current_staff(), export_id)
     return render_template("admin/export_detail.html", export=export, progress=exports.progress(export),
-                           summary=_filter_summary(export.params), file_name=exports.download_name(export),
-                           labels=EXPORT_STATUS_LABELS, beijing=format_beijing)
+                           summary=_filter_summary(export.params), file_name=exports.download_name(export))
 
 
 def _filter_summary(params: dict) -> list[tuple[str, str]]:

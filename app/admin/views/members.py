@@ -18,6 +18,8 @@ from app.core.errors import DomainError, ValidationError
 from app.core.money import yuan_to_fen
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
+from app.distribution import binding
+from app.distribution import settings as distribution_settings
 from app.extensions import db
 from app.members import services as members
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry
@@ -48,7 +50,11 @@ def _detail(user: User, balance_form: AdjustmentForm, points_form: AdjustmentFor
                                         .order_by(PointsEntry.id.desc()).limit(50)).all()
     criteria = OrderFilter(user_id=user.id)
     recent_orders = db.session.scalars(search_orders(criteria).limit(10)).all()
+    distribution_on = distribution_settings.current().enabled
+    bound = binding.binding_of(user.id) if distribution_on else None
+    referrer = db.session.get(User, bound.referrer_user_id) if bound else None
     return render_template("admin/member_detail.html", member=user, wallet=members.wallet_of(user.id),
+                           distribution_on=distribution_on, referrer=referrer, bound=bound,
                            balance_form=balance_form, points_form=points_form,
                            balance_entries=balance_entries, points_entries=points_entries,
                            recent_orders=recent_orders, order_counts=count_by_status(criteria),

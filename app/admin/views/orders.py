@@ -21,16 +21,15 @@ from app.core.validation import validate
 from app.distribution.explain import explain
 from app.extensions import db
 from app.logistics.couriers import couriers
-from app.logistics.tracking import TRACKING_STATE_LABELS, track
+from app.logistics.tracking import track
 from app.orders import fulfilment, oplog
 from app.orders.filter_args import filter_args, order_filter_from_args
 from app.orders.models import Order, OrderItem
 from app.orders.queries import SHIPMENT_OVERDUE, SHIPMENT_OVERDUE_AFTER, OrderFilter, count_by_status, search_orders
-from app.orders.states import ORDER_STATUS_LABELS, ORDER_STATUS_MEANINGS, OrderStatus
+from app.orders.states import ORDER_STATUS_LABELS, ORDER_STATUS_MEANINGS, PAY_METHOD_LABELS, OrderStatus
 from app.payments.models import Payment
 from app.shop.services import shop_settings
 
-PAY_METHOD_LABELS = {"wechat": _l("WeChat Pay"), "balance": _l("Balance"), "cod": _l("Cash on delivery")}
 EXCEPTION_LABELS = {
     "amount_mismatch": _l("Paid amount does not match"),
     "paid_after_close": _l("Paid after the order closed"),
@@ -41,17 +40,11 @@ STATUS_BADGES = {
     OrderStatus.SHIPPED: "text-bg-info", OrderStatus.COMPLETED: "text-bg-success",
     OrderStatus.CANCELLED: "text-bg-secondary", OrderStatus.CLOSED: "text-bg-secondary",
 }
-ACTION_LABELS = {
-    "created": _l("Order placed"), "paid": _l("Paid"), "parcel_shipped": _l("Parcel shipped"), "shipped": _l("Shipped"),
-    "received": _l("Receipt confirmed"), "auto_received": _l("Received automatically"),
-    "remarked": _l("Merchant remark"), "cancelled": _l("Cancelled"), "closed": _l("Closed"),
-}
-ACTOR_LABELS = {"shopper": _l("Shopper"), "staff": _l("Staff"), "system": _l("System")}
 
 
 def _labels() -> dict:
     return {"status_labels": ORDER_STATUS_LABELS, "status_badges": STATUS_BADGES, "pay_labels": PAY_METHOD_LABELS,
-            "exception_labels": EXCEPTION_LABELS, "bj": format_beijing}
+            "exception_labels": EXCEPTION_LABELS}
 
 
 def _is_overdue(order: Order) -> bool:
@@ -96,8 +89,7 @@ def _detail(order: Order, *, ship_errors: dict | None = None, ship_values: dict 
         "admin/order_detail.html", order=order, items=items, shopper=db.session.get(User, order.user_id),
         parcels=parcels, payment=payment, timeline=oplog.timeline(order.id), items_by_id={i.id: i for i in items},
         meaning=ORDER_STATUS_MEANINGS[order.status], left_to_ship=fulfilment.left_to_ship,
-        couriers=couriers(), trace_labels=TRACKING_STATE_LABELS, action_labels=ACTION_LABELS,
-        actor_labels=ACTOR_LABELS, ship_errors=ship_errors or {}, ship_values=ship_values or {},
+        couriers=couriers(), ship_errors=ship_errors or {}, ship_values=ship_values or {},
         remark_error=remark_error, overdue=_is_overdue(order), commission_items=explain(order.id),
         **_labels()), status
 

@@ -28,6 +28,9 @@ def withdrawal_list():
     statement = select(Withdrawal).order_by(Withdrawal.id.desc())
     if status in set(WithdrawalStatus):
         statement = statement.where(Withdrawal.status == status)
+    number = request.args.get("no", "").strip()
+    if number:
+        statement = statement.where(Withdrawal.withdrawal_no == number)
     page = paginate(statement, validate(PageQuery, request.args.to_dict()), lambda row: row)
     user_ids = {row.user_id for row in page["items"]}
     names = dict(db.session.execute(select(User.id, User.nickname).where(User.id.in_(user_ids))).all()) \

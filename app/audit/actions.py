@@ -1,0 +1,145 @@
+"""Every action the audit log records and every kind of thing it records it on, with the words
+a merchant reads in the log (the codes are what callers pass to `audit.record`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+from app.core.labels import labels
+
+
+class AuditAction(StrEnum):
+    PRODUCT_CREATE = "product.create"
+    PRODUCT_UPDATE = "product.update"
+    PRODUCT_DELETE = "product.delete"
+    PRODUCT_SHELF = "product.shelf"
+    PRODUCT_SKUS = "product.skus"
+    PRODUCT_BATCH_PRICE = "product.batch_price_fen"
+    PRODUCT_BATCH_ORIGINAL_PRICE = "product.batch_original_price_fen"
+    PRODUCT_BATCH_COST = "product.batch_cost_fen"
+    PRODUCT_BATCH_STOCK = "product.batch_stock"
+    PRODUCT_BATCH_WEIGHT = "product.batch_weight_g"
+    CATEGORY_CREATE = "category.create"
+    CATEGORY_UPDATE = "category.update"
+    CATEGORY_DELETE = "category.delete"
+    SEARCH_HOT_WORDS = "search.hot_words"
+    SHIPPING_TEMPLATE_CREATE = "shipping_template.create"
+    SHIPPING_TEMPLATE_UPDATE = "shipping_template.update"
+    SHIPPING_TEMPLATE_DELETE = "shipping_template.delete"
+    ORDERS_EXPORT = "orders.export"
+    AFTER_SALE_APPROVE = "after_sale.approve"
+    AFTER_SALE_REJECT = "after_sale.reject"
+    AFTER_SALE_RECEIVE = "after_sale.receive"
+    AFTER_SALE_REFUND_OFFLINE = "after_sale.refund_offline"
+    BALANCE_ADJUST = "balance.adjust"
+    POINTS_ADJUST = "points.adjust"
+    MEMBER_DISABLE = "member.disable"
+    MEMBER_ENABLE = "member.enable"
+    LEVEL_SAVE = "level.save"
+    SETTINGS_SAVE = "settings.save"
+    AGENT_APPOINT = "agent.appoint"
+    AGENT_APPROVE = "agent.approve"
+    AGENT_REJECT = "agent.reject"
+    AGENT_LEVEL = "agent.level"
+    AGENT_DISABLE = "agent.disable"
+    AGENT_ENABLE = "agent.enable"
+    AGENT_REMOVE = "agent.remove"
+    AGENT_UPGRADE = "agent.upgrade"
+    PRODUCT_RULE_SAVE = "product_rule.save"
+    PRODUCT_RULE_REMOVE = "product_rule.remove"
+    WITHDRAWAL_APPROVE = "withdrawal.approve"
+    WITHDRAWAL_REJECT = "withdrawal.reject"
+    WITHDRAWAL_PAID = "withdrawal.paid"
+    POSTER_TEMPLATE_ENABLE = "poster_template.enable"
+    POSTER_TEMPLATE_DISABLE = "poster_template.disable"
+    POSTER_TEMPLATE_DEFAULT = "poster_template.default"
+    POSTER_TEMPLATE_BACKGROUND = "poster_template.background"
+    MENU_SAVE = "menu.save"
+    MENU_PUBLISH = "menu.publish"
+    MENU_PULL = "menu.pull"
+    REPLY_RULE_CREATE = "reply_rule.create"
+    REPLY_RULE_UPDATE = "reply_rule.update"
+    REPLY_RULE_DELETE = "reply_rule.delete"
+    SPECIAL_REPLY_SAVE = "special_reply.save"
+    SPECIAL_REPLY_DELETE = "special_reply.delete"
+    SHOP_UPDATE = "shop.update"
+    STAFF_CREATE = "staff.create"
+    STAFF_UPDATE = "staff.update"
+    ROLE_SAVE = "role.save"
+
+
+AUDIT_ACTION_LABELS = labels(AuditAction, {
+    AuditAction.PRODUCT_CREATE: _l("Product created"), AuditAction.PRODUCT_UPDATE: _l("Product changed"),
+    AuditAction.PRODUCT_DELETE: _l("Product deleted"), AuditAction.PRODUCT_SHELF: _l("Product put on or off shelf"),
+    AuditAction.PRODUCT_SKUS: _l("Product specs changed"),
+    AuditAction.PRODUCT_BATCH_PRICE: _l("Prices set in bulk"),
+    AuditAction.PRODUCT_BATCH_ORIGINAL_PRICE: _l("Original prices set in bulk"),
+    AuditAction.PRODUCT_BATCH_COST: _l("Costs set in bulk"), AuditAction.PRODUCT_BATCH_STOCK: _l("Stock set in bulk"),
+    AuditAction.PRODUCT_BATCH_WEIGHT: _l("Weights set in bulk"),
+    AuditAction.CATEGORY_CREATE: _l("Category created"), AuditAction.CATEGORY_UPDATE: _l("Category changed"),
+    AuditAction.CATEGORY_DELETE: _l("Category deleted"), AuditAction.SEARCH_HOT_WORDS: _l("Hot search words changed"),
+    AuditAction.SHIPPING_TEMPLATE_CREATE: _l("Shipping template created"),
+    AuditAction.SHIPPING_TEMPLATE_UPDATE: _l("Shipping template changed"),
+    AuditAction.SHIPPING_TEMPLATE_DELETE: _l("Shipping template deleted"),
+    AuditAction.ORDERS_EXPORT: _l("Orders exported"),
+    AuditAction.AFTER_SALE_APPROVE: _l("After-sale approved"), AuditAction.AFTER_SALE_REJECT: _l("After-sale rejected"),
+    AuditAction.AFTER_SALE_RECEIVE: _l("Return received"),
+    AuditAction.AFTER_SALE_REFUND_OFFLINE: _l("Refunded offline"),
+    AuditAction.BALANCE_ADJUST: _l("Balance adjusted"), AuditAction.POINTS_ADJUST: _l("Points adjusted"),
+    AuditAction.MEMBER_DISABLE: _l("Member disabled"), AuditAction.MEMBER_ENABLE: _l("Member enabled"),
+    AuditAction.LEVEL_SAVE: _l("Member level saved"), AuditAction.SETTINGS_SAVE: _l("Distribution settings saved"),
+    AuditAction.AGENT_APPOINT: _l("Agent appointed"), AuditAction.AGENT_APPROVE: _l("Agent application approved"),
+    AuditAction.AGENT_REJECT: _l("Agent application rejected"), AuditAction.AGENT_LEVEL: _l("Agent level set"),
+    AuditAction.AGENT_UPGRADE: _l("Agent upgraded"), AuditAction.AGENT_DISABLE: _l("Agent disabled"),
+    AuditAction.AGENT_ENABLE: _l("Agent re-enabled"), AuditAction.AGENT_REMOVE: _l("Agent removed"),
+    AuditAction.PRODUCT_RULE_SAVE: _l("Product commission saved"),
+    AuditAction.PRODUCT_RULE_REMOVE: _l("Product commission removed"),
+    AuditAction.WITHDRAWAL_APPROVE: _l("Withdrawal approved"), AuditAction.WITHDRAWAL_REJECT: _l("Withdrawal rejected"),
+    AuditAction.WITHDRAWAL_PAID: _l("Withdrawal marked as paid"),
+    AuditAction.POSTER_TEMPLATE_ENABLE: _l("Poster template enabled"),
+    AuditAction.POSTER_TEMPLATE_DISABLE: _l("Poster template disabled"),
+    AuditAction.POSTER_TEMPLATE_DEFAULT: _l("Default poster template set"),
+    AuditAction.POSTER_TEMPLATE_BACKGROUND: _l("Poster background changed"),
+    AuditAction.MENU_SAVE: _l("Menu saved"), AuditAction.MENU_PUBLISH: _l("Menu published"),
+    AuditAction.MENU_PULL: _l("Menu loaded from WeChat"),
+    AuditAction.REPLY_RULE_CREATE: _l("Auto reply created"), AuditAction.REPLY_RULE_UPDATE: _l("Auto reply changed"),
+    AuditAction.REPLY_RULE_DELETE: _l("Auto reply deleted"),
+    AuditAction.SPECIAL_REPLY_SAVE: _l("Special reply saved"),
+    AuditAction.SPECIAL_REPLY_DELETE: _l("Special reply deleted"),
+    AuditAction.SHOP_UPDATE: _l("Shop settings saved"), AuditAction.STAFF_CREATE: _l("Staff added"),
+    AuditAction.STAFF_UPDATE: _l("Staff changed"), AuditAction.ROLE_SAVE: _l("Role saved"),
+})
+
+
+class AuditTarget(StrEnum):
+    PRODUCT = "product"
+    CATEGORY = "category"
+    SHIPPING_TEMPLATE = "shipping_template"
+    SHOP = "shop"
+    EXPORT = "export"
+    AFTER_SALE = "after_sale"
+    USER = "user"
+    MEMBER_LEVEL = "member_level"
+    AGENT_LEVEL = "agent_level"
+    DISTRIBUTION_SETTINGS = "distribution_settings"
+    WITHDRAWAL = "withdrawal"
+    POSTER_TEMPLATE = "poster_template"
+    OA_MENU = "oa_menu"
+    OA_KEYWORD_RULE = "oa_keyword_rule"
+    OA_SPECIAL_REPLY = "oa_special_reply"
+    STAFF = "staff"
+    ROLE = "role"
+
+
+AUDIT_TARGET_LABELS = labels(AuditTarget, {
+    AuditTarget.PRODUCT: _l("Product"), AuditTarget.CATEGORY: _l("Category"),
+    AuditTarget.SHIPPING_TEMPLATE: _l("Shipping template"), AuditTarget.SHOP: _l("Shop"),
+    AuditTarget.EXPORT: _l("Export"), AuditTarget.AFTER_SALE: _l("After-sale"), AuditTarget.USER: _l("Member"),
+    AuditTarget.MEMBER_LEVEL: _l("Member level"), AuditTarget.AGENT_LEVEL: _l("Agent level"),
+    AuditTarget.DISTRIBUTION_SETTINGS: _l("Distribution settings"), AuditTarget.WITHDRAWAL: _l("Withdrawal"),
+    AuditTarget.POSTER_TEMPLATE: _l("Poster template"), AuditTarget.OA_MENU: _l("Custom menu"),
+    AuditTarget.OA_KEYWORD_RULE: _l("Auto reply"), AuditTarget.OA_SPECIAL_REPLY: _l("Special reply"),
+    AuditTarget.STAFF: _l("Staff"), AuditTarget.ROLE: _l("Role"),
+})

@@ -19,7 +19,7 @@ def test_every_string_in_the_code_is_translated_to_chinese():
     in_code = {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / "app", METHODS, KEYWORDS)
+            ROOT / "app", METHODS, keywords=KEYWORDS)
     }
     assert sorted(in_code - translated) == []
 

@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     POINTS_ADJUST = "points.adjust"
     MEMBER_DISABLE = "member.disable"
     MEMBER_ENABLE = "member.enable"
+    MEMBER_LEVEL_SET = "member.level"
     LEVEL_SAVE = "level.save"
     SETTINGS_SAVE = "settings.save"
     AGENT_APPOINT = "agent.appoint"
@@ -64,6 +65,7 @@ class AuditAction(StrEnum):
     REPLY_RULE_DELETE = "reply_rule.delete"
     SPECIAL_REPLY_SAVE = "special_reply.save"
     SPECIAL_REPLY_DELETE = "special_reply.delete"
+    OA_SETTINGS_SAVE = "oa_settings.save"
     SHOP_UPDATE = "shop.update"
     STAFF_CREATE = "staff.create"
     STAFF_UPDATE = "staff.update"
@@ -89,6 +91,7 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.AFTER_SALE_REFUND_OFFLINE: _l("Refunded offline"),
     AuditAction.BALANCE_ADJUST: _l("Balance adjusted"), AuditAction.POINTS_ADJUST: _l("Points adjusted"),
     AuditAction.MEMBER_DISABLE: _l("Member disabled"), AuditAction.MEMBER_ENABLE: _l("Member enabled"),
+    AuditAction.MEMBER_LEVEL_SET: _l("Member level set"),
     AuditAction.LEVEL_SAVE: _l("Member level saved"), AuditAction.SETTINGS_SAVE: _l("Distribution settings saved"),
     AuditAction.AGENT_APPOINT: _l("Agent appointed"), AuditAction.AGENT_APPROVE: _l("Agent application approved"),
     AuditAction.AGENT_REJECT: _l("Agent application rejected"), AuditAction.AGENT_LEVEL: _l("Agent level set"),
@@ -108,6 +111,7 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.REPLY_RULE_DELETE: _l("Auto reply deleted"),
     AuditAction.SPECIAL_REPLY_SAVE: _l("Special reply saved"),
     AuditAction.SPECIAL_REPLY_DELETE: _l("Special reply deleted"),
+    AuditAction.OA_SETTINGS_SAVE: _l("Official account settings saved"),
     AuditAction.SHOP_UPDATE: _l("Shop settings saved"), AuditAction.STAFF_CREATE: _l("Staff added"),
     AuditAction.STAFF_UPDATE: _l("Staff changed"), AuditAction.ROLE_SAVE: _l("Role saved"),
 })
@@ -129,6 +133,7 @@ class AuditTarget(StrEnum):
     OA_MENU = "oa_menu"
     OA_KEYWORD_RULE = "oa_keyword_rule"
     OA_SPECIAL_REPLY = "oa_special_reply"
+    OA_SETTINGS = "oa_settings"
     STAFF = "staff"
     ROLE = "role"
 
@@ -141,5 +146,6 @@ AUDIT_TARGET_LABELS = labels(AuditTarget, {
     AuditTarget.DISTRIBUTION_SETTINGS: _l("Distribution settings"), AuditTarget.WITHDRAWAL: _l("Withdrawal"),
     AuditTarget.POSTER_TEMPLATE: _l("Poster template"), AuditTarget.OA_MENU: _l("Custom menu"),
     AuditTarget.OA_KEYWORD_RULE: _l("Auto reply"), AuditTarget.OA_SPECIAL_REPLY: _l("Special reply"),
+    AuditTarget.OA_SETTINGS: _l("Official account settings"),
     AuditTarget.STAFF: _l("Staff"), AuditTarget.ROLE: _l("Role"),
 })

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -174,6 +175,13 @@ def plain(connection_factory, dialect: str, order_ids: list[int]) -> float:
 def run_one(database_url: str | None, shoppers: int, orders: int, rounds: int) -> None:
     """One backend, in this process: seed, alternate the two sides, print both rates and the ratio."""
     folder = tempfile.mkdtemp(prefix="fenxiao-bench-commission-")
+    try:
+        _run_in(folder, database_url, shoppers, orders, rounds)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the SQLite file is ~100 MB at the default size
+
+
+def _run_in(folder: str, database_url: str | None, shoppers: int, orders: int, rounds: int) -> None:
     os.environ.update(FENXIAO_INSTANCE_PATH=folder, WECHAT_SANDBOX="1")
     if database_url:
         os.environ["DATABASE_URL"] = database_url

@@ -10,7 +10,7 @@ On MariaDB both changes are one ALTER, in place and without a lock, so the forei
 never left without an index and writes go on while a big table is indexed.
 
 Revision ID: 3f9a6c2d8e71
-Revises: 5c7d1e0a9b42
+Revises: 5f1d0c2e7a91
 Create Date: 2026-12-07 02:10:00
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3f9a6c2d8e71'
-down_revision = '5c7d1e0a9b42'
+down_revision = '5f1d0c2e7a91'
 branch_labels = None
 depends_on = None
 

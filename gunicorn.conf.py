@@ -29,15 +29,16 @@ limit_request_fields = 50
 # The largest header is the Cookie of a console session or a WeChat Pay signature (~400 bytes).
 limit_request_field_size = 8190
 
+
 def post_worker_init(worker):
     """Embedded mode (jobs inline, no RQ cron): each worker runs app/schedule.py's jobs; a claim
     per job in the database lets only one worker run each per interval. Production: nothing."""
-    from app.core.embedded_scheduler import start_if_embedded
+    from app.core.embedded_scheduler import start_for_worker
 
-    start_if_embedded(worker.wsgi)
+    start_for_worker(worker.wsgi)
 
 
 def worker_exit(server, worker):
-    from app.core.embedded_scheduler import stop
+    from app.core.embedded_scheduler import stop_for_worker
 
-    stop(worker.wsgi)
+    stop_for_worker(worker.wsgi)

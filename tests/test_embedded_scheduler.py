@@ -166,6 +166,24 @@ def test_other_commands_never_start_it(make_app):
     assert "embedded_scheduler" not in app.extensions
 
 
+def test_a_gunicorn_worker_finds_the_app_behind_a_wsgi_wrapper_and_boots_with_a_bare_callable(make_app):
+    app = make_app(TESTING=False)
+
+    def wrapper(environ, start_response):
+        return app(environ, start_response)
+
+    wrapper.flask_app = app
+    try:
+        assert embedded_scheduler.start_for_worker(wrapper) is app.extensions["embedded_scheduler"]
+        embedded_scheduler.stop_for_worker(wrapper)
+        assert "embedded_scheduler" not in app.extensions
+        # a callable that names no app: the worker boots, without a schedule
+        assert embedded_scheduler.start_for_worker(lambda environ, start_response: []) is None
+        embedded_scheduler.stop_for_worker(lambda environ, start_response: [])
+    finally:
+        embedded_scheduler.stop(app)
+
+
 def test_it_stops_cleanly(app):
     with running(app, [RECORDING]) as scheduler:
         assert eventually(lambda: bool(runs))

@@ -13,3 +13,6 @@ def app(environ, start_response):
         return start_response(status, [*headers, ("X-Worker-Pid", str(os.getpid()))], exc_info)
 
     return flask_app(environ, tagged)
+
+
+app.flask_app = flask_app  # what gunicorn.conf.py's hooks look for behind a wrapper

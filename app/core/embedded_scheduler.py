@@ -110,6 +110,29 @@ def stop(app: Flask) -> None:
         scheduler.stop()
 
 
+def served_app(wsgi: object) -> Flask | None:
+    """The Flask app a gunicorn worker serves: the callable itself, or the one a WSGI wrapper
+    names as its `flask_app`; None for anything else (its worker runs no schedule, and boots)."""
+    for candidate in (wsgi, getattr(wsgi, "flask_app", None)):
+        if isinstance(candidate, Flask):
+            return candidate
+    log.warning("scheduler: %r is not a Flask app and names none (flask_app): no schedule here", wsgi)
+    return None
+
+
+def start_for_worker(wsgi: object) -> EmbeddedScheduler | None:
+    """gunicorn's post_worker_init: start the embedded schedule for what this worker serves."""
+    app = served_app(wsgi)
+    return start_if_embedded(app) if app is not None else None
+
+
+def stop_for_worker(wsgi: object) -> None:
+    """gunicorn's worker_exit."""
+    app = served_app(wsgi)
+    if app is not None:
+        stop(app)
+
+
 def install(app: Flask) -> None:
     """Called by create_app: start when this process is `flask run` serving the app (gunicorn
     starts it from gunicorn.conf.py; every other command never does)."""

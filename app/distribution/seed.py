@@ -18,7 +18,9 @@ from app.catalog.models import Sku
 from app.core.models import utcnow
 from app.distribution import accrual, agents, binding, ledger, refunds, settings, settlement, withdrawals
 from app.distribution.agent_models import Agent
+from app.distribution.commission_models import CommissionEntry
 from app.distribution.settings_models import AgentLevel
+from app.distribution.withdrawal_models import Withdrawal
 from app.extensions import db
 from app.orders import oplog
 from app.orders.models import AfterSale, Order, OrderItem
@@ -93,7 +95,20 @@ def _withdrawals_under_review(store_lead: User, region_lead: User) -> None:
     refused = withdrawals.apply(region_lead.id, amount_fen=100, method="alipay", idempotency_key="demo-refused",
                                 account_name="李大区", account_no="li@example.com")
     withdrawals.reject(SYSTEM, refused.id, "账户名与实名不符")
-    del review  # stays under review
+    for withdrawal, days in ((review, 1), (to_pay, 2), (refused, 3), (paid, 4)):
+        _made_days_ago(withdrawal, days)  # review stays under review
+
+
+def _made_days_ago(withdrawal: Withdrawal, days: int) -> None:
+    """Move a seeded withdrawal and its ledger entries back by `days`: the demo shows a history,
+    and the agents start the day with their daily withdrawals unused (the mini-program's tour)."""
+    shift = timedelta(days=days)
+    for field in ("created_at", "reviewed_at", "paid_at"):
+        if getattr(withdrawal, field) is not None:
+            setattr(withdrawal, field, getattr(withdrawal, field) - shift)
+    for entry in db.session.scalars(select(CommissionEntry).where(
+            CommissionEntry.ref == str(withdrawal.id), CommissionEntry.kind.like("withdraw%"))):
+        entry.created_at -= shift
 
 
 def _applications_and_refusals(users: list[User]) -> None:

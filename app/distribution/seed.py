@@ -99,6 +99,9 @@ def _withdrawals_under_review(store_lead: User, region_lead: User) -> None:
         _made_days_ago(withdrawal, days)  # review stays under review
 
 
+WITHDRAWAL_KINDS = (ledger.EntryKind.WITHDRAW_HOLD, ledger.EntryKind.WITHDRAW_PAID, ledger.EntryKind.WITHDRAW_RETURN)
+
+
 def _made_days_ago(withdrawal: Withdrawal, days: int) -> None:
     """Move a seeded withdrawal and its ledger entries back by `days`: the demo shows a history,
     and the agents start the day with their daily withdrawals unused (the mini-program's tour)."""
@@ -107,7 +110,7 @@ def _made_days_ago(withdrawal: Withdrawal, days: int) -> None:
         if getattr(withdrawal, field) is not None:
             setattr(withdrawal, field, getattr(withdrawal, field) - shift)
     for entry in db.session.scalars(select(CommissionEntry).where(
-            CommissionEntry.ref == str(withdrawal.id), CommissionEntry.kind.like("withdraw%"))):
+            CommissionEntry.ref == str(withdrawal.id), CommissionEntry.kind.in_(WITHDRAWAL_KINDS))):
         entry.created_at -= shift
 
 

@@ -36,6 +36,7 @@ from app.core.china_time import day_start_utc, to_beijing
 from app.core.models import utcnow
 from app.distribution.agent_models import Agent
 from app.distribution.commission_models import CommissionEntry, CommissionLine
+from app.distribution.ledger import EntryKind
 from app.distribution.states import AgentStatus, WithdrawalStatus
 from app.distribution.withdrawal_models import Withdrawal
 from app.extensions import db
@@ -162,7 +163,7 @@ def _settled() -> Select:
     """Lines by the time of their release entry (one per line: frozen → available)."""
     return (select(func.sum(NET_COMMISSION)).select_from(CommissionEntry)
             .join(CommissionLine, CommissionLine.id == CommissionEntry.line_id)
-            .where(CommissionEntry.kind == "release"))
+            .where(CommissionEntry.kind == EntryKind.RELEASE))
 
 
 def _low_stock_skus() -> int:

@@ -1,5 +1,5 @@
 """Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`, `flask wechat ...`,
-`flask distribution ...`."""
+`flask distribution ...`, `flask members ...`."""
 
 from flask import Flask
 
@@ -7,6 +7,7 @@ from flask import Flask
 def register(app: Flask) -> None:
     from app.cli.catalog import catalog_cli
     from app.cli.distribution import distribution_cli
+    from app.cli.members import members_cli
     from app.cli.orders import orders_cli
     from app.cli.payments import payments_cli
     from app.cli.rq import rq_cli
@@ -22,3 +23,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(catalog_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(distribution_cli)
+    app.cli.add_command(members_cli)

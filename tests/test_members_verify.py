@@ -105,11 +105,11 @@ def test_a_tampered_entry_is_reported_where_its_chain_breaks(shop, runner):
 
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"wallet of user {shop.earner.id}: points is 16, its points entries add up to 15",
         f"balance entry {paid.id} of user {shop.payer.id}: balance_after_fen is 3900, expected 3800 "
         f"(5000 before it, -1200 by it)",
         f"balance entry {refunded.id} of user {shop.payer.id}: balance_after_fen is 4400, expected 4500 "
         f"(3900 before it, +600 by it)",
+        f"wallet of user {shop.earner.id}: points is 16, its points entries add up to 15",
         f"points entry {spent.id} of user {shop.earner.id}: points_after is 16, expected 15 (20 before it, -5 by it)",
     ]
     assert top_up.balance_after_fen == 5000 and earned.points_after == 10
@@ -189,14 +189,14 @@ def test_verify_in_small_batches_finds_what_it_finds_in_one(shop, monkeypatch):
 
     assert in_batches == whole
     paid, refunded = _entries(BalanceEntry, shop.payer)[1:]
-    assert whole == [
+    assert whole == [  # by user: the wallet, then its entries
         f"wallet of user {shop.payer.id}: balance_fen is 1, its balance entries add up to 4400",
-        f"wallet of user {shop.earner.id}: missing, its points entries add up to 16",
-        f"wallet of user {lost.id}: balance_fen is 100, its balance entries add up to 0",
         f"balance entry {paid.id} of user {shop.payer.id}: balance_after_fen is 0, expected 3800 "
         f"(5000 before it, -1200 by it)",
         f"balance entry {refunded.id} of user {shop.payer.id}: balance_after_fen is 4400, expected 600 "
         f"(0 before it, +600 by it)",
+        f"wallet of user {shop.earner.id}: missing, its points entries add up to 16",
+        f"wallet of user {lost.id}: balance_fen is 100, its balance entries add up to 0",
     ]
 
 

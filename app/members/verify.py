@@ -3,14 +3,15 @@
 points_after) is the one before it plus its own change. `flask members verify` prints what
 this finds.
 
-The ledgers run to millions of rows, so nothing here loads a table: the database compares
-and sends back only the discrepancies. Wallets are compared with their ledgers' sums in
-keyset batches of BATCH user ids (a batch holds every row of its users, so a wallet whose
-entries lost it is found too); entries are walked in keyset batches of BATCH ids, each checked
-against the entry before it of the same user (an index step back, so a range of days needs
-nothing from outside it). Memory stays flat whatever the size of the shop, and everything is
-read in one transaction. A scope narrows the walk to one shopper or to the entries of a range
-of Beijing days.
+The ledgers run to millions of rows, so nothing here loads a table: the shop is walked in
+keyset batches of BATCH user ids (a batch holds every row of its users: a wallet, its entries,
+and so each entry's predecessor), and for each batch the database compares the wallets with
+their ledgers' sums and every entry with the one before it (a window over the user's entries:
+one read of each entry, where looking each predecessor up would step through the user's
+history again per entry) and sends back only the discrepancies. Memory stays flat whatever
+the size of the shop, and everything is read in one transaction. Problems come out by user:
+the wallet's, then its balance entries', then its points entries'. A scope narrows the walk to
+one shopper or to the entries of a range of Beijing days.
 
 `total_spent_fen` is not checked: no flow keeps it (it is not backed by a ledger), so there
 is nothing to recompute it from.
@@ -21,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select, union
-from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
 from app.core.china_time import day_start_utc
@@ -96,28 +97,76 @@ def _wallets_that_disagree(scope: Scope, after: int, upper: int | None):
     for total in sums:
         statement = statement.outerjoin(total, total.c.user_id == keys.c.user_id)
     differs = (have != func.coalesce(total.c.total, 0) for have, total in zip(held, sums, strict=True))
-    return statement.where(or_(Wallet.user_id.is_(None), *differs)).order_by(keys.c.user_id)
+    return statement.where(or_(Wallet.user_id.is_(None), *differs))
 
 
-def wallet_problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> Iterator[str]:
-    """Batches of BATCH user ids (the users table numbers everyone a wallet or entry can
-    belong to); one shopper's wallet in one step."""
-    if scope.dated:
-        return
+class Found(NamedTuple):
+    """A discrepancy and where it sorts: by user, the wallet's (section 0, by ledger) before
+    each ledger's entries (section 1 + the ledger's place, by entry id)."""
+
+    user_id: int
+    section: int
+    position: int
+    text: str
+
+
+def _wallet_problems(scope: Scope, after: int, upper: int | None) -> Iterator[Found]:
+    for user_id, has_wallet, *values in db.session.execute(_wallets_that_disagree(scope, after, upper)):
+        held, summed = values[:len(LEDGERS)], values[len(LEDGERS):]
+        for place, (ledger, have, total) in enumerate(zip(LEDGERS, held, summed, strict=True)):
+            want = int(total or 0)
+            if not has_wallet and total is not None:
+                yield Found(user_id, 0, place, f"wallet of user {user_id}: missing, "
+                                               f"its {ledger.name} entries add up to {want}")
+            elif has_wallet and have != want:
+                yield Found(user_id, 0, place, f"wallet of user {user_id}: {ledger.figure} is {have}, "
+                                               f"its {ledger.name} entries add up to {want}")
+
+
+def _days(created_at, scope: Scope) -> list:
+    filters = []
+    if scope.since is not None:
+        filters.append(created_at >= day_start_utc(scope.since))
+    if scope.until is not None:
+        filters.append(created_at < day_start_utc(scope.until + timedelta(days=1)))
+    return filters
+
+
+def _entries_that_disagree(ledger: Ledger, scope: Scope, after: int, upper: int | None):
+    """The batch's entries (of the scope's days) whose running figure is not the one of the
+    user's entry before them (0 for their first) plus their own change."""
+    entry = ledger.entry
+    delta, running = getattr(entry, ledger.delta), getattr(entry, ledger.after)
+    chain = (select(entry.id, entry.user_id, entry.created_at, running.label("running"), delta.label("delta"),
+                    func.lag(running).over(partition_by=entry.user_id, order_by=entry.id).label("previous"))
+             .where(*_users(entry.user_id, scope, after, upper)).subquery())
+    broken = chain.c.running != func.coalesce(chain.c.previous, 0) + chain.c.delta
+    return (select(chain.c.id, chain.c.user_id, chain.c.running, chain.c.previous, chain.c.delta)
+            .where(*_days(chain.c.created_at, scope), broken))
+
+
+def _entry_problems(scope: Scope, after: int, upper: int | None) -> Iterator[Found]:
+    for place, ledger in enumerate(LEDGERS):
+        for entry_id, user_id, have, previous, delta in db.session.execute(
+                _entries_that_disagree(ledger, scope, after, upper)):
+            before = previous or 0
+            yield Found(user_id, 1 + place, entry_id,
+                        f"{ledger.name} entry {entry_id} of user {user_id}: {ledger.after} is {have}, "
+                        f"expected {before + delta} ({before} before it, {delta:+d} by it)")
+
+
+def problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> Iterator[str]:
+    """Batches of BATCH user ids (the users table numbers everyone a wallet or an entry can
+    belong to); one shopper in one step. A range of days checks entries only: balances and
+    points are totals over all time."""
     after = 0
     while True:
         upper = None if scope.user_id is not None else db.session.scalar(
             select(User.id).where(User.id > after).order_by(User.id).offset(BATCH - 1).limit(1))
-        for user_id, has_wallet, *values in db.session.execute(_wallets_that_disagree(scope, after, upper)):
-            held, summed = values[:len(LEDGERS)], values[len(LEDGERS):]
-            for ledger, have, total in zip(LEDGERS, held, summed, strict=True):
-                want = int(total or 0)
-                if not has_wallet:
-                    if total is not None:
-                        yield f"wallet of user {user_id}: missing, its {ledger.name} entries add up to {want}"
-                elif have != want:
-                    yield (f"wallet of user {user_id}: {ledger.figure} is {have}, "
-                           f"its {ledger.name} entries add up to {want}")
+        found = [] if scope.dated else list(_wallet_problems(scope, after, upper))
+        found.extend(_entry_problems(scope, after, upper))
+        for problem in sorted(found):
+            yield problem.text
         if upper is None:
             progress(1 if scope.user_id is not None else BATCH)
             return
@@ -125,67 +174,9 @@ def wallet_problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> 
         after = upper
 
 
-def _entry_filters(ledger: Ledger, scope: Scope) -> list:
-    entry = ledger.entry
-    filters = []
-    if scope.user_id is not None:
-        filters.append(entry.user_id == scope.user_id)
-    if scope.since is not None:
-        filters.append(entry.created_at >= day_start_utc(scope.since))
-    if scope.until is not None:
-        filters.append(entry.created_at < day_start_utc(scope.until + timedelta(days=1)))
-    return filters
-
-
-def _entries_that_disagree(ledger: Ledger, after: int, upper: int | None, filters: list):
-    """The entries in (after, upper] whose running figure is not the one of the user's entry
-    before them (0 for their first) plus their own change."""
-    entry, before = ledger.entry, aliased(ledger.entry)
-    previous = (select(getattr(before, ledger.after)).where(before.user_id == entry.user_id, before.id < entry.id)
-                .order_by(before.id.desc()).limit(1).correlate(entry).scalar_subquery())
-    delta, running = getattr(entry, ledger.delta), getattr(entry, ledger.after)
-    return (select(entry.id, entry.user_id, running, previous, delta)
-            .where(*_within(entry.id, after, upper), *filters, running != func.coalesce(previous, 0) + delta)
-            .order_by(entry.id))
-
-
-def entry_problems(ledger: Ledger, scope: Scope = EVERYTHING, progress: Progress = _ignore) -> Iterator[str]:
-    """Batches of BATCH entry ids of one ledger (of one shopper's, or of a range of days)."""
-    entry, filters = ledger.entry, _entry_filters(ledger, scope)
-    after = 0
-    while True:
-        upper = db.session.scalar(select(entry.id).where(entry.id > after, *filters)
-                                  .order_by(entry.id).offset(BATCH - 1).limit(1))
-        for entry_id, user_id, have, previous, delta in db.session.execute(
-                _entries_that_disagree(ledger, after, upper, filters)):
-            before = previous or 0
-            yield (f"{ledger.name} entry {entry_id} of user {user_id}: {ledger.after} is {have}, "
-                   f"expected {before + delta} ({before} before it, {delta:+d} by it)")
-        if upper is None:
-            progress(BATCH)
-            return
-        progress(BATCH if scope.user_id is not None else upper - after)
-        after = upper
-
-
 def workload(scope: Scope = EVERYTHING) -> int:
-    """Roughly how much `problems` walks, in the units it reports progress in (for a progress
-    bar): one shopper's wallet and entries counted, otherwise spans of ids (a count would
-    itself scan millions of rows)."""
-    entries = 0
-    for ledger in LEDGERS:
-        if scope.user_id is not None:
-            entries += db.session.scalar(select(func.count()).select_from(ledger.entry)
-                                         .where(*_entry_filters(ledger, scope))) or 0
-        else:
-            entries += db.session.scalar(select(func.max(ledger.entry.id))) or 0
-    if scope.dated:
-        return int(entries)
-    users = 1 if scope.user_id is not None else db.session.scalar(select(func.max(User.id))) or 0
-    return int(users) + int(entries)
-
-
-def problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> Iterator[str]:
-    yield from wallet_problems(scope, progress)
-    for ledger in LEDGERS:
-        yield from entry_problems(ledger, scope, progress)
+    """How much `problems` walks, in the units it reports progress in (for a progress bar):
+    the span of user ids (a count would itself scan a big table), or 1 for one shopper."""
+    if scope.user_id is not None:
+        return 1
+    return int(db.session.scalar(select(func.max(User.id))) or 0)

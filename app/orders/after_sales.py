@@ -246,15 +246,17 @@ class AfterSaleFilter:
 
 
 def search_after_sales(criteria: AfterSaleFilter) -> Select:
+    """The console's queue, newest first: by status down (status, id); a keyword is the start
+    of an after-sale or order number, each a range on its unique index."""
     statement = select(AfterSale).order_by(AfterSale.id.desc())
     if criteria.status:
         statement = statement.where(AfterSale.status == criteria.status)
     if criteria.kind:
         statement = statement.where(AfterSale.kind == criteria.kind)
     keyword = criteria.keyword.strip()
-    if keyword:
-        orders = select(Order.id).where(Order.order_no.contains(keyword, autoescape=True))
-        statement = statement.where(or_(AfterSale.after_sale_no.contains(keyword, autoescape=True),
+    if keyword:  # numbers by their start: a range on each number's unique index, never a scan of orders
+        orders = select(Order.id).where(Order.order_no.startswith(keyword, autoescape=True))
+        statement = statement.where(or_(AfterSale.after_sale_no.startswith(keyword, autoescape=True),
                                         AfterSale.order_id.in_(orders)))
     return statement
 

@@ -106,3 +106,14 @@ def after(keys: list[Key], values: list[Any]) -> ColumnElement:
     condition = or_(*branches)
     lead = keys[0].bound(values[0]) if len(keys) > 1 else None
     return condition if lead is None else and_(lead, condition)
+
+
+def seek_with_index(statement: Select, entity: Any, index: str) -> Select:
+    """`statement` told to read `entity` through `index` on MariaDB (FORCE INDEX).
+
+    For a list filtered by equality and paged by id (`status = ? AND id < :cursor ORDER BY
+    id DESC`), MariaDB 10.11 plans `ref` on the (status, id) index: it reads the status's rows
+    from the newest down and fetches each one to test `id < :cursor`, so the deeper the page,
+    the more rows it reads (300 ms for 50,000 after-sales). Forcing the index makes it a range
+    on both columns, which starts at the cursor. Other backends ignore the hint."""
+    return statement.with_hint(entity, f"FORCE INDEX ({index})", dialect_name="mysql")

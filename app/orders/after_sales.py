@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, or_, select, update
 from app.audit import services as audit
 from app.audit.services import Actor
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.keyset import seek_with_index
 from app.core.models import utcnow
 from app.core.money import fen_to_yuan
 from app.extensions import db
@@ -250,7 +251,8 @@ def search_after_sales(criteria: AfterSaleFilter) -> Select:
     of an after-sale or order number, each a range on its unique index."""
     statement = select(AfterSale).order_by(AfterSale.id.desc())
     if criteria.status:
-        statement = statement.where(AfterSale.status == criteria.status)
+        statement = seek_with_index(statement.where(AfterSale.status == criteria.status), AfterSale,
+                                    "ix_after_sales_status_id")
     if criteria.kind:
         statement = statement.where(AfterSale.kind == criteria.kind)
     keyword = criteria.keyword.strip()

@@ -150,6 +150,28 @@ def test_member_list_sorts_by_balance(app):
     assert [u.nickname for u in db.session.scalars(members.search_members(sort="oldest"))] == ["穷", "富"]
 
 
+def test_member_search_finds_by_id_openid_and_the_start_of_a_nickname_or_phone(app):
+    zhang, xiao = _member("张伟", "13900001111"), _member("小张", "13800002222")
+    xiao.mp_openid = "o_xiao"
+    db.session.commit()
+
+    def found(keyword: str) -> list[str]:
+        return [user.nickname for user in db.session.scalars(members.search_members(keyword))]
+
+    assert found("张") == ["张伟"]  # the start of a nickname, not its middle
+    assert found("1380000") == ["小张"] and found("o_xiao") == ["小张"]
+    assert "张伟" in found(str(zhang.id)) and "张伟" not in found(str(zhang.id + 100))
+    assert found("%") == []  # a literal %, not a wildcard
+
+
+def test_members_by_balance_are_those_with_a_wallet_richest_first(app):
+    poor, rich, _never = _member("穷"), _member("富"), _member("新")
+    for user in (poor, rich):
+        members.adjust_balance(Actor(None), user.id, 100, "充值", f"same-{user.id}")
+    db.session.commit()
+    assert [u.nickname for u in db.session.scalars(members.search_members(sort="balance"))] == ["富", "穷"]
+
+
 def test_member_page_lists_their_own_orders_with_counts(app):
     from tests import factories
 

@@ -13,7 +13,7 @@ from app.api import answer_replay, bp
 from app.catalog import cache, search
 from app.catalog import services as catalog
 from app.core.errors import NotFound
-from app.core.pagination import Page, PageQuery
+from app.core.pagination import NumberedPage, PageNumberQuery
 from app.core.validation import documented, use_query
 
 
@@ -71,7 +71,7 @@ class ProductOut(ProductSummaryOut):
     skus: list[SkuOut]
 
 
-class ProductQuery(PageQuery):
+class ProductQuery(PageNumberQuery):
     category_id: int | None = Field(None, ge=1, le=2_000_000_000)
     keyword: str | None = Field(None, max_length=50)
     sort: Literal["default", "newest", "sales", "price_asc", "price_desc"] = "default"
@@ -128,7 +128,7 @@ def _remembered_json(key: Hashable, render: Callable[[], dict]) -> Response:
 
 @bp.get("/products")
 @documented(summary="Products on the storefront: by category or keyword, sorted, paginated",
-            response=Page[ProductSummaryOut], tags=("catalog",))
+            response=NumberedPage[ProductSummaryOut], tags=("catalog",))
 @use_query(ProductQuery)
 def products(query: ProductQuery):
     if query.keyword:  # searches are counted, and too many to keep

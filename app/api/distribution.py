@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from app.api import bp
 from app.api.current_user import current_user, login_required
 from app.core.errors import NotFound
-from app.core.pagination import PageQuery, paginate
+from app.core.pagination import Page, PageQuery, paginate
 from app.core.request_models import MAX_FEN, Body, Query, Text
 from app.core.transactions import commit_with_retry
 from app.core.validation import documented, use_body, use_query
@@ -113,11 +113,8 @@ class PromotionOrderOut(BaseModel):
     commission_status: str = Field(description="pending | frozen | available | cancelled (the least advanced line)")
 
 
-class PromotionOrdersOut(BaseModel):
-    items: list[PromotionOrderOut]
-    page: int
-    size: int
-    total: int
+class PromotionOrdersOut(Page[PromotionOrderOut]):
+    """A page of promotion orders; the paging fields are every list's (see Page)."""
 
 
 class WithdrawalConfigOut(BaseModel):

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -58,6 +58,9 @@ class Wallet(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("balance_fen >= 0", name="balance_not_negative"),
         CheckConstraint("points >= 0", name="points_not_negative"),
+        # the console's members by balance / by points (keyset pages down the index)
+        Index("ix_wallets_balance_fen_user_id", "balance_fen", "user_id"),
+        Index("ix_wallets_points_user_id", "points", "user_id"),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import TimestampMixin, utcnow
@@ -24,6 +24,9 @@ class Fan(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN ({_statuses_sql})", name="status"),
         CheckConstraint("resubscribe_count >= 0", name="resubscribe_count_not_negative"),
+        # the console's fan list, latest subscribers first: all fans, or one status
+        Index("ix_oa_fans_subscribed_at_id", "subscribed_at", "id"),
+        Index("ix_oa_fans_status_subscribed_at_id", "status", "subscribed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

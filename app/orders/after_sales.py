@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, or_, select, update
 from app.audit import services as audit
 from app.audit.services import Actor
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.keyset import seek_with_index
 from app.core.models import utcnow
 from app.core.money import fen_to_yuan
 from app.extensions import db
@@ -246,15 +247,18 @@ class AfterSaleFilter:
 
 
 def search_after_sales(criteria: AfterSaleFilter) -> Select:
+    """The console's queue, newest first: by status down (status, id); a keyword is the start
+    of an after-sale or order number, each a range on its unique index."""
     statement = select(AfterSale).order_by(AfterSale.id.desc())
     if criteria.status:
-        statement = statement.where(AfterSale.status == criteria.status)
+        statement = seek_with_index(statement.where(AfterSale.status == criteria.status), AfterSale,
+                                    "ix_after_sales_status_id")
     if criteria.kind:
         statement = statement.where(AfterSale.kind == criteria.kind)
     keyword = criteria.keyword.strip()
-    if keyword:
-        orders = select(Order.id).where(Order.order_no.contains(keyword, autoescape=True))
-        statement = statement.where(or_(AfterSale.after_sale_no.contains(keyword, autoescape=True),
+    if keyword:  # numbers by their start: a range on each number's unique index, never a scan of orders
+        orders = select(Order.id).where(Order.order_no.startswith(keyword, autoescape=True))
+        statement = statement.where(or_(AfterSale.after_sale_no.startswith(keyword, autoescape=True),
                                         AfterSale.order_id.in_(orders)))
     return statement
 

@@ -166,7 +166,7 @@ class AfterSale(TimestampMixin, db.Model):
     __tablename__ = "after_sales"
     __table_args__ = (
         CheckConstraint("quantity > 0 AND amount_fen > 0", name="amounts_positive"),
-        Index("ix_after_sales_status_created_at", "status", "created_at"),
+        Index("ix_after_sales_status_id", "status", "id"),  # the console's queue by status, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

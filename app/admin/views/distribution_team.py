@@ -90,7 +90,7 @@ def referral_tree(user_id: int):
     user = db.get_or_404(User, user_id)
     chain = binding.ancestors(user.id)
     statement = (select(ReferralBinding).where(ReferralBinding.referrer_user_id == user.id)
-                 .order_by(ReferralBinding.bound_at.desc()))
+                 .order_by(ReferralBinding.bound_at.desc(), ReferralBinding.user_id.desc()))
     page = paginate(statement, validate(PageQuery, request.args.to_dict()), lambda row: row)
     members = [(row, team.team_size(row.user_id)) for row in page["items"]]
     return render_template("admin/distribution/tree.html", user=user, agent=agents.agent_of(user.id),

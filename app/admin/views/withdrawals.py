@@ -13,6 +13,7 @@ from app.admin.actions import run_action
 from app.admin.distribution_forms import RejectForm
 from app.admin.security import actor, area
 from app.core.errors import DomainError
+from app.core.keyset import seek_with_index
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
 from app.distribution import withdrawals
@@ -27,7 +28,8 @@ def withdrawal_list():
     status = request.args.get("status", WithdrawalStatus.REVIEWING)
     statement = select(Withdrawal).order_by(Withdrawal.id.desc())
     if status in set(WithdrawalStatus):
-        statement = statement.where(Withdrawal.status == status)
+        statement = seek_with_index(statement.where(Withdrawal.status == status), Withdrawal,
+                                    "ix_withdrawals_status_id")
     number = request.args.get("no", "").strip()
     if number:
         statement = statement.where(Withdrawal.withdrawal_no == number)

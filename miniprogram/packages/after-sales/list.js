@@ -43,7 +43,7 @@ Page({
 
   fetcher() {
     const status = FILTERS[this.data.active].key
-    return (page, size) => api.get('/after-sales', { status, page, size }, { silent: true })
+    return (cursor, size) => api.get('/after-sales', { status, cursor, size }, { silent: true })
   },
 
   refresh(keepItems) {

@@ -47,7 +47,7 @@ Page({
 
   fetcher() {
     const status = TABS[this.data.active].key
-    return (page, size) => api.get('/distribution/commissions', { status, page, size }, { silent: true })
+    return (cursor, size) => api.get('/distribution/commissions', { status, cursor, size }, { silent: true })
   },
 
   refresh(keepItems) {

@@ -5,11 +5,11 @@ const { initialList, loadList } = require('../../pages/orders/paged-list')
 const { promotionOrder } = require('./utils/promotion')
 
 /** GET /distribution/promotion-orders; where the server lacks it, the commission lines per item. */
-function fetchPage(page, size) {
-  return api.get('/distribution/promotion-orders', { page, size }, { silent: true })
+function fetchPage(cursor, size) {
+  return api.get('/distribution/promotion-orders', { cursor, size }, { silent: true })
     .catch((err) => {
       if (err.status !== 404) throw err
-      return api.get('/distribution/commissions', { page, size }, { silent: true })
+      return api.get('/distribution/commissions', { cursor, size }, { silent: true })
     })
 }
 

@@ -43,7 +43,7 @@ Page({
 
   fetcher() {
     const level = TEAM_LEVELS[this.data.active].level
-    return (page, size) => api.get('/distribution/team', { level, page, size }, { silent: true })
+    return (cursor, size) => api.get('/distribution/team', { level, cursor, size }, { silent: true })
   },
 
   refresh(keepItems) {

@@ -38,8 +38,8 @@ Page({
     loadList(this, 'list', this.fetchPage, { map: record })
   },
 
-  fetchPage(page, size) {
-    return api.get('/distribution/withdrawals', { page, size }, { silent: true })
+  fetchPage(cursor, size) {
+    return api.get('/distribution/withdrawals', { cursor, size }, { silent: true })
   },
 
   refresh(keepItems) {

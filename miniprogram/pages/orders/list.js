@@ -61,9 +61,9 @@ Page({
 
   fetchPage(tab) {
     if (tab === 'after_sales') {
-      return (page, size) => api.get('/after-sales', { page, size }, { silent: true })
+      return (cursor, size) => api.get('/after-sales', { cursor, size }, { silent: true })
     }
-    return (page, size) => api.get('/orders', { status: tab, page, size }, { silent: true })
+    return (cursor, size) => api.get('/orders', { status: tab, cursor, size }, { silent: true })
       .then((answer) => {
         if (answer.counts) this.setData({ counts: answer.counts })
         return answer

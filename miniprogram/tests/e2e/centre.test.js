@@ -98,6 +98,23 @@ describe("the agent's pages against the real API", () => {
     page.data.list.items.forEach((line) => expect(line.statusText).toBe('可提现'))
   })
 
+  test('a list walked one row at a time by the next_cursor the server answers meets every row once', async () => {
+    const { loadList } = require('../../pages/orders/paged-list')
+    const whole = openPage('packages/distribution/commissions')
+    await whole.refresh()
+    expect(whole.data.list.items.length).toBeGreaterThan(1)
+    const walker = openPage('packages/distribution/commissions')
+    await loadList(walker, 'list', walker.fetcher(), { reset: true, size: 1 })
+    for (let guard = 0; !walker.data.list.done && guard < 50; guard++) {
+      expect(walker.data.list.cursor).toMatch(/^[A-Za-z0-9_.-]+$/)
+      await loadList(walker, 'list', walker.fetcher(), { size: 1 })
+    }
+    expect(walker.data.list.status).not.toBe('error')
+    expect(walker.data.list.items.map((line) => line.id)).toEqual(whole.data.list.items.map((line) => line.id))
+    expect(walker.data.list.cursor).toBe(null)
+    expect(walker.data.list.page).toBe(whole.data.list.items.length) // one request per row: it did page
+  })
+
   test('promotion orders, team by level, rankings and withdrawal records load', async () => {
     const orders = openPage('packages/distribution/orders')
     await orders.refresh()

@@ -24,7 +24,7 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--until", type=DAY, default=None, help="Last Beijing day, inclusive (YYYY-MM-DD); default today.")
 def rebuild_command(since: datetime | None, until: datetime | None) -> None:
     """Recompute the daily rollups of every day in the range from the orders, shoppers, agents
-    and commission ledger, one day per transaction (safe while the shop runs, and to repeat)."""
+    and commission ledger, a week of days per transaction (safe while the shop runs, and to repeat)."""
     last = until.date() if until else to_beijing(utcnow()).date()
     first = since.date() if since else (earliest_day() or last)
     if first > last:

@@ -14,11 +14,12 @@ most a few hundred small rows per request, whatever the size of the shop.
   transaction of the change, for the day(s) whose figures it moved — a refund today of an
   order paid last week marks last week's day. `refresh_dirty_days` (scheduled every minute,
   app/schedule.py) recomputes each marked day; `flask reports rebuild` recomputes a range.
-- Concurrency: each day is recomputed in a transaction of its own that first takes the
-  refresh lock (an UPDATE of the report_refreshes row: a row lock on MariaDB, the single
-  writer on SQLite), then reads the day's marks and the source rows — a snapshot taken
-  after the lock, so it sees every change whose mark it reads, and a second refresh waits
-  and then sees at least as much. It deletes exactly the marks it read (by id): a change
+- Concurrency: each day (the job) or week of days (a rebuild) is recomputed in a transaction
+  of its own that first takes the refresh lock (an UPDATE of the report_refreshes row: a row
+  lock on MariaDB, the single writer on SQLite), then reads the days' marks and the source
+  rows — a snapshot taken after the lock (InnoDB takes it at the first plain read), so it
+  sees every change whose mark it reads, and a second refresh waits and then sees at least
+  as much. It deletes exactly the marks it read (by id): a change
   that commits meanwhile leaves its mark for the next run, never lost.
 - Freshness: today's figures come from the rollup, refreshed every minute, not computed per
   request (a busy day is tens of thousands of orders and commission lines: a few hundred ms
@@ -49,6 +50,7 @@ from app.reports.sources import FIGURES, Window, earliest_day, figures
 
 REFRESH = "daily"  # the report_refreshes row of the daily rollups
 _DELETE_CHUNK = 500
+REBUILD_BATCH = 7  # days per transaction of a rebuild: fewer commits, the lock held a moment longer
 
 
 @dataclass(frozen=True)
@@ -69,18 +71,24 @@ ROLLUPS: tuple[DailyRollup, ...] = (
 )
 
 
-def refresh_day(day: date) -> None:
-    """Recompute every rollup of one day under the refresh lock, and delete the marks it read
-    (committed; see the module docstring for why this order loses nothing)."""
+def refresh_days(days: list[date]) -> None:
+    """Recompute every rollup of these days in one transaction under the refresh lock, and
+    delete the marks of them it read (committed; see the module docstring for why this order
+    loses nothing)."""
     db.session.commit()  # the lock comes first in its transaction, so the snapshot follows it
     _lock()
-    marks = list(db.session.scalars(select(DirtyDay.id).where(DirtyDay.day == day)))
+    marks = list(db.session.scalars(select(DirtyDay.id).where(DirtyDay.day.in_(days))))
     now = utcnow()
-    for rollup in ROLLUPS:
-        rollup.recompute(day, now)
+    for day in days:
+        for rollup in ROLLUPS:
+            rollup.recompute(day, now)
     for start in range(0, len(marks), _DELETE_CHUNK):
         db.session.execute(delete(DirtyDay).where(DirtyDay.id.in_(marks[start:start + _DELETE_CHUNK])))
     db.session.commit()
+
+
+def refresh_day(day: date) -> None:
+    refresh_days([day])
 
 
 def refresh_dirty_days() -> int:
@@ -101,13 +109,14 @@ def refresh_dirty_days() -> int:
 def rebuild(since: date | None = None, until: date | None = None,
             advance: Callable[[int], object] = lambda _done: None) -> int:
     """Recompute every day from `since` (default: the first day any figure has a row) to
-    `until` (default: today, Beijing), one day per transaction; returns how many days."""
+    `until` (default: today, Beijing), a week of days per transaction; returns how many days."""
     until = until or to_beijing(utcnow()).date()
     since = since or earliest_day() or until
     days = Window(since, until).days() if since <= until else []
-    for day in days:
-        refresh_day(day)
-        advance(1)
+    for start in range(0, len(days), REBUILD_BATCH):
+        batch = days[start:start + REBUILD_BATCH]
+        refresh_days(batch)
+        advance(len(batch))
     return len(days)
 
 

@@ -374,3 +374,12 @@ def test_two_jobs_at_once_never_write_an_older_day_over_a_newer_one(app, monkeyp
     assert refunded.is_set()
     # then the second waited for the first (the refresh lock), so the last write is the newest
     _nothing_lost()
+
+
+def test_the_demo_shops_history_is_on_the_dashboard_right_after_seeding(app, runner):
+    # given the demo shop, whose orders, agents and commission were written on earlier days
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code == 0 and "report rollups:" in result.output, result.output
+    # then the dashboard shows that history at once (no job run needed), as the rows say
+    assert build_dashboard("30d").figures.orders > 0
+    assert_board_matches_sources()

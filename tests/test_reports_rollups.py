@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from app.accounts.models import User
 from app.accounts.services import dev_login
 from app.audit.services import SYSTEM as AUDIT_SYSTEM
 from app.audit.services import Actor
@@ -252,6 +253,23 @@ def test_an_agent_removed_or_appointed_again_moves_the_day_they_became_one(app):
     refresh_rollups()
     week = build_dashboard("7d")
     assert week.figures.new_agents == 1
+    assert_board_matches_sources()
+
+
+def test_an_account_folded_away_leaves_the_day_it_was_created(app):
+    # given a follower's account made four days ago (as the official account makes one), rolled up
+    follower = factories.shopper("follower")
+    db.session.execute(update(User).where(User.id == follower.id).values(created_at=days_ago(4)))
+    db.session.commit()
+    rolled_up_since(10)
+    assert build_dashboard("7d").shopper_trend[2] == 1
+    # when it is folded into the shopper's own account and deleted (app/distribution/fan_merge.py)
+    db.session.delete(follower)
+    db.session.commit()
+    # then after the job that day has no new shopper
+    assert marked_days() == {today() - timedelta(days=4)}
+    refresh_rollups()
+    assert build_dashboard("7d").shopper_trend[2] == 0
     assert_board_matches_sources()
 
 

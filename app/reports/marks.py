@@ -15,9 +15,9 @@ Two hooks, and nothing else in the domains knows about reports:
   day), an agent (the day they became one), a ledger entry that releases (today), cancels
   (the order's paid day) or claws back commission (the paid day and the day it was released).
 
-A mark is one small INSERT (… SELECT the day, when it has to be looked up); within one
-transaction a source is marked once. A new rollup over the same sources needs no new mark;
-one over a new source adds its hook here.
+A mark is one small INSERT (… SELECT the day, when it has to be looked up, from rows the
+change holds locked already); within one transaction a source is marked once. A new rollup
+over the same sources needs no new mark; one over a new source adds its hook here.
 """
 
 from __future__ import annotations
@@ -86,11 +86,6 @@ def _paid_day_of_line(line_id: int) -> Select:
             .where(CommissionLine.id == line_id, Order.paid_at.is_not(None)))
 
 
-def _release_day_of_line(line_id: int) -> Select:
-    return select(beijing_day(CommissionEntry.created_at)).where(
-        CommissionEntry.line_id == line_id, CommissionEntry.kind == EntryKind.RELEASE)
-
-
 # -- domain events, in the publishing transaction --------------------------------------------
 
 @listen(ORDER_PAID)
@@ -149,6 +144,6 @@ def _commission_moved(_mapper, connection, entry: CommissionEntry) -> None:
         mark_day(session, connection, entry.created_at)
     elif entry.kind in (EntryKind.CANCEL, EntryKind.CLAWBACK) and entry.line_id is not None:
         mark_selected(session, connection, ("paid_day_of_line", entry.line_id), _paid_day_of_line(entry.line_id))
-        if entry.kind == EntryKind.CLAWBACK:
-            mark_selected(session, connection, ("release_day_of_line", entry.line_id),
-                          _release_day_of_line(entry.line_id))
+        if entry.kind == EntryKind.CLAWBACK:  # a plain read: INSERT … SELECT would lock a range of entries
+            mark_day(session, connection, connection.scalar(select(CommissionEntry.created_at).where(
+                CommissionEntry.line_id == entry.line_id, CommissionEntry.kind == EntryKind.RELEASE)))

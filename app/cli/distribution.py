@@ -1,5 +1,5 @@
-"""`flask distribution verify [--agent ID] [--since DAY] [--until DAY] | release | transfers | upgrade |
-explain ORDER_ID`: the books from the shell."""
+"""`flask distribution verify [--agent ID] [--since DAY] [--until DAY] | rebuild-rollups [--agent ID] |
+release | transfers | upgrade | explain ORDER_ID`: the books from the shell."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 
 from app.core.jobs import enqueue_now
 from app.core.money import fen_to_yuan
-from app.distribution import levels, settlement, transfer_sweep, verify
+from app.distribution import levels, rollup_rebuild, settlement, transfer_sweep, verify
 from app.distribution.explain import explain
 from app.distribution.jobs import release_due_commissions, sweep_stuck_withdrawals
 from app.extensions import db
@@ -54,6 +54,17 @@ def _progress_bar(length: int) -> Iterator[verify.Progress]:
         return
     with click.progressbar(length=length, label="verifying", file=sys.stderr) as bar:
         yield bar.update
+
+
+@distribution_cli.command("rebuild-rollups")
+@click.option("--agent", "agent_id", type=int, default=None, help="Rebuild one agent's rows only.")
+def rebuild_rollups_command(agent_id: int | None) -> None:
+    """Recompute the per-agent day, week and month rollups (commission by status, invites) from
+    the commission lines and binding events. The ledger keeps them as it goes; this is for a
+    bulk-loaded shop or a repair, while nothing accrues for the agents rebuilt."""
+    written = rollup_rebuild.rebuild(agent_id)
+    db.session.commit()
+    click.echo(f"wrote {written} rollup row(s)")
 
 
 @distribution_cli.command("release")

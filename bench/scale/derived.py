@@ -7,4 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.distribution import rollup_rebuild
+
 STEPS: list[tuple[str, Callable[[], object]]] = []
+STEPS.append(("agent rollups", rollup_rebuild.rebuild))

@@ -12,7 +12,7 @@ from app.accounts.models import User
 from app.core.china_time import to_beijing
 from app.core.models import utcnow
 from app.distribution import rollups, team
-from app.distribution.agent_models import Agent, ReferralBinding
+from app.distribution.agent_models import Agent, BindingEvent, ReferralBinding
 from app.distribution.commission_models import CommissionLine
 from app.distribution.explain import explain
 from app.distribution.ledger import account_of
@@ -106,6 +106,18 @@ def team_out(bindings: list[ReferralBinding]) -> list[dict[str, Any]]:
              "orders": int(totals.get(binding.user_id, (0, 0))[0]),
              "spend_fen": int(totals.get(binding.user_id, (0, 0))[1] or 0)}
             for binding in bindings]
+
+
+def binding_history(user_id: int, limit: int) -> list[BindingEvent]:
+    """The latest binding events about a shopper: their own binds and those to them. Two
+    reads down (user_id, id) and (referrer_user_id, id), merged here: one query with OR would
+    sort every event of a big team."""
+    events = [*db.session.scalars(select(BindingEvent).where(BindingEvent.user_id == user_id)
+                                  .order_by(BindingEvent.id.desc()).limit(limit)),
+              *db.session.scalars(select(BindingEvent).where(BindingEvent.referrer_user_id == user_id)
+                                  .order_by(BindingEvent.id.desc()).limit(limit))]
+    unique = {event.id: event for event in events}
+    return [unique[event_id] for event_id in sorted(unique, reverse=True)[:limit]]
 
 
 def withdrawals_of(user_id: int) -> Select:

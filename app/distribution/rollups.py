@@ -102,3 +102,9 @@ def top(by: str, span: str, start: date, limit: int) -> list[tuple[int, int]]:
         select(AgentRollup.user_id, value)
         .where(AgentRollup.span == span, AgentRollup.start_day == start, value > 0)
         .order_by(value.desc(), AgentRollup.user_id.desc()).limit(limit))]
+
+
+def current_periods(user_id: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
+    """The agent's rows for today, this week and this month (Beijing), for the console."""
+    today = cohort_day(now or utcnow())
+    return {span.value: figures_of(user_id, span, span_start(span, today)) for span in Span}

@@ -13,7 +13,8 @@ replaces is dropped, so the foreign keys always keep an index:
   status): the same with a status filter;
 - referral_bindings (referrer_user_id, bound_at) in place of (referrer_user_id): a team
   newest first;
-- agents (status): the console's agents by status.
+- agents (status): the console's agents by status;
+- users (nickname): the console's agents found by the start of a nickname.
 
 Revision ID: b7e4a1c9d302
 Revises: 3f9a6c2d8e71
@@ -97,9 +98,11 @@ def upgrade():
                          ['referrer_user_id', 'bound_at'])
     online_ddl.drop_index('referral_bindings', 'ix_referral_bindings_referrer_user_id')
     online_ddl.add_index('agents', 'ix_agents_status', ['status'])
+    online_ddl.add_index('users', 'ix_users_nickname', ['nickname'])
 
 
 def downgrade():
+    online_ddl.drop_index('users', 'ix_users_nickname')
     online_ddl.drop_index('agents', 'ix_agents_status')
     online_ddl.add_index('referral_bindings', 'ix_referral_bindings_referrer_user_id', ['referrer_user_id'])
     online_ddl.drop_index('referral_bindings', 'ix_referral_bindings_referrer_user_id_bound_at')

@@ -100,24 +100,31 @@ def _dated(column, scope: Scope) -> list:
 
 
 def source_rows(scope: Scope = EVERYONE, *tagged) -> tuple[Select, Select]:
-    """One row per paying line and per new binding (two SELECTs, for a UNION ALL: SQLite
-    takes no nested compound): (user_id, start_day, *tagged, the figures), to be grouped by
-    user and day; `tagged` are constant columns (verify marks which side a row is on)."""
+    """The lines' figures and the new bindings, each summed by user and Beijing day (two
+    SELECTs, for a UNION ALL: SQLite takes no nested compound): (user_id, start_day, *tagged,
+    the figures). Grouped in each branch so a union of millions of lines is never
+    materialised; `tagged` are constant columns (verify marks which side a row is on)."""
     line = CommissionLine
     net = line.amount_fen - line.cancelled_fen - line.clawed_back_fen
     of_status = {status: case((line.status == status, net), else_=0)
                  for status in (LineStatus.PENDING, LineStatus.FROZEN, LineStatus.AVAILABLE)}
-    line_values = {"accrued_fen": line.amount_fen, "cancelled_fen": line.cancelled_fen,
-                   "clawed_back_fen": line.clawed_back_fen, "pending_fen": of_status[LineStatus.PENDING],
-                   "frozen_fen": of_status[LineStatus.FROZEN], "available_fen": of_status[LineStatus.AVAILABLE],
-                   "net_fen": net, "invites": literal(0)}
-    lines = (select(line.beneficiary_user_id.label("user_id"), beijing_day(line.created_at).label("start_day"),
+    line_values = {"accrued_fen": func.sum(line.amount_fen), "cancelled_fen": func.sum(line.cancelled_fen),
+                   "clawed_back_fen": func.sum(line.clawed_back_fen),
+                   "pending_fen": func.sum(of_status[LineStatus.PENDING]),
+                   "frozen_fen": func.sum(of_status[LineStatus.FROZEN]),
+                   "available_fen": func.sum(of_status[LineStatus.AVAILABLE]), "net_fen": func.sum(net),
+                   "invites": literal(0)}
+    line_day = beijing_day(line.created_at)
+    lines = (select(line.beneficiary_user_id.label("user_id"), line_day.label("start_day"),
                     *tagged, *(line_values[figure].label(figure) for figure in FIGURES))
-             .where(line.amount_fen > 0, *_dated(line.created_at, scope)))
+             .where(line.amount_fen > 0, *_dated(line.created_at, scope))
+             .group_by(line.beneficiary_user_id, line_day))
     event = BindingEvent
-    binds = (select(event.referrer_user_id.label("user_id"), beijing_day(event.created_at).label("start_day"),
-                    *tagged, *((literal(1) if figure == "invites" else literal(0)).label(figure) for figure in FIGURES))
-             .where(event.action == "bind", event.referrer_user_id.is_not(None), *_dated(event.created_at, scope)))
+    event_day = beijing_day(event.created_at)
+    binds = (select(event.referrer_user_id.label("user_id"), event_day.label("start_day"), *tagged,
+                    *((func.count() if figure == "invites" else literal(0)).label(figure) for figure in FIGURES))
+             .where(event.action == "bind", event.referrer_user_id.is_not(None), *_dated(event.created_at, scope))
+             .group_by(event.referrer_user_id, event_day))
     if scope.agent_id is not None:
         lines = lines.where(line.beneficiary_user_id == scope.agent_id)
         binds = binds.where(event.referrer_user_id == scope.agent_id)

@@ -48,13 +48,15 @@ def _fill(mysql: bool) -> None:
     sums = ', '.join(f'SUM({figure})' for figure in FIGURES)
     op.execute(
         f"INSERT INTO agent_rollups ({columns}) SELECT user_id, 'day', start_day, {sums} FROM ("
-        f"SELECT beneficiary_user_id AS user_id, {day('created_at')} AS start_day, amount_fen AS accrued_fen, "
-        f"cancelled_fen, clawed_back_fen, CASE WHEN status = 'pending' THEN {net} ELSE 0 END AS pending_fen, "
-        f"CASE WHEN status = 'frozen' THEN {net} ELSE 0 END AS frozen_fen, "
-        f"CASE WHEN status = 'available' THEN {net} ELSE 0 END AS available_fen, {net} AS net_fen, 0 AS invites "
-        f"FROM commission_lines WHERE amount_fen > 0 "
-        f"UNION ALL SELECT referrer_user_id, {day('created_at')}, 0, 0, 0, 0, 0, 0, 0, 1 "
-        f"FROM referral_binding_events WHERE action = 'bind' AND referrer_user_id IS NOT NULL"
+        f"SELECT beneficiary_user_id AS user_id, {day('created_at')} AS start_day, SUM(amount_fen) AS accrued_fen, "
+        f"SUM(cancelled_fen) AS cancelled_fen, SUM(clawed_back_fen) AS clawed_back_fen, "
+        f"SUM(CASE WHEN status = 'pending' THEN {net} ELSE 0 END) AS pending_fen, "
+        f"SUM(CASE WHEN status = 'frozen' THEN {net} ELSE 0 END) AS frozen_fen, "
+        f"SUM(CASE WHEN status = 'available' THEN {net} ELSE 0 END) AS available_fen, SUM({net}) AS net_fen, "
+        f"0 AS invites FROM commission_lines WHERE amount_fen > 0 GROUP BY beneficiary_user_id, {day('created_at')} "
+        f"UNION ALL SELECT referrer_user_id, {day('created_at')}, 0, 0, 0, 0, 0, 0, 0, COUNT(*) "
+        f"FROM referral_binding_events WHERE action = 'bind' AND referrer_user_id IS NOT NULL "
+        f"GROUP BY referrer_user_id, {day('created_at')}"
         f") AS source GROUP BY user_id, start_day")
     for span, start in (('week', week), ('month', month)):
         op.execute(f"INSERT INTO agent_rollups ({columns}) SELECT user_id, '{span}', {start}, {sums} "

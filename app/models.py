@@ -11,6 +11,7 @@ from app.distribution.models import (  # noqa: F401
     AgentAccount,
     AgentApplication,
     AgentLevel,
+    AgentRollup,
     BindingEvent,
     CommissionEntry,
     CommissionLine,

@@ -1,5 +1,5 @@
-"""`flask distribution verify [--agent ID] [--since DAY] [--until DAY] | release | transfers | upgrade |
-explain ORDER_ID`: the books from the shell."""
+"""`flask distribution verify [--agent ID] [--since DAY] [--until DAY] | rebuild-rollups [--agent ID] |
+release | transfers | upgrade | explain ORDER_ID`: the books from the shell."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from app.cli import verifying
 from app.core.jobs import enqueue_now
 from app.core.money import fen_to_yuan
-from app.distribution import levels, settlement, transfer_sweep, verify
+from app.distribution import levels, rollup_rebuild, settlement, transfer_sweep, verify
 from app.distribution.explain import explain
 from app.distribution.jobs import release_due_commissions, sweep_stuck_withdrawals
 from app.extensions import db
@@ -32,6 +32,17 @@ def verify_command(agent_id: int | None, since: datetime | None, until: datetime
     with verifying.progress_bar(verifying.drawn_on_a_terminal(lambda: verify.workload(scope))) as advance:
         found = verifying.echo_each(verify.problems(scope, advance))
     verifying.conclude(found)
+
+
+@distribution_cli.command("rebuild-rollups")
+@click.option("--agent", "agent_id", type=int, default=None, help="Rebuild one agent's rows only.")
+def rebuild_rollups_command(agent_id: int | None) -> None:
+    """Recompute the per-agent day, week and month rollups (commission by status, invites) from
+    the commission lines and binding events. The ledger keeps them as it goes; this is for a
+    bulk-loaded shop or a repair, while nothing accrues for the agents rebuilt."""
+    written = rollup_rebuild.rebuild(agent_id)
+    db.session.commit()
+    click.echo(f"wrote {written} rollup row(s)")
 
 
 @distribution_cli.command("release")

@@ -253,7 +253,7 @@ def accrue(order_id: int) -> int:
     for line in lines:
         if line["status"] == LineStatus.PENDING:
             owed[line["beneficiary_user_id"]] = owed.get(line["beneficiary_user_id"], 0) + line["amount_fen"]
-    ledger.post_accruals(order.id, owed, connection)
+    ledger.post_accruals(order.id, owed, connection, created_at=now)
     if owed:
         events.commission_accrued(order.id)
     item_ids = [row[0] for row in rows]

@@ -17,7 +17,7 @@ replaces is dropped, so the foreign keys always keep an index:
 - users (nickname): the console's agents found by the start of a nickname.
 
 Revision ID: b7e4a1c9d302
-Revises: 3f9a6c2d8e71
+Revises: 8e2b4c6a1d07
 Create Date: 2026-12-07 06:00:00
 
 """
@@ -28,7 +28,7 @@ from app.core import online_ddl
 
 # revision identifiers, used by Alembic.
 revision = 'b7e4a1c9d302'
-down_revision = '3f9a6c2d8e71'
+down_revision = '8e2b4c6a1d07'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ shop that upgrades, the first run of the refresh job (within a minute) fills wha
 dashboard shows (today, 7 and 30 days); `flask reports rebuild` fills the whole history.
 
 Revision ID: 8e2b4c6a1d07
-Revises: 3f9a6c2d8e71
+Revises: 8b1d4f6a2c90
 Create Date: 2026-12-08 09:00:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8e2b4c6a1d07'
-down_revision = '3f9a6c2d8e71'
+down_revision = '8b1d4f6a2c90'
 branch_labels = None
 depends_on = None
 

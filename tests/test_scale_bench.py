@@ -1,4 +1,4 @@
-"""The scale latency bench (bench/scale.py) as CI's smoke test: a small generated shop in a
+"""The scale latency bench (bench/scale.py) as CI's smoke test: a tiny generated shop in a
 throwaway database, the bench's own server (gunicorn in production mode, 2 workers), every
 answer asked once and checked. No timing is asserted: the bench exits non-zero when any
 answer is not 200 or does not show what the shop holds. Plus the bench's checks and its
@@ -141,3 +141,22 @@ def test_an_api_deep_page_follows_next_cursor_or_jumps_to_the_page_without_one()
     assert deep_page(keyset, answer("/api/v1/products?sort=sales"), 31) == ("/api/v1/products?sort=sales&cursor=c1", 2)
     assert deep_page(offset, answer("/api/v1/products"), 31) == ("/api/v1/products?page=3", 3)
     assert deep_page(one_page, answer("/api/v1/products"), 31) is None
+
+
+def test_an_offset_pager_is_jumped_when_it_shows_its_page_count_and_walked_when_it_does_not():
+    row = '<tr><a href="/admin/distribution/tree/7"></a></tr>'
+    counted = _Pages({"/admin/orders?status=paid": '<html><tr data-order-no="D1"></tr><span class="page-link">1 / 250'
+                                                   '</span><a href="/admin/orders?status=paid&amp;page=2"></html>'})
+    walked = _Pages({
+        "/admin/distribution/tree/1": f'<html>{row}<a href="/admin/distribution/tree/1?page=2">下一页</a></html>',
+        "/admin/distribution/tree/1?page=2": f'<html>{row}<a href="/admin/distribution/tree/1?page=1"></a>'
+                                             '<a href="/admin/distribution/tree/1?page=3"></a></html>',
+        "/admin/distribution/tree/1?page=3": f'<html>{row}<a href="/admin/distribution/tree/1?page=2"></a></html>'})
+
+    orders = Answer("paid", "/admin/orders?status=paid", CONSOLE, checks.page(rows=answers.ORDER_ROW), "html",
+                    answers.ORDER_ROW)
+    tree = Answer("tree", "/admin/distribution/tree/1", CONSOLE, checks.page(), "html", answers.TREE_ROW)
+
+    assert deep_page(counted, orders, 31) == ("/admin/orders?status=paid&page=31", 31)
+    assert counted.asked == ["/admin/orders?status=paid"]
+    assert deep_page(walked, tree, 31) == ("/admin/distribution/tree/1?page=3", 3)

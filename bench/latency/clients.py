@@ -22,6 +22,7 @@ TIMEOUT = 120.0  # seconds a client waits for an answer (gthread workers do not 
 
 _TAG = re.compile(r"<(?:a|link|input)\b[^>]*>", re.I)
 _ATTRIBUTE = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
+_PAGE_COUNT = re.compile(r"(\d+)\s*/\s*(\d+)\s*</span>")  # the offset pager's "3 / 250"
 
 
 class LoginFailed(Exception):
@@ -83,18 +84,18 @@ def _with(path: str, **args) -> str:
 def deep_page(client: Client, answer: Answer, number: int) -> tuple[str, int] | None:
     """(path, page number) of page `number` of the list, or of its last page when it has
     fewer; None when it has one page only. A keyset pager (`<a rel="next">` in the console,
-    `next_cursor` in the API) is followed page by page; an offset pager is asked for
-    `page=number` at once (its page count read from page 1)."""
+    `next_cursor` in the API) is followed page by page; an offset pager whose page count
+    page 1 shows is asked for `page=number` at once, one that does not show it is followed
+    through its `page=` links."""
     path, reached = answer.path, 1
     while reached < number:
         _seconds, reply = client.get(answer, path)
         problem = answer.check(reply) if reached == 1 else answer.deep(path, reached).check(reply)
         if problem:
             raise RuntimeError(f"{answer.name}, page {reached}: {problem}")
-        following = _follow(reply, path, answer.pager)
-        if following is None:  # no keyset pager: jump
-            last = _page_count(reply, answer.pager)
-            target = min(number, last)
+        following = _follow(reply, path, answer.pager, reached)
+        if following is None:  # an offset pager with a page count: jump
+            target = min(number, _page_count(reply, answer.pager))
             return (_with(answer.path, page=target), target) if target > 1 else None
         if following == "":  # the last page
             break
@@ -102,8 +103,9 @@ def deep_page(client: Client, answer: Answer, number: int) -> tuple[str, int] | 
     return (path, reached) if reached > 1 else None
 
 
-def _follow(reply: Reply, path: str, pager: str | None) -> str | None:
-    """The next page's path; "" on the last page; None when the list has no keyset pager."""
+def _follow(reply: Reply, path: str, pager: str | None, reached: int) -> str | None:
+    """The next page's path; "" on the last page; None for an offset pager that says how
+    many pages there are (no need to follow it)."""
     if pager == "api":
         data = json.loads(reply.body)
         if "next_cursor" not in data:
@@ -116,13 +118,18 @@ def _follow(reply: Reply, path: str, pager: str | None) -> str | None:
     link = _next_link(text)
     if link:
         return link
-    return "" if 'rel="prev"' in text or "rel='prev'" in text else None
+    if 'rel="prev"' in text:  # a keyset pager's last page
+        return ""
+    if _PAGE_COUNT.search(text):
+        return None
+    following = re.compile(rf"[?&]page={reached + 1}(?:&|$)")
+    return next((href for href in (_attributes(tag).get("href", "") for tag in _TAG.findall(text))
+                 if following.search(href)), "")
 
 
 def _page_count(reply: Reply, pager: str | None) -> int:
     if pager == "api":
         data = json.loads(reply.body)
         return max(1, math.ceil(int(data.get("total", 0)) / max(1, int(data.get("size", 20)))))
-    found = re.search(r"(\d+)\s*/\s*(\d+)\s*</span>", reply.text())
+    found = _PAGE_COUNT.search(reply.text())
     return int(found.group(2)) if found else 1
-

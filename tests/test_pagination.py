@@ -297,3 +297,34 @@ def test_a_console_list_with_a_garbled_cursor_answers_400_not_500(app, client):
     answer = client.get("/admin/members?cursor=garbage")
     assert answer.status_code == 400
     assert "翻页链接已失效" in answer.get_data(as_text=True)
+
+
+_FINGERPRINTS = """
+from app import create_app
+from app.core.cursors import fingerprint, shape_of
+from app.members.services import search_members
+from app.orders.after_sales import AfterSaleFilter, search_after_sales
+app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True, "SECRET_KEY": "x"})
+with app.app_context():
+    print(fingerprint(shape_of(search_members("x", "balance"))),
+          fingerprint(shape_of(search_after_sales(AfterSaleFilter(status="refunded", keyword="S1")))))
+"""
+
+
+def test_a_cursor_made_by_one_worker_is_good_in_another(app, tmp_path):
+    """Workers are separate processes, each with its own hash seed: the name a cursor gives
+    its list must not depend on anything but the list's shape."""
+    import os
+    import subprocess
+    import sys
+
+    from app.core.cursors import fingerprint, shape_of
+    from app.members.services import search_members
+    from app.orders.after_sales import AfterSaleFilter, search_after_sales
+
+    here = " ".join([fingerprint(shape_of(search_members("x", "balance"))),
+                     fingerprint(shape_of(search_after_sales(AfterSaleFilter(status="refunded", keyword="S1"))))])
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "FENXIAO_INSTANCE_PATH": str(tmp_path)}
+    there = subprocess.run([sys.executable, "-c", _FINGERPRINTS], capture_output=True, text=True, env=env,
+                           cwd=os.path.dirname(os.path.dirname(__file__)), check=True, timeout=120)
+    assert there.stdout.strip().splitlines()[-1] == here

@@ -11,6 +11,7 @@ from app.distribution.models import (  # noqa: F401
     AgentAccount,
     AgentApplication,
     AgentLevel,
+    AgentRollup,
     BindingEvent,
     CommissionEntry,
     CommissionLine,
@@ -30,5 +31,6 @@ from app.officialaccount.settings_models import OaSettings  # noqa: F401
 from app.orders.models import AfterSale, Order, OrderItem, OrderLog, Parcel, ParcelLine  # noqa: F401
 from app.payments.models import Payment, Refund, Transfer  # noqa: F401
 from app.posters.models import PosterScan, PosterTemplateSetting  # noqa: F401
+from app.reports.models import DailyShopFigures, DirtyDay, RollupRefresh  # noqa: F401
 from app.shipping.models import ShippingFreeRule, ShippingRegionRule, ShippingTemplate  # noqa: F401
 from app.shop.models import ShopSettings  # noqa: F401

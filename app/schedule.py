@@ -29,6 +29,9 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
                  "unpaid orders past their payment time close and return their stock"),
     ScheduledJob("app.catalog.jobs:apply_shelf_schedule_job", "default", MINUTE,
                  "scheduled on/off shelf times are written down"),
+    ScheduledJob("app.reports.jobs:refresh_rollups", "default", MINUTE,
+                 "the dashboard's daily figures take in the payments, refunds, commission, shoppers and agents "
+                 "of the last minute (and any earlier day they changed)"),
     ScheduledJob("app.payments.jobs:sweep_stale_payments", "money", 5 * MINUTE,
                  "payments and refunds WeChat never notified us about are asked about"),
     ScheduledJob("app.orders.fulfilment_jobs:sweep_auto_receipts", "default", 10 * MINUTE,

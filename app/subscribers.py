@@ -1,4 +1,4 @@
-"""Imports every module that subscribes jobs to domain events, so they are registered."""
+"""Imports every module that subscribes jobs to (or listens to) domain events, so they are registered."""
 
 from app.distribution import jobs as distribution_jobs  # noqa: F401
 from app.orders import (
@@ -7,3 +7,4 @@ from app.orders import (
 )
 from app.orders import subscribers as orders  # noqa: F401
 from app.posters import jobs as poster_jobs  # noqa: F401  (counts official-account scans of poster codes)
+from app.reports import marks as report_marks  # noqa: F401  (marks the days whose figures a change moved)

@@ -4,7 +4,8 @@ Builds a 3-level referral tree (--shoppers shoppers: 1% top agents, 10% agents u
 the rest shoppers under those) and 2 × --orders paid orders of 1–2 items by the shoppers.
 Then, alternating rounds: our `accrual.accrue(order_id)` on one half, committing once per
 order as the order.paid job does; and on the other half the same rows — a commission line
-per item per level, a ledger entry per paying line, the agents' account updates — written
+per item per level, a ledger entry per paying line, the agents' account updates and their day,
+week and month rollups — written
 with plain SQL after the same reads (order lock, whether it has lines already, items, the
 chain in one join, agents), one transaction per order. Prints orders/s of each and the ratio
 (our time / plain SQL time) per backend and, last, `ratio=<x>`: the worst of them. Target:
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +118,8 @@ def ours(order_ids: list[int]) -> float:
 
 
 def plain(connection_factory, dialect: str, order_ids: list[int]) -> float:
-    """The same rows by hand: the reads accrual needs, then the inserts and account updates."""
+    """The same rows by hand: the reads accrual needs, then the inserts, account updates and
+    the agents' day, week and month rollups."""
     upsert = ("INSERT INTO agent_accounts (user_id, pending_fen, frozen_fen, available_fen, withdrawing_fen, "
               "withdrawn_fen, updated_at) VALUES (%s, %s, 0, 0, 0, 0, NOW()) ON DUPLICATE KEY UPDATE "
               "pending_fen = pending_fen + VALUES(pending_fen), updated_at = NOW()") if dialect == "mysql" else (
@@ -125,6 +128,15 @@ def plain(connection_factory, dialect: str, order_ids: list[int]) -> float:
         "SET pending_fen = pending_fen + excluded.pending_fen, updated_at = CURRENT_TIMESTAMP")
     mark = "%s" if dialect == "mysql" else "?"
     lock = " FOR UPDATE" if dialect == "mysql" else ""
+    figures = "accrued_fen, cancelled_fen, clawed_back_fen, pending_fen, frozen_fen, available_fen, net_fen, invites"
+    roll_up = (f"INSERT INTO agent_rollups (user_id, span, start_day, {figures}) VALUES "
+               f"({', '.join([mark] * 4)}, 0, 0, {mark}, 0, 0, {mark}, 0) " + (
+                   "ON DUPLICATE KEY UPDATE accrued_fen = accrued_fen + VALUES(accrued_fen), "
+                   "pending_fen = pending_fen + VALUES(pending_fen), net_fen = net_fen + VALUES(net_fen)"
+                   if dialect == "mysql" else
+                   "ON CONFLICT (user_id, span, start_day) DO UPDATE SET "
+                   "accrued_fen = accrued_fen + excluded.accrued_fen, "
+                   "pending_fen = pending_fen + excluded.pending_fen, net_fen = net_fen + excluded.net_fen"))
     connection = connection_factory()
     cursor = connection.cursor()
     started = time.perf_counter()
@@ -168,6 +180,10 @@ def plain(connection_factory, dialect: str, order_ids: list[int]) -> float:
                     owed[user] = owed.get(user, 0) + amount
         for user, amount in sorted(owed.items()):
             cursor.execute(upsert, (user, amount))
+        day = (datetime.now(UTC) + timedelta(hours=8)).date()  # the agents' rollups of the Beijing day
+        starts = (("day", day), ("month", day.replace(day=1)), ("week", day - timedelta(days=day.weekday())))
+        cursor.executemany(roll_up, [(user, span, start.isoformat(), amount, amount, amount)
+                                     for user, amount in sorted(owed.items()) for span, start in starts])
         connection.commit()
     return time.perf_counter() - started
 

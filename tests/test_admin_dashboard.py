@@ -1,4 +1,10 @@
-"""The dashboard: every card and trend point from the real rows, by Beijing calendar day."""
+"""The dashboard: every card and trend point from the real rows, by Beijing calendar day.
+
+These tests set rows on chosen past days by hand (which leaves no dirty-day mark), then
+rebuild the daily rollups over those days, as `flask reports rebuild` does; each board read
+is also checked against the figures computed from the source rows over the whole range (what
+the dashboard computed on every request before the rollups). The job that keeps the rollups
+after real flows: tests/test_reports_rollups.py."""
 
 from __future__ import annotations
 
@@ -9,12 +15,16 @@ from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.audit.services import Actor
+from app.core.china_time import to_beijing
 from app.core.models import utcnow
 from app.distribution import agents, ledger, withdrawals
 from app.distribution.agent_models import Agent
 from app.distribution.commission_models import CommissionEntry
 from app.extensions import db
-from app.reports.dashboard import build_dashboard
+from app.reports import rollups
+from app.reports.dashboard import RANGES, build_dashboard
+from app.reports.jobs import refresh_rollups
+from app.reports.sources import Window, figures
 from tests import factories
 from tests.admin_helpers import log_in, make_staff
 from tests.distribution_helpers import agent, bind, complete, configure, lines_of, paid_order, refund, release, sku
@@ -27,6 +37,16 @@ STAFF = Actor(None, "127.0.0.1")
 def beijing(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
     """A moment written in Beijing time, as it is stored (naive UTC)."""
     return datetime(2026, month, day, hour, minute) - timedelta(hours=8)
+
+
+def read_board(range_key: str = "today", now: datetime = NOW):
+    """The dashboard read at `now` after the rollups were rebuilt over the tests' days, its
+    figures checked against the source rows over the whole range."""
+    today = to_beijing(now).date()
+    rollups.rebuild(today - timedelta(days=max(RANGES[range_key], 7) - 1), today)  # the days the board reads
+    read = build_dashboard(range_key, now)
+    assert read.figures == figures(Window(today - timedelta(days=RANGES[range_key] - 1), today))
+    return read
 
 
 def _released_at(order, moment: datetime) -> None:
@@ -56,17 +76,17 @@ def test_new_shoppers_count_by_china_day(app):
         User(nickname="last month", created_at=now - timedelta(days=40)),
     ])
     db.session.commit()
-    assert build_dashboard("today", now).figures.new_shoppers == 2
-    assert build_dashboard("7d", now).figures.new_shoppers == 3
-    assert build_dashboard("30d", now).figures.new_shoppers == 3
-    assert build_dashboard("7d", now).shopper_trend[-2:] == [1, 2]
+    assert read_board("today", now).figures.new_shoppers == 2
+    assert read_board("7d", now).figures.new_shoppers == 3
+    assert read_board("30d", now).figures.new_shoppers == 3
+    assert read_board("7d", now).shopper_trend[-2:] == [1, 2]
 
 
 def test_low_stock_counts_skus_at_or_under_the_threshold(app):
     shelf = factories.category()
     factories.product(shelf, stock=3, skus=2)
     factories.product(shelf, stock=50)
-    assert build_dashboard().low_stock_skus == 2
+    assert read_board().low_stock_skus == 2
 
 
 def test_dashboard_page_shows_figures_and_local_chart_assets(app):
@@ -101,10 +121,10 @@ def test_sales_orders_and_awaiting_shipment_come_from_paid_orders_by_china_day(a
     factories.order(buyer, [(sku, 3)])  # never paid
     db.session.commit()
     # then today counts the order paid after Beijing midnight, net of its refund
-    board = build_dashboard("today", now)
+    board = read_board("today", now)
     assert (board.figures.sales_fen, board.figures.orders, board.awaiting_shipment) == (1500, 1, 1)
     # and the week's trend puts yesterday's and today's sales on their own days
-    week = build_dashboard("7d", now)
+    week = read_board("7d", now)
     assert (week.figures.sales_fen, week.figures.orders) == (2500, 2)
     assert week.sales_trend_fen[-2:] == [1000, 1500]
 
@@ -143,7 +163,7 @@ def test_sales_and_commission_accrued_count_orders_by_the_beijing_day_they_were_
     _shop_with_commission()
     # when the dashboard is read at 10:00 Beijing time, then each range counts the orders paid
     # on its Beijing days, less what was refunded on them and the commission that refunds took back
-    figures = {key: build_dashboard(key, NOW).figures for key in ("today", "7d", "30d")}
+    figures = {key: read_board(key, NOW).figures for key in ("today", "7d", "30d")}
     assert {key: (f.sales_fen, f.orders, f.commission_accrued_fen) for key, f in figures.items()} == {
         "today": (10_000, 1, 1_000),
         "7d": (10_000 + 15_000 + 20_000, 3, 1_000 + 1_500 + 2_000),
@@ -152,19 +172,19 @@ def test_sales_and_commission_accrued_count_orders_by_the_beijing_day_they_were_
 
 def test_commission_settled_counts_what_was_released_to_agents_by_beijing_day_net_of_clawbacks(app):
     _shop_with_commission()
-    settled = {key: build_dashboard(key, NOW).figures.commission_settled_fen for key in ("today", "7d", "30d")}
+    settled = {key: read_board(key, NOW).figures.commission_settled_fen for key in ("today", "7d", "30d")}
     # today: the 6-days-ago order's 3,000 less the 1,000 clawed back; the week adds yesterday's 4,000
     assert settled == {"today": 2_000, "7d": 6_000, "30d": 6_000}
 
 
 def test_the_commission_trend_has_one_point_per_beijing_day_of_payment(app):
     _shop_with_commission()
-    week = build_dashboard("7d", NOW)
+    week = read_board("7d", NOW)
     assert week.days == ["11-21", "11-22", "11-23", "11-24", "11-25", "11-26", "11-27"]
     assert week.commission_trend_fen == [2_000, 0, 0, 0, 0, 1_500, 1_000]
     assert week.sales_trend_fen == [20_000, 0, 0, 0, 0, 15_000, 10_000]
-    assert build_dashboard("today", NOW).commission_trend_fen == week.commission_trend_fen  # the last 7 days
-    month = build_dashboard("30d", NOW)
+    assert read_board("today", NOW).commission_trend_fen == week.commission_trend_fen  # the last 7 days
+    month = read_board("30d", NOW)
     assert (month.days[0], month.days[-1], len(month.days)) == ("10-29", "11-27", 30)
     assert dict(zip(month.days, month.commission_trend_fen, strict=True)) == {
         **dict.fromkeys(month.days, 0), "11-20": 4_000, "11-21": 2_000, "11-26": 1_500, "11-27": 1_000}
@@ -181,7 +201,7 @@ def test_new_agents_are_those_who_became_agents_on_the_beijing_days_and_still_ar
     agents.remove(STAFF, db.session.scalar(select(User.id).where(User.nickname == "removed")))
     db.session.commit()
     # then
-    assert [build_dashboard(key, NOW).figures.new_agents for key in ("today", "7d", "30d")] == [2, 3, 4]
+    assert [read_board(key, NOW).figures.new_agents for key in ("today", "7d", "30d")] == [2, 3, 4]
 
 
 def test_pending_withdrawals_count_and_sum_those_awaiting_review_or_payment(live_app):
@@ -207,9 +227,9 @@ def test_pending_withdrawals_count_and_sum_those_awaiting_review_or_payment(live
     withdrawals.reject(STAFF, withdraw(700, "bank", "rejected", **bank), "信息有误")
     db.session.commit()
     # then the three the shop still has to handle, and what they add up to, whatever the range
-    board = build_dashboard("today", NOW)
+    board = read_board("today", NOW)
     assert (board.pending_withdrawals, board.pending_withdrawal_fen) == (3, 3_700)
-    assert build_dashboard("30d", NOW).pending_withdrawals == 3
+    assert read_board("30d", NOW).pending_withdrawals == 3
 
 
 def test_the_page_names_the_money_card_sales_amount_and_shows_every_figure(app):
@@ -225,10 +245,14 @@ def test_the_page_names_the_money_card_sales_amount_and_shows_every_figure(app):
     make_staff()
     client = app.test_client()
     log_in(client)
-    # when today's dashboard is opened
+    # when the rollups' job has run (as it does every minute) and today's dashboard is opened
+    refresh_rollups()
     html = client.get("/admin/").get_data(as_text=True)
-    # then the money card is 销售额 (not 销量) and every card shows its figure
+    # then the money card is 销售额 (not 销量), every card shows its figure and the page says how
+    # fresh the figures are, in Beijing time
     assert "销量" not in html
+    as_of = to_beijing(rollups.refreshed_at()).strftime("%m-%d %H:%M")
+    assert re.search(rf"数据截至 {as_of}，每分钟更新", html)
     for label, value in (("销售额", "¥123.00"), ("订单", "1"), ("新增顾客", "2"), ("新增分销员", "1"),
                          ("产生佣金", "¥12.30"), ("结算佣金", "¥12.30"), ("待处理提现", "1 · ¥6.15")):
         assert re.search(rf"{label}</div>\s*<div[^>]*>{re.escape(value)}</div>", html), label

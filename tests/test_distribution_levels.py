@@ -4,14 +4,26 @@ the next order."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from app.audit.services import SYSTEM
 from app.core.errors import ValidationError
-from app.distribution import agents, levels
+from app.distribution import agents, levels, withdrawals
 from app.extensions import db
 from tests import factories
-from tests.distribution_helpers import bind, by_level, configure, paid_order, referral_chain, sku
+from tests.distribution_helpers import (
+    bind,
+    by_level,
+    complete,
+    configure,
+    paid_order,
+    referral_chain,
+    refund,
+    release,
+    sku,
+)
 
 
 def _level(name, rank, rate1=None, **rules):
@@ -83,3 +95,23 @@ def test_product_rules_are_validated_saved_and_removed(app):
     product_rules.remove(SYSTEM, row.product_id)
     db.session.commit()
     assert product_rules.rule_of(row.product_id) is None
+
+
+def test_commission_earned_counts_what_refunds_left_and_what_was_withdrawn(app):
+    configure(levels=1, rate1_bp=1000, withdraw_methods=["balance"])
+    gold = _level("gold", 2, match="all", conditions=[{"kind": "commission_fen", "min": 2_500}])
+    (c,) = referral_chain("C")
+    buyer = factories.shopper()
+    bind(buyer, c)
+    first = paid_order(buyer, [(sku(10_000), 2)])  # 2,000 earned
+    refund(first.items[0], 10_000, 1, after_sale_id=1)  # 1,000 of it taken back
+    complete(first)
+    release(first.completed_at + timedelta(days=8))
+    withdrawals.approve(SYSTEM, withdrawals.apply(c.id, amount_fen=1_000, method="balance",
+                                                  idempotency_key="levels-1").id)
+    db.session.commit()
+    assert levels.numbers(c.id)["commission_fen"] == 1_000  # withdrawn is still earned
+    paid_order(buyer, [(sku(10_000), 1)])  # 2,000: not yet (3,000 without the refund)
+    assert agents.agent_of(c.id).level_id is None
+    paid_order(buyer, [(sku(10_000), 1)])  # 3,000 (2,000 without what was withdrawn)
+    assert agents.agent_of(c.id).level_id == gold.id

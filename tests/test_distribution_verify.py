@@ -9,9 +9,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import delete, update
 
+from app.core.models import utcnow
 from app.distribution import verify
 from app.distribution.agent_models import TeamCounter
 from app.distribution.commission_models import AgentAccount, CommissionLine
+from app.distribution.rollups import cohort_day
 from app.extensions import db
 from tests import factories
 from tests.distribution_helpers import bind, configure, lines_of, paid_order, referral_chain, sku
@@ -78,10 +80,14 @@ def test_verify_of_a_range_of_beijing_days_checks_the_lines_created_on_those_day
     result = runner.invoke(args=["distribution", "verify", "--since", "2026-12-01", "--until", "2026-12-01"])
 
     assert result.exit_code == 1
+    figures = "{'accrued_fen': %d, 'pending_fen': %d, 'net_fen': %d}"
     assert result.stdout.splitlines() == [
         f"line {late_line.id} (pending): entries hold {{'pending': 1000, 'frozen': 0, 'available': 0, "
         f"'withdrawing': 0, 'withdrawn': 0}}, expected {{'pending': 999, 'frozen': 0, 'available': 0, "
-        f"'withdrawing': 0, 'withdrawn': 0}}"]
+        f"'withdrawing': 0, 'withdrawn': 0}}",
+        # the line was moved to 1 December: that day's rollup never saw it (rollups of days only)
+        f"rollup of {late_line.beneficiary_user_id} (day from 2026-12-01): holds {figures % (0, 0, 0)}, "
+        f"its lines and bindings add up to {figures % (999, 999, 999)}"]
     everything = runner.invoke(args=["distribution", "verify"])
     assert f"line {early_line.id} (pending)" in everything.output
 
@@ -117,4 +123,6 @@ def test_verify_in_small_batches_finds_what_it_finds_in_one(two_teams, runner, m
         f"'available': 0, 'withdrawing': 0, 'withdrawn': 0}}, expected {{'pending': 1, 'frozen': 0, "
         f"'available': 0, 'withdrawing': 0, 'withdrawn': 0}}",
         f"team of {c.id}: no counters, the bindings say TeamSize(direct=1, second=0, total=1)",
+        f"rollup of {b.id} (day from {cohort_day(utcnow())}): holds {{'accrued_fen': 1000, 'pending_fen': 1000, "
+        f"'net_fen': 1000}}, its lines and bindings add up to {{'accrued_fen': 1, 'pending_fen': 1, 'net_fen': 1}}",
     ]

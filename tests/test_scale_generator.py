@@ -1,6 +1,7 @@
 """The scale generator (bench/scale) builds a shop of the asked size whose referral trees,
-orders and commission books follow the app's own rules: `flask distribution verify` finds
-nothing, and re-running accrual on its orders writes the very lines it generated."""
+orders and commission books follow the app's own rules: `flask distribution verify` (and
+`flask members verify`) finds nothing, and re-running accrual on its orders writes the very
+lines it generated."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from app.distribution import accrual
 from app.distribution.agent_models import Agent, ReferralBinding, TeamCounter
 from app.distribution.commission_models import CommissionEntry, CommissionLine
 from app.extensions import db
+from app.members.models import Wallet
 from app.orders.models import Order, OrderItem
 from app.payments.models import Payment
 from bench.scale import people
@@ -81,15 +83,17 @@ def test_tiny_shop_referrals_are_agents_signed_up_earlier_with_a_few_big_teams(t
     assert three_deep > 0
 
 
-def test_tiny_shop_books_verify_clean_with_commission_in_every_status(tiny_shop, runner):
+def test_tiny_shop_books_and_wallets_verify_clean_with_commission_in_every_status(tiny_shop, runner):
     statuses = set(db.session.scalars(select(CommissionLine.status).distinct()))
     assert {"none", "pending", "frozen", "available", "cancelled"} <= statuses
     paid_orders = _count(Order, Order.paid_at.is_not(None))
     assert 1.0 <= _count(CommissionEntry) / paid_orders <= 2.2
 
     result = runner.invoke(args=["distribution", "verify"])
+    wallets = runner.invoke(args=["members", "verify"])
 
     assert result.exit_code == 0 and result.output == ""
+    assert _count(Wallet) > 0 and wallets.exit_code == 0 and wallets.output == ""
 
 
 def test_accrual_rewrites_the_generated_lines_of_every_paid_order(tiny_shop):

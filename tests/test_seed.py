@@ -70,6 +70,8 @@ def test_seed_demo_has_orders_in_every_state_made_by_the_real_services(app, runn
 
     assert {"requested", "refunded"} <= set(db.session.scalars(select(AfterSale.status)))
     assert db.session.scalar(select(func.count()).where(BalanceEntry.kind == "order_refund")) >= 1
+    wallets = runner.invoke(args=["members", "verify"])  # and every wallet ties to its ledgers
+    assert wallets.exit_code == 0 and wallets.output == ""
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0  # again: no new orders, no stock taken
     assert dict(db.session.execute(select(Order.status, func.count()).group_by(Order.status)).all()) == by_status
     assert db.session.scalar(select(func.sum(Sku.stock))) == stock_before

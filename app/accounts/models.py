@@ -16,7 +16,10 @@ class User(TimestampMixin, db.Model):
     both; `unionid` (when WeChat gives it) is what merges the two."""
 
     __tablename__ = "users"
-    __table_args__ = (Index("ix_users_created_at", "created_at"),)  # the dashboard's new shoppers
+    __table_args__ = (
+        Index("ix_users_created_at", "created_at"),  # the dashboard's new shoppers
+        Index("ix_users_nickname", "nickname"),  # the console finds agents by the start of a nickname
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mp_openid: Mapped[str | None] = mapped_column(String(64), unique=True, comment="mini-program openid")

@@ -1,5 +1,5 @@
 """Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`, `flask wechat ...`,
-`flask distribution ...`."""
+`flask distribution ...`, `flask members ...`, `flask reports ...`."""
 
 from flask import Flask
 
@@ -7,8 +7,10 @@ from flask import Flask
 def register(app: Flask) -> None:
     from app.cli.catalog import catalog_cli
     from app.cli.distribution import distribution_cli
+    from app.cli.members import members_cli
     from app.cli.orders import orders_cli
     from app.cli.payments import payments_cli
+    from app.cli.reports import reports_cli
     from app.cli.rq import rq_cli
     from app.cli.seed import seed_cli
     from app.cli.staff import staff_cli
@@ -22,3 +24,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(catalog_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(distribution_cli)
+    app.cli.add_command(members_cli)
+    app.cli.add_command(reports_cli)

@@ -1,20 +1,18 @@
-"""`flask distribution verify [--agent ID] [--since DAY] [--until DAY] | release | transfers | upgrade |
-explain ORDER_ID`: the books from the shell."""
+"""`flask distribution verify [--agent ID] [--since DAY] [--until DAY] | rebuild-rollups [--agent ID] |
+release | transfers | upgrade | explain ORDER_ID`: the books from the shell."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.cli import verifying
 from app.core.jobs import enqueue_now
 from app.core.money import fen_to_yuan
-from app.distribution import levels, settlement, transfer_sweep, verify
+from app.distribution import levels, rollup_rebuild, settlement, transfer_sweep, verify
 from app.distribution.explain import explain
 from app.distribution.jobs import release_due_commissions, sweep_stuck_withdrawals
 from app.extensions import db
@@ -25,35 +23,26 @@ distribution_cli = AppGroup("distribution", help="Agents, commissions and their 
 
 @distribution_cli.command("verify")
 @click.option("--agent", "agent_id", type=int, default=None, help="Check one agent's account, lines and team.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Check only the lines created from this Beijing day on (YYYY-MM-DD).")
-@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Check only the lines created up to this Beijing day, inclusive (YYYY-MM-DD).")
+@verifying.day_range("lines")
 def verify_command(agent_id: int | None, since: datetime | None, until: datetime | None) -> None:
     """Recompute every account, commission line and team counter; print each discrepancy.
     Walks the books in batches (flat memory), with a progress bar on a terminal. With --since
     or --until only lines are checked: balances and team sizes are totals over all time."""
-    if since and until and since > until:
-        raise click.BadParameter("--since is after --until", param_hint="--since")
-    scope = verify.Scope(agent_id, since.date() if since else None, until.date() if until else None)
-    found = 0
-    with _progress_bar(verify.workload(scope) if sys.stderr.isatty() else 0) as advance:
-        for problem in verify.problems(scope, advance):
-            click.echo(problem)
-            found += 1
-    if found:
-        click.echo(f"{found} discrepancies", err=True)
-        sys.exit(1)
+    scope = verify.Scope(agent_id, *verifying.days(since, until))
+    with verifying.progress_bar(verifying.drawn_on_a_terminal(lambda: verify.workload(scope))) as advance:
+        found = verifying.echo_each(verify.problems(scope, advance))
+    verifying.conclude(found)
 
 
-@contextmanager
-def _progress_bar(length: int) -> Iterator[verify.Progress]:
-    """A bar on stderr when it is a terminal (length > 0); otherwise nothing is drawn."""
-    if not length:
-        yield lambda _done: None
-        return
-    with click.progressbar(length=length, label="verifying", file=sys.stderr) as bar:
-        yield bar.update
+@distribution_cli.command("rebuild-rollups")
+@click.option("--agent", "agent_id", type=int, default=None, help="Rebuild one agent's rows only.")
+def rebuild_rollups_command(agent_id: int | None) -> None:
+    """Recompute the per-agent day, week and month rollups (commission by status, invites) from
+    the commission lines and binding events. The ledger keeps them as it goes; this is for a
+    bulk-loaded shop or a repair, while nothing accrues for the agents rebuilt."""
+    written = rollup_rebuild.rebuild(agent_id)
+    db.session.commit()
+    click.echo(f"wrote {written} rollup row(s)")
 
 
 @distribution_cli.command("release")

@@ -11,6 +11,12 @@ retry and cannot hold the publisher's transaction open.
     def mark_order_paid(payment_id: int) -> None: ...
 
     publish("payment.succeeded", payment.id)
+
+Bookkeeping that must commit or roll back with what the event announces (a report's mark
+that a day's figures changed) listens instead: `@listen(event)` registers a plain function
+that `publish` calls at once, inside the publishing transaction, with the same ids. A
+listener only writes a row or two through the session; anything that may fail on its own,
+call out or take time is a subscriber.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 _subscribers: dict[str, list[Callable]] = defaultdict(list)
+_listeners: dict[str, list[Callable]] = defaultdict(list)
 
 
 def subscribe(event: str) -> Callable[[Callable], Callable]:
@@ -35,8 +42,23 @@ def subscribe(event: str) -> Callable[[Callable], Callable]:
     return decorator
 
 
+def listen(event: str) -> Callable[[Callable], Callable]:
+    """Register a plain function to run inside the publishing transaction whenever `event` is
+    published (see the module docstring for what belongs there)."""
+
+    def decorator(fn: Callable) -> Callable:
+        if fn not in _listeners[event]:
+            _listeners[event].append(fn)
+        return fn
+
+    return decorator
+
+
 def publish(event: str, *ids: Any) -> int:
-    """Enqueue every subscriber of `event` with `ids`, after the current transaction commits."""
+    """Run every listener of `event` now, in this transaction; enqueue every subscriber of it
+    with `ids`, after the current transaction commits. Returns how many subscribers."""
+    for listener in _listeners[event]:
+        listener(*ids)
     for job_fn in _subscribers[event]:
         job_fn.delay(*ids)
     return len(_subscribers[event])

@@ -33,7 +33,7 @@ from sqlalchemy.orm import aliased
 from app.accounts.models import User
 from app.core.models import utcnow
 from app.core.money import share_of
-from app.distribution import ledger, refunds
+from app.distribution import events, ledger, refunds
 from app.distribution.agent_models import Agent, ReferralBinding
 from app.distribution.commission_models import CommissionLine, CommissionRefund
 from app.distribution.settings import (
@@ -253,7 +253,9 @@ def accrue(order_id: int) -> int:
     for line in lines:
         if line["status"] == LineStatus.PENDING:
             owed[line["beneficiary_user_id"]] = owed.get(line["beneficiary_user_id"], 0) + line["amount_fen"]
-    ledger.post_accruals(order.id, owed, connection)
+    ledger.post_accruals(order.id, owed, connection, created_at=now)
+    if owed:
+        events.commission_accrued(order.id)
     item_ids = [row[0] for row in rows]
     if any(row.refunded for row in rows):  # refunds that arrived before this job did
         for item in db.session.scalars(select(OrderItem).where(OrderItem.id.in_(item_ids))):

@@ -97,7 +97,10 @@ class Agent(TimestampMixin, db.Model):
     """A shopper who may earn commission (分销员)."""
 
     __tablename__ = "agents"
-    __table_args__ = (Index("ix_agents_became_at", "became_at"),)  # the dashboard's new agents
+    __table_args__ = (
+        Index("ix_agents_became_at", "became_at"),  # the dashboard's new agents
+        Index("ix_agents_status", "status"),  # the console's agents by status, newest first
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True, nullable=False)
@@ -132,10 +135,13 @@ class ReferralBinding(db.Model):
     """The current referrer of a shopper (one row per shopper): the edge of the referral tree."""
 
     __tablename__ = "referral_bindings"
-    __table_args__ = (CheckConstraint("user_id <> referrer_user_id", name="not_self"),)
+    __table_args__ = (
+        CheckConstraint("user_id <> referrer_user_id", name="not_self"),
+        Index("ix_referral_bindings_referrer_user_id_bound_at", "referrer_user_id", "bound_at"),  # a team, newest first
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, autoincrement=False)
-    referrer_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True, nullable=False)
+    referrer_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     source: Mapped[str] = mapped_column(String(12), nullable=False, comment="link | wxacode | oa_qr | invite_code")
     bound_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, comment="mode expiring: re-bindable after")

@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.core.models import utcnow
-from app.distribution import agents, fan_rewards, team
+from app.distribution import agents, fan_rewards, rollups, team
 from app.distribution.agent_models import Agent, BindingEvent, BindingSource, ReferralBinding
 from app.distribution.settings import SETTINGS_ID, current
 from app.distribution.settings_models import DistributionSettings
@@ -153,6 +153,8 @@ def bind(user_id: int, referrer: int | str, source: str, *, now: datetime | None
         current_binding.bound_at, current_binding.expires_at = now, expires_at
     team.move_subtree(user_id, new_chain, 1)
     action = "bind" if current_binding is None else "rebind"
+    if action == "bind":  # a new shopper for the referrer's leaderboard rows
+        rollups.add([(referrer_id, rollups.cohort_day(now), {"invites": 1})])
     db.session.add(BindingEvent(user_id=user_id, referrer_user_id=referrer_id, previous_referrer_user_id=previous,
                                 action=action, source=source, touch_id=touch_id, created_at=now))
     db.session.flush()

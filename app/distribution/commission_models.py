@@ -29,7 +29,10 @@ class CommissionLine(TimestampMixin, db.Model):
         CheckConstraint("amount_fen >= 0 AND base_fen >= 0", name="amounts_not_negative"),
         CheckConstraint("cancelled_fen >= 0 AND clawed_back_fen >= 0 AND cancelled_fen + clawed_back_fen <= amount_fen",
                         name="taken_back_within_amount"),
-        Index("ix_commission_lines_beneficiary_status", "beneficiary_user_id", "status"),
+        # An agent's lines newest order first, all of them or of one status, and their orders
+        # grouped in that order (the agent centre's lists): read down the index, never sorted.
+        Index("ix_commission_lines_beneficiary_user_id_order_id", "beneficiary_user_id", "order_id"),
+        Index("ix_commission_lines_beneficiary_status_order_id", "beneficiary_user_id", "status", "order_id"),
         Index("ix_commission_lines_status_frozen_until", "status", "frozen_until"),
         # An order's paying lines (accrual copies them into entries, completion freezes them):
         # both columns, so no planner prefers the status index and walks every pending line

@@ -11,6 +11,7 @@ negative after a clawback, and later commissions net against it.
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy import String, bindparam, cast, insert, literal, select, text, u
 
 from app.core.labels import labels
 from app.core.models import utcnow
+from app.distribution import rollups
 from app.distribution.commission_models import BUCKETS, AgentAccount, CommissionEntry, CommissionLine
 from app.extensions import db
 
@@ -104,24 +106,42 @@ def post(agent_user_id: int, kind: str, *, line_id: int | None = None, ref: str 
     identity = db.session.identity_key(AgentAccount, agent_user_id)
     if identity in db.session.identity_map:
         db.session.expire(db.session.identity_map[identity])
+    if line_id is not None:
+        _roll_up(agent_user_id, kind, line_id, deltas)
     return entry
 
 
-def post_accruals(order_id: int, owed: dict[int, int], connection: Any = None) -> None:
-    """The pending entries of an order's new paying lines, and the agents' accounts: what
-    accrual writes for every paid order, kept to two statements. The entries are copied from
-    the lines in the database (INSERT … SELECT, keys accrue:<line>:<order>); the lines were
-    created in this transaction, so none of these keys can exist yet. Each account is created
-    with its first commission or its pending grows (an upsert: pending only grows here, so
-    there is no floor to check), in user-id order, so two orders cannot deadlock."""
+def _roll_up(agent_user_id: int, kind: str, line_id: int, deltas: dict[str, int]) -> None:
+    """The entry's change to the rollups of the day its line was created (the caller holds the
+    line, so this is an identity-map look-up, not a query)."""
+    line = db.session.get(CommissionLine, line_id)
+    if line is None:
+        return
+    figures = rollups.line_figures(kind, **{bucket: deltas.get(bucket, 0)
+                                            for bucket in ("pending", "frozen", "available")})
+    rollups.add([(agent_user_id, rollups.cohort_day(line.created_at), figures)])
+
+
+def post_accruals(order_id: int, owed: dict[int, int], connection: Any = None,
+                  created_at: datetime | None = None) -> None:
+    """The pending entries of an order's new paying lines, the agents' accounts and their
+    rollups: what accrual writes for every paid order, kept to three statements. The entries
+    are copied from the lines in the database (INSERT … SELECT, keys accrue:<line>:<order>); the
+    lines were created in this transaction (at `created_at`), so none of these keys can exist
+    yet. Each account is created with its first commission or its pending grows (an upsert:
+    pending only grows here, so there is no floor to check), in user-id order, so two orders
+    cannot deadlock; the rollups of the lines' day grow the same way, in the same order."""
     if not owed:
         return
-    now = utcnow()
+    now = created_at or utcnow()
     target = connection or db.session
     target.execute(_ENTRIES_FROM_LINES, {"order_id": order_id, "ref": str(order_id), "now": now})
     target.execute(_pending_upsert(db.session.get_bind().dialect.name), [
         {"user_id": agent, "pending_fen": owed[agent], "frozen_fen": 0, "available_fen": 0, "withdrawing_fen": 0,
          "withdrawn_fen": 0, "updated_at": now} for agent in sorted(owed)])
+    day = rollups.cohort_day(now)
+    rollups.add([(agent, day, rollups.line_figures(EntryKind.ACCRUE, pending=owed[agent])) for agent in owed],
+                target)
     for agent in owed:
         identity = db.session.identity_key(AgentAccount, agent)
         if identity in db.session.identity_map:

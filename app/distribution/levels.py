@@ -24,9 +24,10 @@ from app.core.money import BASIS_POINTS
 from app.distribution import team
 from app.distribution.agent_models import Agent
 from app.distribution.agents import paid_spend_fen
-from app.distribution.commission_models import CommissionLine
+from app.distribution.commission_models import BUCKETS, CommissionLine
+from app.distribution.ledger import account_of
 from app.distribution.settings_models import AgentLevel
-from app.distribution.states import AgentStatus, LineStatus
+from app.distribution.states import AgentStatus
 from app.extensions import db
 from app.orders.models import OrderItem
 
@@ -105,11 +106,12 @@ def numbers(user_id: int) -> dict[str, int]:
     paying = select(CommissionLine).where(CommissionLine.beneficiary_user_id == user_id, CommissionLine.level >= 1)
     sales = db.session.scalar(select(func.coalesce(func.sum(OrderItem.paid_fen - OrderItem.refunded_fen), 0))
                               .where(OrderItem.id.in_(paying.with_only_columns(CommissionLine.order_item_id))))
-    earned = db.session.scalar(select(func.coalesce(func.sum(
-        CommissionLine.amount_fen - CommissionLine.cancelled_fen - CommissionLine.clawed_back_fen), 0))
-        .where(CommissionLine.beneficiary_user_id == user_id, CommissionLine.status != LineStatus.NONE))
+    # Commission earned (net of refunds) is the account's five buckets: every line's entries add
+    # up to its net, and withdrawals only move money between buckets (see queries.summary).
+    account = account_of(user_id)
+    earned = sum(getattr(account, f"{bucket}_fen") for bucket in BUCKETS)
     return {"direct_invites": size.direct, "team_size": size.total, "own_spend_fen": paid_spend_fen(user_id),
-            "team_sales_fen": int(sales or 0), "commission_fen": int(earned or 0)}
+            "team_sales_fen": int(sales or 0), "commission_fen": int(earned)}
 
 
 def qualifies(level: AgentLevel, measured: dict[str, int]) -> bool:

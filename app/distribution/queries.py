@@ -3,20 +3,20 @@ team by level, their withdrawals. Every query is scoped by the agent's own user 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
-from app.core.china_time import day_start_utc, to_beijing
+from app.core.china_time import to_beijing
 from app.core.models import utcnow
-from app.distribution import team
+from app.distribution import rollups, team
 from app.distribution.agent_models import Agent, BindingEvent, ReferralBinding
 from app.distribution.commission_models import CommissionLine
 from app.distribution.explain import explain
 from app.distribution.ledger import account_of
+from app.distribution.rollup_models import Span
 from app.distribution.settings_models import AgentLevel
 from app.distribution.withdrawal_models import Withdrawal
 from app.extensions import db
@@ -27,22 +27,25 @@ SHOWN_STATUSES = ("pending", "frozen", "available", "cancelled")
 
 def summary(user_id: int) -> dict[str, Any]:
     """Status, invite code, level, the account's buckets (available among them), commission
-    today and in all by line status (net of refunds), and the team's size by level."""
+    today and in all by line status (net of refunds), and the team's size by level — read from
+    rows kept for it (agent, account, rollup of today, team counters), whatever the agent's
+    number of lines.
+
+    In all, from the account: every line's entries sit in the bucket of its status and add up
+    to its net (`flask distribution verify`), and a withdrawal only moves money on from
+    available to withdrawing and withdrawn, so by status pending = the pending bucket, frozen =
+    the frozen bucket, available = available + withdrawing + withdrawn; a cancelled line has
+    nothing left (net 0); the total is the sum of the five buckets. Today, from the rollup of
+    the lines created today, which keeps the same figures for them."""
     agent = db.session.scalar(select(Agent).where(Agent.user_id == user_id))
     account = account_of(user_id)
     size = team.team_size(user_id)
-    net = CommissionLine.amount_fen - CommissionLine.cancelled_fen - CommissionLine.clawed_back_fen
-    mine = (CommissionLine.beneficiary_user_id == user_id, CommissionLine.amount_fen > 0)
-    today = day_start_utc(to_beijing(utcnow()).date())
-    total, today_total = db.session.execute(select(
-        func.coalesce(func.sum(net), 0),
-        func.coalesce(func.sum(case((CommissionLine.created_at >= today, net), else_=0)), 0)).where(*mine)).one()
-    by_status, today_by_status = {}, {}
-    for status, value, today_value in db.session.execute(
-            select(CommissionLine.status, func.sum(net),
-                   func.sum(case((CommissionLine.created_at >= today, net), else_=0)))
-            .where(*mine).group_by(CommissionLine.status)):
-        by_status[status], today_by_status[status] = int(value or 0), int(today_value or 0)
+    today = rollups.today_of(user_id)
+    by_status = {"pending": account.pending_fen, "frozen": account.frozen_fen,
+                 "available": account.available_fen + account.withdrawing_fen + account.withdrawn_fen,
+                 "cancelled": 0}
+    today_by_status = {"pending": today["pending_fen"], "frozen": today["frozen_fen"],
+                       "available": today["available_fen"], "cancelled": 0}
     level = db.session.get(AgentLevel, agent.level_id) if agent and agent.level_id else None
     return {
         "is_agent": agent is not None and agent.status == "active",
@@ -52,17 +55,18 @@ def summary(user_id: int) -> dict[str, Any]:
         "account": {"pending_fen": account.pending_fen, "frozen_fen": account.frozen_fen,
                     "available_fen": account.available_fen, "withdrawing_fen": account.withdrawing_fen,
                     "withdrawn_fen": account.withdrawn_fen},
-        "commission": {"total_fen": int(total), "today_fen": int(today_total),
-                       "by_status": {status: by_status.get(status, 0) for status in SHOWN_STATUSES},
-                       "today_by_status": {status: today_by_status.get(status, 0) for status in SHOWN_STATUSES}},
+        "commission": {"total_fen": sum(by_status.values()), "today_fen": today["net_fen"],
+                       "by_status": by_status, "today_by_status": today_by_status},
         "team": {"level1": size.direct, "level2": size.second, "total": size.total},
     }
 
 
 def commission_lines(user_id: int, status: str | None = None) -> Select:
+    """The agent's paying lines, newest order first (a unique order, so pages can follow on
+    from the last row): read down (beneficiary, order_id) or (beneficiary, status, order_id)."""
     statement = (select(CommissionLine)
                  .where(CommissionLine.beneficiary_user_id == user_id, CommissionLine.amount_fen > 0)
-                 .order_by(CommissionLine.id.desc()))
+                 .order_by(CommissionLine.order_id.desc(), CommissionLine.id.desc()))
     return statement.where(CommissionLine.status == status) if status else statement
 
 
@@ -104,6 +108,18 @@ def team_out(bindings: list[ReferralBinding]) -> list[dict[str, Any]]:
             for binding in bindings]
 
 
+def binding_history(user_id: int, limit: int) -> list[BindingEvent]:
+    """The latest binding events about a shopper: their own binds and those to them. Two
+    reads down (user_id, id) and (referrer_user_id, id), merged here: one query with OR would
+    sort every event of a big team."""
+    events = [*db.session.scalars(select(BindingEvent).where(BindingEvent.user_id == user_id)
+                                  .order_by(BindingEvent.id.desc()).limit(limit)),
+              *db.session.scalars(select(BindingEvent).where(BindingEvent.referrer_user_id == user_id)
+                                  .order_by(BindingEvent.id.desc()).limit(limit))]
+    unique = {event.id: event for event in events}
+    return [unique[event_id] for event_id in sorted(unique, reverse=True)[:limit]]
+
+
 def withdrawals_of(user_id: int) -> Select:
     return select(Withdrawal).where(Withdrawal.user_id == user_id).order_by(Withdrawal.id.desc())
 
@@ -124,20 +140,13 @@ def explain_for(user_id: int, order_id: int) -> list[dict[str, Any]] | None:
 
 
 def rankings(by: str, period: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Top agents this Beijing week or month, by commission earned (net of refunds) or by new
-    shoppers bound to them; nicknames only, for the agents' leaderboard."""
+    """Top agents this Beijing week or month, by commission earned on the lines created in it
+    (net of refunds) or by new shoppers bound to them; nicknames only, for the agents'
+    leaderboard. Read from the week's or month's rollups: the top of an index, not a sum."""
     today = to_beijing(utcnow()).date()
-    first_day = today.replace(day=1) if period == "month" else today - timedelta(days=today.weekday())
-    since = day_start_utc(first_day)
-    if by == "invites":
-        who, value = BindingEvent.referrer_user_id, func.count(BindingEvent.id)
-        statement = select(who, value).where(BindingEvent.action == "bind", BindingEvent.created_at >= since)
-    else:
-        who = CommissionLine.beneficiary_user_id
-        value = func.sum(CommissionLine.amount_fen - CommissionLine.cancelled_fen - CommissionLine.clawed_back_fen)
-        statement = select(who, value).where(CommissionLine.amount_fen > 0, CommissionLine.created_at >= since)
-    rows = db.session.execute(statement.group_by(who).order_by(value.desc(), who).limit(limit)).all()
+    span = Span.MONTH if period == "month" else Span.WEEK
+    rows = rollups.top(by, span, rollups.span_start(span, today), limit)
     names = dict(db.session.execute(select(User.id, User.nickname).where(User.id.in_([row[0] for row in rows])))
                  .all()) if rows else {}
-    return [{"rank": index, "user_id": user_id, "nickname": names.get(user_id, ""), "value": int(amount or 0)}
-            for index, (user_id, amount) in enumerate(rows, start=1)]
+    return [{"rank": index, "user_id": user_id, "nickname": names.get(user_id, ""), "value": value}
+            for index, (user_id, value) in enumerate(rows, start=1)]

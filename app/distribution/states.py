@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core import state_machine
 from app.core.labels import labels
+from app.distribution.events import agent_status_changed
 
 
 class LineStatus(StrEnum):
@@ -65,7 +66,10 @@ TRANSITIONS["agents"] = AGENT_TRANSITIONS
 
 
 def move_agent(agent: Any, wanted: str, **values: Any) -> bool:
-    return state_machine.move(TRANSITIONS, agent, wanted, **values)
+    moved = state_machine.move(TRANSITIONS, agent, wanted, **values)
+    if moved:
+        agent_status_changed(agent.user_id)
+    return moved
 
 
 class WithdrawalStatus(StrEnum):

@@ -1,6 +1,7 @@
 """Checking the books: every account equals the sums of its entries, every line's entries add
-up to what the line says it still pays and sit in the bucket of its status, and every team
-counter equals a count from the bindings. `flask distribution verify` prints what this finds.
+up to what the line says it still pays and sit in the bucket of its status, every team
+counter equals a count from the bindings, and every per-agent rollup equals its lines and
+bindings (days) or its days (weeks, months). `flask distribution verify` prints what this finds.
 
 A shop's books run to millions of lines, so nothing here loads a table: the database compares
 (lines in keyset batches of ids, accounts in one pass over the ledger) and sends back only the
@@ -16,12 +17,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, literal, or_, select, union_all
 
 from app.core.china_time import day_start_utc
-from app.distribution import team
+from app.distribution import rollup_rebuild, team
 from app.distribution.agent_models import TeamCounter
 from app.distribution.commission_models import BUCKETS, AgentAccount, CommissionEntry, CommissionLine
+from app.distribution.rollup_models import FIGURES, AgentRollup, Span
 from app.distribution.states import LineStatus
 from app.extensions import db
 
@@ -186,6 +188,46 @@ def team_problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> It
         yield f"team of {user_id}: no counters, the bindings say {size}"
 
 
+def rollup_problems(scope: Scope = EVERYTHING) -> Iterator[str]:
+    """Each kept day row against the lines created and the shoppers bound that Beijing day,
+    then (over all time only) each week and month row against its days. The kept rows and the
+    source rows go through one GROUP BY each, marked by side, so the database reads every
+    source once and sends back only the rows whose sides disagree (a missing row is zeros)."""
+    kept = AgentRollup
+    mine = [kept.user_id == scope.agent_id] if scope.agent_id is not None else []
+    dated = [*([kept.start_day >= scope.since] if scope.since else []),
+             *([kept.start_day <= scope.until] if scope.until else [])]
+    figures = [getattr(kept, figure) for figure in FIGURES]
+    stored = select(kept.user_id, kept.start_day, literal(1).label("side"), *figures).where(
+        kept.span == Span.DAY, *mine, *dated)
+    sources = rollup_rebuild.source_rows(rollup_rebuild.Scope(scope.agent_id, scope.since, scope.until),
+                                         literal(0).label("side"))
+    yield from _rollups_that_disagree(union_all(stored, *sources), Span.DAY, "its lines and bindings")
+    if scope.dated:
+        return
+    for span in (Span.WEEK, Span.MONTH):
+        start = rollup_rebuild.SPAN_START[span](kept.start_day)
+        stored = select(kept.user_id, kept.start_day, literal(1).label("side"), *figures).where(
+            kept.span == span, *mine)
+        days = select(kept.user_id, start, literal(0), *figures).where(kept.span == Span.DAY, *mine)
+        yield from _rollups_that_disagree(union_all(stored, days), span, "its days")
+
+
+def _rollups_that_disagree(rows, span: str, source: str) -> Iterator[str]:
+    both = rows.subquery()
+    sides = [[func.sum(case((both.c.side == side, both.c[figure]), else_=0)) for figure in FIGURES]
+             for side in (1, 0)]
+    statement = (select(both.c.user_id, both.c.start_day, *sides[0], *sides[1])
+                 .group_by(both.c.user_id, both.c.start_day)
+                 .having(or_(*(have != want for have, want in zip(*sides, strict=True))))
+                 .order_by(both.c.user_id, both.c.start_day))
+    for user_id, start, *values in db.session.execute(statement):
+        differing = [(figure, int(have), int(want)) for figure, have, want
+                     in zip(FIGURES, values[:len(FIGURES)], values[len(FIGURES):], strict=True) if have != want]
+        yield (f"rollup of {user_id} ({span} from {start}): holds {dict((f, have) for f, have, _w in differing)}, "
+               f"{source} add up to {dict((f, want) for f, _h, want in differing)}")
+
+
 def workload(scope: Scope = EVERYTHING) -> int:
     """Roughly how much `problems` walks, in the units it reports progress in (for a progress
     bar): rows of accounts and counters, and lines — one agent's counted, otherwise the span of
@@ -207,3 +249,4 @@ def problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> Iterato
     yield from account_problems(scope, progress)
     yield from line_problems(scope, progress)
     yield from team_problems(scope, progress)
+    yield from rollup_problems(scope)

@@ -7,4 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-STEPS: list[tuple[str, Callable[[], object]]] = []
+from app.distribution import rollup_rebuild
+from app.reports.rollups import rebuild as rebuild_report_rollups
+
+STEPS: list[tuple[str, Callable[[], object]]] = [
+    ("report rollups", rebuild_report_rollups),
+    ("agent rollups", rollup_rebuild.rebuild),
+]

@@ -8,18 +8,15 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from app.accounts.models import User
 from app.admin import bp
 from app.admin.distribution_forms import AppointForm, DistributionSettingsForm
 from app.admin.security import actor, area
 from app.core.errors import DomainError
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
-from app.distribution import agents, settings
-from app.distribution.agent_models import Agent, TeamCounter
-from app.distribution.commission_models import AgentAccount
+from app.distribution import agent_listing, agents, settings
 from app.distribution.explain import explain
 from app.distribution.settings_models import AgentLevel
 from app.extensions import db
@@ -91,26 +88,12 @@ def distribution_settings():
 def agent_list():
     keyword = request.args.get("q", "").strip()
     status = request.args.get("status", "")
-    statement = (select(Agent, User, TeamCounter, AgentAccount).join(User, User.id == Agent.user_id)
-                 .outerjoin(TeamCounter, TeamCounter.user_id == Agent.user_id)
-                 .outerjoin(AgentAccount, AgentAccount.user_id == Agent.user_id).order_by(Agent.id.desc()))
-    if keyword:
-        statement = statement.where(or_(User.nickname.contains(keyword, autoescape=True),
-                                        Agent.invite_code == keyword))
-    if status in ("active", "disabled", "removed"):
-        statement = statement.where(Agent.status == status)
-    page = _paginate_rows(statement)
+    page = paginate(agent_listing.agent_ids(keyword, status), validate(PageQuery, request.args.to_dict()),
+                    lambda agent_id: agent_id)
+    page["items"] = agent_listing.agent_rows(page["items"])
     level_names = dict(db.session.execute(select(AgentLevel.id, AgentLevel.name)).all())
     return render_template("admin/distribution/agents.html", page=page, keyword=keyword, status=status,
                            level_names=level_names, appoint_form=AppointForm())
-
-
-def _paginate_rows(statement):
-    query = validate(PageQuery, request.args.to_dict())
-    page = paginate(statement.with_only_columns(Agent.id), query, lambda agent_id: agent_id)
-    rows = db.session.execute(statement.where(Agent.id.in_(page["items"]))).all() if page["items"] else []
-    page["items"] = rows
-    return page
 
 
 @bp.post("/distribution/agents/appoint")

@@ -19,9 +19,10 @@ from app.catalog.models import Product, Sku
 from app.core.errors import DomainError
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
-from app.distribution import agents, binding, entry_refs, levels, product_rules, team
-from app.distribution.agent_models import AgentApplication, ReferralBinding
+from app.distribution import agents, binding, entry_refs, levels, product_rules, queries, team
+from app.distribution.agent_models import AgentApplication
 from app.distribution.commission_models import CommissionEntry
+from app.distribution.ledger import account_of
 from app.distribution.settings_models import AgentLevel
 from app.extensions import db
 
@@ -89,8 +90,7 @@ def referral_tree(user_id: int):
     sizes, and the shoppers they brought in (each a link one level down)."""
     user = db.get_or_404(User, user_id)
     chain = binding.ancestors(user.id)
-    statement = (select(ReferralBinding).where(ReferralBinding.referrer_user_id == user.id)
-                 .order_by(ReferralBinding.bound_at.desc(), ReferralBinding.user_id.desc()))
+    statement = queries.team_members(user.id, 1)  # newest first, down (referrer_user_id, bound_at)
     page = paginate(statement, validate(PageQuery, request.args.to_dict()), lambda row: row)
     members = [(row, team.team_size(row.user_id)) for row in page["items"]]
     return render_template("admin/distribution/tree.html", user=user, agent=agents.agent_of(user.id),
@@ -108,7 +108,8 @@ def commission_entries():
         statement = statement.where(CommissionEntry.agent_user_id == agent_id)
     page = paginate(statement, validate(PageQuery, request.args.to_dict()), lambda row: row)
     return render_template("admin/distribution/entries.html", page=page, agent_id=agent_id,
-                           names=_names({row.agent_user_id for row in page["items"]}),
+                           account=account_of(agent_id) if agent_id else None,
+                           names=_names({row.agent_user_id for row in page["items"]} | {agent_id} - {None}),
                            refs=entry_refs.references(page["items"]))
 
 

@@ -297,3 +297,54 @@ def test_a_console_list_with_a_garbled_cursor_answers_400_not_500(app, client):
     answer = client.get("/admin/members?cursor=garbage")
     assert answer.status_code == 400
     assert "翻页链接已失效" in answer.get_data(as_text=True)
+
+
+_FINGERPRINTS = """
+from app import create_app
+from app.core.cursors import fingerprint, shape_of
+from app.members.services import search_members
+from app.orders.after_sales import AfterSaleFilter, search_after_sales
+app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True, "SECRET_KEY": "x"})
+with app.app_context():
+    print(fingerprint(shape_of(search_members("x", "balance"))),
+          fingerprint(shape_of(search_after_sales(AfterSaleFilter(status="refunded", keyword="S1")))))
+"""
+
+
+def test_a_cursor_made_by_one_worker_is_good_in_another(app, tmp_path):
+    """Workers are separate processes, each with its own hash seed: the name a cursor gives
+    its list must not depend on anything but the list's shape."""
+    import os
+    import subprocess
+    import sys
+
+    from app.core.cursors import fingerprint, shape_of
+    from app.members.services import search_members
+    from app.orders.after_sales import AfterSaleFilter, search_after_sales
+
+    here = " ".join([fingerprint(shape_of(search_members("x", "balance"))),
+                     fingerprint(shape_of(search_after_sales(AfterSaleFilter(status="refunded", keyword="S1"))))])
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "FENXIAO_INSTANCE_PATH": str(tmp_path)}
+    there = subprocess.run([sys.executable, "-c", _FINGERPRINTS], capture_output=True, text=True, env=env,
+                           cwd=os.path.dirname(os.path.dirname(__file__)), check=True, timeout=120)
+    assert there.stdout.strip().splitlines()[-1] == here
+
+
+def test_the_referral_tree_pages_by_its_links_through_members_bound_at_the_same_moment(app, client):
+    _agent_with_team(client, 23)
+    make_staff("boss", role="owner")
+    log_in(client, "boss")
+    agent_id = db.session.scalar(select(ReferralBinding.referrer_user_id).limit(1))
+    html = client.get(f"/admin/distribution/tree/{agent_id}?size=5").get_data(as_text=True)
+    assert "共 23 条" in html
+    seen = []
+    while True:
+        seen += [int(found) for found in re.findall(r'href="/admin/distribution/tree/(\d+)"', html)
+                 if int(found) != agent_id]
+        if "next" not in _links(html):
+            break
+        assert f"/admin/distribution/tree/{agent_id}?" in _links(html)["next"]
+        html = client.get(_links(html)["next"]).get_data(as_text=True)
+    expected = db.session.scalars(select(ReferralBinding.user_id)
+                                  .order_by(ReferralBinding.bound_at.desc(), ReferralBinding.user_id.desc())).all()
+    assert list(dict.fromkeys(seen)) == expected and len(seen) == len(set(seen))

@@ -3,7 +3,8 @@
 A cursor is a small JSON payload signed with the app's secret (itsdangerous), so a client
 cannot forge one that seeks to a position we never handed out, and a garbled or stale one
 is told apart from a bug: it is refused as `invalid_cursor` (400), never a 500. The payload
-also names the list's ordering, so a cursor from one list (or one sort) is refused by another.
+also names the list's shape (its tables, filters and ordering, not their values), so a cursor
+from one list or one sort is refused by another.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
 
 from app.core.errors import DomainError
+from app.extensions import db
 
 SALT = "fenxiao.page-cursor"
 MAX_LENGTH = 600  # a cursor holds a few keys: anything longer was not made here
@@ -35,6 +37,29 @@ class InvalidCursor(DomainError):
 def fingerprint(parts: list[str]) -> str:
     """A short name for an ordering (or a list), so a cursor only works where it was made."""
     return hashlib.blake2s("|".join(parts).encode(), digest_size=6).hexdigest()
+
+
+def shape_of(statement: Any) -> list[str]:
+    """A statement's structure (tables, columns, operators, ordering; not its parameters'
+    values) as words that are the same in every process: read from SQLAlchemy's cache key, so
+    nothing is compiled (a backend's own constructs, such as MariaDB's MATCH, need no dialect)."""
+    key = statement._generate_cache_key()
+    if key is None:  # a construct that opts out of caching: its compiled text then
+        return [str(statement.compile(dialect=db.session.get_bind().dialect))]
+    words: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, (tuple, list)):
+            for item in node:
+                walk(item)
+        elif node is None or isinstance(node, (str, int, float, bool)):
+            words.append(str(node))
+        else:
+            name = getattr(node, "name", None) if not isinstance(node, type) else None
+            words.append(name if isinstance(name, str) else getattr(node, "__name__", type(node).__name__))
+
+    walk(key.key)
+    return words
 
 
 def _serializer() -> URLSafeSerializer:

@@ -77,29 +77,16 @@ def paginate(statement: Select, query: PageQuery, serialise: Callable[[Any], Any
     by PageQuery). Items are the statement's first column (an entity or a value), passed
     through `serialise`."""
     keys = keys_of(statement)
-    name = cursors.fingerprint([str(statement)])  # the list's shape (not its parameters' values)
+    name = cursors.fingerprint(cursors.shape_of(statement))  # the list's shape, not its parameters' values
     width = len(statement.column_descriptions)  # entities count once, as in a result row
     keyed = statement.add_columns(*(key.expression.label(f"page_key_{index}") for index, key in enumerate(keys)))
-    size = query.size
     cursor = getattr(query, "cursor", None)
     if cursor:
-        values, backwards, number = _read_cursor(cursor, name, keys)
-        if backwards:
-            before = keyed.where(after([key.reversed() for key in keys], values)).order_by(None) \
-                .order_by(*(key.reversed().clause() for key in keys))
-            rows = _rows(before, size + 1)
-            if len(rows) > size:  # rows may have arrived before: still a page before this one
-                rows, number, more_before, more_after = rows[:size][::-1], max(number, 2), True, True
-            else:  # back at the start: the first page, full even if rows came and went
-                rows, number = _rows(keyed, size + 1), 1
-                rows, more_before, more_after = rows[:size], False, len(rows) > size
-        else:
-            rows = _rows(keyed.where(after(keys, values)), size + 1)
-            rows, more_before, more_after = rows[:size], True, len(rows) > size
+        rows, number, more_before, more_after = _seek(keyed, keys, *_read_cursor(cursor, name, keys), query.size)
     else:
         number = query.page
-        rows = _rows(keyed.offset((number - 1) * size), size + 1)
-        rows, more_before, more_after = rows[:size], number > 1, len(rows) > size
+        rows = _rows(keyed.offset((number - 1) * query.size), query.size + 1)
+        rows, more_before, more_after = rows[:query.size], number > 1, len(rows) > query.size
     total, capped = capped_count(statement)
 
     def cursor_at(row: Any, backwards: bool, page_number: int) -> str:
@@ -111,12 +98,28 @@ def paginate(statement: Select, query: PageQuery, serialise: Callable[[Any], Any
     return {
         "items": [serialise(row[0]) for row in rows],
         "page": number,
-        "size": size,
+        "size": query.size,
         "total": total,
         "total_capped": capped,
         "next_cursor": cursor_at(rows[-1], False, number + 1) if rows and more_after else None,
         "prev_cursor": cursor_at(rows[0], True, number - 1) if rows and more_before else None,
     }
+
+
+def _seek(keyed: Select, keys: list[Key], values: list[Any], backwards: bool, number: int,
+          size: int) -> tuple[list, int, bool, bool]:
+    """(rows, page number, more before, more after) for the page after the cursor's row, or
+    the page before it (read in reverse order, then turned round)."""
+    if not backwards:
+        rows = _rows(keyed.where(after(keys, values)), size + 1)
+        return rows[:size], number, True, len(rows) > size
+    reverse = [key.reversed() for key in keys]
+    rows = _rows(keyed.where(after(reverse, values)).order_by(None).order_by(*(key.clause() for key in reverse)),
+                 size + 1)
+    if len(rows) > size:  # rows may have arrived before the first page since: still a page before
+        return rows[:size][::-1], max(number, 2), True, True
+    rows = _rows(keyed, size + 1)  # back at the start: the first page, full even if rows came and went
+    return rows[:size], 1, False, len(rows) > size
 
 
 def _rows(statement: Select, limit: int) -> list:

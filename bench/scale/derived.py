@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.distribution import rollup_rebuild
+from app.distribution import rollup_rebuild, team
 
 STEPS: list[tuple[str, Callable[[], object]]] = []
 STEPS.append(("agent rollups", rollup_rebuild.rebuild))
+STEPS.append(("level-2 links", team.relink_all))

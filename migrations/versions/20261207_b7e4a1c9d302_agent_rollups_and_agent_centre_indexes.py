@@ -12,9 +12,7 @@ replaces is dropped, so the foreign keys always keep an index:
 - commission_lines (beneficiary_user_id, status, order_id) in place of (beneficiary_user_id,
   status): the same with a status filter;
 - referral_bindings (referrer_user_id, bound_at) in place of (referrer_user_id): a team
-  newest first; and a new column, grand_referrer_user_id (the referrer's referrer, filled here
-  from the bindings and kept by every bind), with (grand_referrer_user_id, bound_at): the
-  level-2 team newest first, an index range instead of a join sorted whole;
+  newest first;
 - agents (status): the console's agents by status;
 - users (nickname): the console's agents found by the start of a nickname.
 
@@ -101,19 +99,6 @@ def upgrade():
     online_ddl.add_index('referral_bindings', 'ix_referral_bindings_referrer_user_id_bound_at',
                          ['referrer_user_id', 'bound_at'])
     online_ddl.drop_index('referral_bindings', 'ix_referral_bindings_referrer_user_id')
-    online_ddl.add_column('referral_bindings', sa.Column(
-        'grand_referrer_user_id', sa.Integer(), nullable=True,
-        comment="the referrer's referrer (level 2 up), kept by every bind; none for a root's team"))
-    if mysql:
-        op.execute('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED')
-        op.execute('UPDATE referral_bindings b JOIN referral_bindings u ON u.user_id = b.referrer_user_id '
-                   'SET b.grand_referrer_user_id = u.referrer_user_id')
-        op.execute('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ')
-    else:
-        op.execute('UPDATE referral_bindings SET grand_referrer_user_id = (SELECT u.referrer_user_id '
-                   'FROM referral_bindings u WHERE u.user_id = referral_bindings.referrer_user_id)')
-    online_ddl.add_index('referral_bindings', 'ix_referral_bindings_grand_referrer_user_id_bound_at',
-                         ['grand_referrer_user_id', 'bound_at'])
     online_ddl.add_index('agents', 'ix_agents_status', ['status'])
     online_ddl.add_index('users', 'ix_users_nickname', ['nickname'])
 
@@ -121,9 +106,6 @@ def upgrade():
 def downgrade():
     online_ddl.drop_index('users', 'ix_users_nickname')
     online_ddl.drop_index('agents', 'ix_agents_status')
-    online_ddl.drop_index('referral_bindings', 'ix_referral_bindings_grand_referrer_user_id_bound_at')
-    with op.batch_alter_table('referral_bindings') as batch_op:
-        batch_op.drop_column('grand_referrer_user_id')
     online_ddl.add_index('referral_bindings', 'ix_referral_bindings_referrer_user_id', ['referrer_user_id'])
     online_ddl.drop_index('referral_bindings', 'ix_referral_bindings_referrer_user_id_bound_at')
     online_ddl.add_index('commission_lines', 'ix_commission_lines_beneficiary_status',

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from app.cli import verifying
 from app.core.jobs import enqueue_now
 from app.core.money import fen_to_yuan
-from app.distribution import levels, rollup_rebuild, settlement, transfer_sweep, verify
+from app.distribution import levels, rollup_rebuild, settlement, team, transfer_sweep, verify
 from app.distribution.explain import explain
 from app.distribution.jobs import release_due_commissions, sweep_stuck_withdrawals
 from app.extensions import db
@@ -37,12 +37,15 @@ def verify_command(agent_id: int | None, since: datetime | None, until: datetime
 @distribution_cli.command("rebuild-rollups")
 @click.option("--agent", "agent_id", type=int, default=None, help="Rebuild one agent's rows only.")
 def rebuild_rollups_command(agent_id: int | None) -> None:
-    """Recompute the per-agent day, week and month rollups (commission by status, invites) from
-    the commission lines and binding events. The ledger keeps them as it goes; this is for a
-    bulk-loaded shop or a repair, while nothing accrues for the agents rebuilt."""
+    """Recompute what the agent centre reads beside the books: the per-agent day, week and
+    month rollups (commission by status, invites) from the commission lines and binding
+    events, and (for the whole shop) each binding's grand referrer (the level-2 team). Binds
+    and the ledger keep them as they go; this is for a bulk-loaded shop or a repair, while
+    nothing accrues or binds for the agents rebuilt."""
     written = rollup_rebuild.rebuild(agent_id)
+    relinked = team.relink_all() if agent_id is None else 0
     db.session.commit()
-    click.echo(f"wrote {written} rollup row(s)")
+    click.echo(f"wrote {written} rollup row(s), relinked {relinked} binding(s) to their grand referrer")
 
 
 @distribution_cli.command("release")

@@ -137,11 +137,15 @@ class ReferralBinding(db.Model):
     __tablename__ = "referral_bindings"
     __table_args__ = (
         CheckConstraint("user_id <> referrer_user_id", name="not_self"),
-        Index("ix_referral_bindings_referrer_user_id_bound_at", "referrer_user_id", "bound_at"),  # a team, newest first
+        # A team at level 1 and at level 2, newest first: read down the index, never sorted.
+        Index("ix_referral_bindings_referrer_user_id_bound_at", "referrer_user_id", "bound_at"),
+        Index("ix_referral_bindings_grand_referrer_user_id_bound_at", "grand_referrer_user_id", "bound_at"),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, autoincrement=False)
     referrer_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    grand_referrer_user_id: Mapped[int | None] = mapped_column(
+        Integer, comment="the referrer's referrer (level 2 up), kept by every bind; none for a root's team")
     source: Mapped[str] = mapped_column(String(12), nullable=False, comment="link | wxacode | oa_qr | invite_code")
     bound_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, comment="mode expiring: re-bindable after")

@@ -140,18 +140,21 @@ def bind(user_id: int, referrer: int | str, source: str, *, now: datetime | None
     if user_id in new_chain:
         return refuse("cycle")
     expires_at = now + timedelta(days=settings.bind_days) if settings.bind_mode == "expiring" else None
+    grand = new_chain[1] if len(new_chain) > 1 else None
     previous = None
     if current_binding is None:
         fan_rewards.reward_new_shopper(settings, referrer_id, user_id, now)
-        db.session.add(ReferralBinding(user_id=user_id, referrer_user_id=referrer_id, source=source, bound_at=now,
-                                       expires_at=expires_at))
+        db.session.add(ReferralBinding(user_id=user_id, referrer_user_id=referrer_id, grand_referrer_user_id=grand,
+                                       source=source, bound_at=now, expires_at=expires_at))
         db.session.flush()
     else:
         previous = current_binding.referrer_user_id
         team.move_subtree(user_id, [previous, *ancestors(previous, lock=True)], -1)
         current_binding.referrer_user_id, current_binding.source = referrer_id, source
+        current_binding.grand_referrer_user_id = grand
         current_binding.bound_at, current_binding.expires_at = now, expires_at
     team.move_subtree(user_id, new_chain, 1)
+    team.relink_grandchildren(user_id, referrer_id)
     action = "bind" if current_binding is None else "rebind"
     if action == "bind":  # a new shopper for the referrer's leaderboard rows
         rollups.add([(referrer_id, rollups.cohort_day(now), {"invites": 1})])

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
 from app.core.china_time import to_beijing
@@ -84,14 +83,11 @@ def commissions_out(lines: list[CommissionLine]) -> list[dict[str, Any]]:
 
 
 def team_members(user_id: int, level: int) -> Select:
-    """Level 1: shoppers bound to the agent; level 2: shoppers bound to those."""
-    if level == 1:
-        statement = select(ReferralBinding).where(ReferralBinding.referrer_user_id == user_id)
-    else:
-        upper = aliased(ReferralBinding)
-        statement = (select(ReferralBinding).join(upper, upper.user_id == ReferralBinding.referrer_user_id)
-                     .where(upper.referrer_user_id == user_id))
-    return statement.order_by(ReferralBinding.bound_at.desc(), ReferralBinding.user_id.desc())
+    """Level 1: shoppers bound to the agent; level 2: shoppers bound to those (each binding
+    keeps its grand referrer). Newest first, down (referrer or grand referrer, bound_at)."""
+    who = ReferralBinding.referrer_user_id if level == 1 else ReferralBinding.grand_referrer_user_id
+    return (select(ReferralBinding).where(who == user_id)
+            .order_by(ReferralBinding.bound_at.desc(), ReferralBinding.user_id.desc()))
 
 
 def team_out(bindings: list[ReferralBinding]) -> list[dict[str, Any]]:

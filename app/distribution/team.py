@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import case, func, literal, select, text, update
+from sqlalchemy.orm import aliased
 
 from app.distribution.agent_models import ReferralBinding, TeamCounter
 from app.extensions import db
@@ -70,6 +71,36 @@ def move_subtree(user_id: int, chain: list[int], sign: int) -> None:
     for row in list(db.session.identity_map.values()):
         if isinstance(row, TeamCounter):
             db.session.expire(row)
+
+
+def relink_grandchildren(user_id: int, referrer_id: int) -> None:
+    """`user_id` now has `referrer_id` as referrer: the shoppers it brought in have them two
+    levels up (each binding keeps its grand referrer, so a level-2 team is an index range)."""
+    db.session.execute(update(ReferralBinding).where(ReferralBinding.referrer_user_id == user_id)
+                       .values(grand_referrer_user_id=referrer_id).execution_options(synchronize_session=False))
+    for row in list(db.session.identity_map.values()):
+        if isinstance(row, ReferralBinding) and row.referrer_user_id == user_id:
+            db.session.expire(row)
+
+
+def grand_links_statement():
+    """Every binding's grand referrer from its referrer's binding (a root's team: none)."""
+    upper = aliased(ReferralBinding)
+    return select(upper.referrer_user_id).where(upper.user_id == ReferralBinding.referrer_user_id).scalar_subquery()
+
+
+def relink_all() -> int:
+    """Set every binding's grand referrer from the bindings (a bulk-loaded shop, a repair); the
+    number of bindings changed. MariaDB cannot UPDATE a table from a subquery of itself, so
+    there it is a join."""
+    if db.session.get_bind().dialect.name == "mysql":
+        return db.session.execute(text(
+            "UPDATE referral_bindings b LEFT JOIN referral_bindings u ON u.user_id = b.referrer_user_id "
+            "SET b.grand_referrer_user_id = u.referrer_user_id "
+            "WHERE NOT (b.grand_referrer_user_id <=> u.referrer_user_id)")).rowcount
+    return db.session.execute(update(ReferralBinding).values(grand_referrer_user_id=grand_links_statement())
+                              .where(ReferralBinding.grand_referrer_user_id.is_distinct_from(grand_links_statement()))
+                              .execution_options(synchronize_session=False)).rowcount
 
 
 def recount() -> dict[int, TeamSize]:

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from app.core.china_time import day_start_utc
 from app.distribution import rollup_rebuild, team
-from app.distribution.agent_models import TeamCounter
+from app.distribution.agent_models import ReferralBinding, TeamCounter
 from app.distribution.commission_models import BUCKETS, AgentAccount, CommissionEntry, CommissionLine
 from app.distribution.rollup_models import FIGURES, AgentRollup, Span
 from app.distribution.states import LineStatus
@@ -188,6 +189,22 @@ def team_problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> It
         yield f"team of {user_id}: no counters, the bindings say {size}"
 
 
+def grand_referrer_problems(scope: Scope = EVERYTHING) -> Iterator[str]:
+    """Every binding's grand referrer against its referrer's binding, in one pass (a join on
+    the primary key); with --agent, the bindings whose grand referrer is or should be them."""
+    if scope.dated:
+        return
+    bound, upper = ReferralBinding, aliased(ReferralBinding)
+    should = upper.referrer_user_id
+    only = [or_(bound.grand_referrer_user_id == scope.agent_id, should == scope.agent_id)] \
+        if scope.agent_id is not None else []
+    for user_id, have, want in db.session.execute(
+            select(bound.user_id, bound.grand_referrer_user_id, should)
+            .outerjoin(upper, upper.user_id == bound.referrer_user_id)
+            .where(bound.grand_referrer_user_id.is_distinct_from(should), *only).order_by(bound.user_id)):
+        yield f"binding of {user_id}: grand referrer is {have}, the bindings say {want}"
+
+
 def rollup_problems(scope: Scope = EVERYTHING) -> Iterator[str]:
     """Each kept day row against the lines created and the shoppers bound that Beijing day,
     then (over all time only) each week and month row against its days. The kept rows and the
@@ -249,4 +266,5 @@ def problems(scope: Scope = EVERYTHING, progress: Progress = _ignore) -> Iterato
     yield from account_problems(scope, progress)
     yield from line_problems(scope, progress)
     yield from team_problems(scope, progress)
+    yield from grand_referrer_problems(scope)
     yield from rollup_problems(scope)

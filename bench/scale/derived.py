@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.distribution import rollup_rebuild
+from app.distribution import rollup_rebuild, team
 from app.reports.rollups import rebuild as rebuild_report_rollups
 
 STEPS: list[tuple[str, Callable[[], object]]] = [
     ("report rollups", rebuild_report_rollups),
     ("agent rollups", rollup_rebuild.rebuild),
+    ("level-2 links", team.relink_all),
 ]

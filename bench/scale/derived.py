@@ -8,3 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 STEPS: list[tuple[str, Callable[[], object]]] = []
+
+from app.orders import day_windows, search_index, status_counts  # noqa: E402
+
+STEPS.append(("order search terms", search_index.reindex))
+STEPS.append(("order status counts", status_counts.recount))
+STEPS.append(("order day windows", day_windows.rebuild))

@@ -91,7 +91,7 @@ def orders_holding(terms: set[int]) -> Select:
     """SELECT orders holding every term of `terms` (not empty), newest first, driven by the
     rarest term's range (STRAIGHT_JOIN keeps MariaDB to that order: it cannot tell the terms
     apart by statistics), each other term looked up by primary key."""
-    ordered = sorted(terms, key=lambda term: (order_count(term), term))
+    ordered = sorted(terms, key=lambda term: (order_count(term), term)) if len(terms) > 1 else list(terms)
     driver = aliased(OrderSearchTerm, name="search_0")
     statement = (select(Order).select_from(driver).join(Order, Order.id == driver.order_id)
                  .where(driver.term == ordered[0]))

@@ -1,6 +1,7 @@
 """Property test: whatever shoppers, staff and jobs do to orders, in any order, every status
 change is one the table allows, the log tells the same story, stock is conserved, no unit
-ships twice and the tabs' counters equal a count of the orders (refused steps rolled back). Random sequences with fixed seeds, through the real services."""
+ships twice and the tabs' counters equal a count of the orders (refused steps rolled back).
+Random sequences with fixed seeds, through the real services."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def close_unpaid(enqueue: bool) -> None:
 
 
 @orders_cli.command("reindex-search")
-@click.option("--batch", type=click.IntRange(100, 50_000), default=2_000, show_default=True,
+@click.option("--batch", type=click.IntRange(100, 50_000), default=10_000, show_default=True,
               help="Orders read and written per transaction.")
 def reindex_search(batch: int) -> None:
     """Rebuild the order search index from the orders, their shoppers' nicknames and their items'

@@ -35,3 +35,19 @@ def upsert(connection: Connection, table: Table, row: dict[str, Any], changes: C
         statement = sqlite.insert(table).values(row)
         statement = statement.on_conflict_do_update(index_elements=key, set_=changes(statement.excluded))
     connection.execute(statement)
+
+
+def upsert_many(connection: Connection, table: Table, rows: list[dict[str, Any]], changes: Changes,
+                chunk: int = 1_000) -> None:
+    """`upsert` for many rows at once, as multi-row upserts of `chunk` rows (for rebuilds:
+    one statement per chunk instead of two per row)."""
+    key = [column.name for column in table.primary_key]
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        if connection.dialect.name == "mysql":
+            statement = mysql.insert(table).values(part)
+            statement = statement.on_duplicate_key_update(changes(statement.inserted))
+        else:
+            statement = sqlite.insert(table).values(part)
+            statement = statement.on_conflict_do_update(index_elements=key, set_=changes(statement.excluded))
+        connection.execute(statement)

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection, case, event, func, inspect, select, text
 
 from app.core.china_time import to_beijing
-from app.core.upsert import upsert
+from app.core.upsert import upsert, upsert_many
 from app.extensions import db
 from app.orders.models import Order, OrderDayWindow
 from app.orders.status_counts import SHARDS, shard_of
@@ -40,10 +40,14 @@ def _widen(connection: Connection, moment: datetime, order_id: int) -> None:
     _widen_to(connection, beijing_day(moment), shard_of(order_id), order_id, order_id)
 
 
+def _widened(new) -> dict:
+    """A window's bounds once it holds the incoming one's too."""
+    return {"first_id": case((TABLE.c.first_id > new["first_id"], new["first_id"]), else_=TABLE.c.first_id),
+            "last_id": case((TABLE.c.last_id < new["last_id"], new["last_id"]), else_=TABLE.c.last_id)}
+
+
 def _widen_to(connection: Connection, day: date, shard: int, low: int, high: int) -> None:
-    upsert(connection, TABLE, {"day": day, "shard": shard, "first_id": low, "last_id": high},
-           lambda new: {"first_id": case((TABLE.c.first_id > new["first_id"], new["first_id"]), else_=TABLE.c.first_id),
-                        "last_id": case((TABLE.c.last_id < new["last_id"], new["last_id"]), else_=TABLE.c.last_id)})
+    upsert(connection, TABLE, {"day": day, "shard": shard, "first_id": low, "last_id": high}, _widened)
 
 
 @event.listens_for(Order, "after_insert")
@@ -83,9 +87,7 @@ def rebuild() -> int:
     shard = (Order.id % SHARDS).label("shard")
     day = _beijing_day_sql(db.session.get_bind().dialect.name).label("day")
     rows = db.session.execute(select(day, shard, func.min(Order.id), func.max(Order.id)).group_by(day, shard)).all()
-    connection = db.session.connection()
-    for day_value, shard_number, low, high in rows:
-        if isinstance(day_value, str):
-            day_value = date.fromisoformat(day_value)
-        _widen_to(connection, day_value, shard_number, low, high)
-    return len(rows)
+    windows = [{"day": date.fromisoformat(day_value) if isinstance(day_value, str) else day_value,
+                "shard": shard_number, "first_id": low, "last_id": high} for day_value, shard_number, low, high in rows]
+    upsert_many(db.session.connection(), TABLE, windows, _widened)
+    return len(windows)

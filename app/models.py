@@ -28,7 +28,17 @@ from app.notifications.models import SubscribeMessage, SubscribeTemplate  # noqa
 from app.officialaccount.menu_models import OfficialAccountMenu  # noqa: F401
 from app.officialaccount.models import Fan, KeywordRule, SceneTouch, SpecialReply  # noqa: F401
 from app.officialaccount.settings_models import OaSettings  # noqa: F401
-from app.orders.models import AfterSale, Order, OrderItem, OrderLog, Parcel, ParcelLine  # noqa: F401
+from app.orders.models import (  # noqa: F401
+    AfterSale,
+    Order,
+    OrderDayWindow,
+    OrderItem,
+    OrderLog,
+    OrderSearchTerm,
+    OrderStatusCount,
+    Parcel,
+    ParcelLine,
+)
 from app.payments.models import Payment, Refund, Transfer  # noqa: F401
 from app.posters.models import PosterScan, PosterTemplateSetting  # noqa: F401
 from app.reports.models import DailyShopFigures, DirtyDay, RollupRefresh  # noqa: F401

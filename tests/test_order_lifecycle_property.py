@@ -1,6 +1,7 @@
 """Property test: whatever shoppers, staff and jobs do to orders, in any order, every status
-change is one the table allows, the log tells the same story, stock is conserved and no unit
-ships twice. Random sequences with fixed seeds, through the real services."""
+change is one the table allows, the log tells the same story, stock is conserved, no unit
+ships twice and the tabs' counters equal a count of the orders (refused steps rolled back).
+Random sequences with fixed seeds, through the real services."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from app.orders.closing import UNPAID_TIMEOUT, close_unpaid_order
 from app.orders.models import Order, OrderItem, OrderLog
 from app.orders.oplog import SYSTEM, shopper, staff
 from app.orders.payment import pay_order
+from app.orders.queries import count_by_status
 from app.orders.states import ORDER_TRANSITIONS, OrderStatus
 from app.shop.services import shop_settings
 from tests import factories
@@ -101,6 +103,8 @@ def _check_invariants(skus, order_ids: list[int]) -> None:
         .where(Order.status.not_in((OrderStatus.CANCELLED, OrderStatus.CLOSED))).group_by(OrderItem.sku_id)).all())
     for sku in skus:
         assert db.session.get(Sku, sku.id).stock + held.get(sku.id, 0) == STOCK, "stock not conserved"
+    grouped = dict(db.session.execute(select(Order.status, func.count()).group_by(Order.status)).all())
+    assert count_by_status() == grouped, "the tab counters drifted from the orders"
 
 
 @pytest.mark.parametrize("seed", range(6))

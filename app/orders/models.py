@@ -8,9 +8,21 @@ for it (freight excluded), and `refunded_fen` can never exceed it (a check const
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import TimestampMixin, utcnow
@@ -31,6 +43,12 @@ class Order(TimestampMixin, db.Model):
         Index("ix_orders_status_pay_deadline", "status", "pay_deadline"),
         Index("ix_orders_status_auto_receive_at", "status", "auto_receive_at"),
         Index("ix_orders_paid_at", "paid_at"),  # the dashboard's sales by day
+        # The console list (app.orders.queries), newest first: a status tab, the pay-method
+        # filter, the search by phone, the overdue shipments (paid long ago, still waiting).
+        Index("ix_orders_status_id", "status", "id"),
+        Index("ix_orders_receiver_phone", "receiver_phone"),
+        Index("ix_orders_pay_method_id", "pay_method", "id"),
+        Index("ix_orders_status_paid_at", "status", "paid_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +56,10 @@ class Order(TimestampMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     idempotency_key: Mapped[str] = mapped_column(String(64), nullable=False,
                                                  comment="from the client: a retried create returns this order")
-    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.PENDING_PAYMENT, nullable=False)
+    # active_history: a change loads the value it replaces, which the tab counters
+    # (app.orders.status_counts) and the search terms (app.orders.search_index) need.
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.PENDING_PAYMENT, nullable=False,
+                                        active_history=True)
     pay_method: Mapped[str | None] = mapped_column(String(16), comment="wechat | balance | cod, once chosen")
     items_total_fen: Mapped[int] = mapped_column(Integer, nullable=False)
     freight_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
@@ -51,7 +72,7 @@ class Order(TimestampMixin, db.Model):
     refunded_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     total_quantity: Mapped[int] = mapped_column(Integer, nullable=False)
     # Address snapshot
-    receiver_name: Mapped[str] = mapped_column(String(32), nullable=False)
+    receiver_name: Mapped[str] = mapped_column(String(32), nullable=False, active_history=True)
     receiver_phone: Mapped[str] = mapped_column(String(20), nullable=False)
     region_code: Mapped[str] = mapped_column(String(12), nullable=False, comment="county-level code")
     region_text: Mapped[str] = mapped_column(String(64), nullable=False, comment="省 市 区")
@@ -135,7 +156,10 @@ class Parcel(TimestampMixin, db.Model):
     """One shipment of some or all of an order's units, with its courier and tracking number."""
 
     __tablename__ = "parcels"
-    __table_args__ = (UniqueConstraint("courier_code", "tracking_no", name="uq_parcels_courier_code_tracking_no"),)
+    __table_args__ = (
+        UniqueConstraint("courier_code", "tracking_no", name="uq_parcels_courier_code_tracking_no"),
+        Index("ix_parcels_tracking_no", "tracking_no"),  # the order search by tracking number
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True, nullable=False)
@@ -196,3 +220,45 @@ class AfterSale(TimestampMixin, db.Model):
 
     order: Mapped[Order] = relationship()
     item: Mapped[OrderItem] = relationship()
+
+
+class OrderSearchTerm(db.Model):
+    """One two-character term an order can be found by (see `app.orders.search_index`): the
+    index of the order search, read one term at a time in order_id order. No foreign key: on
+    MariaDB it would add a second index (on order_id) as big as the table itself."""
+
+    __tablename__ = "order_search_terms"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    term: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                      comment="two characters' code points side by side (app.orders.search_terms)")
+    order_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class OrderStatusCount(db.Model):
+    """How many orders of one shard are in one status (see `app.orders.status_counts`)."""
+
+    __tablename__ = "order_status_counts"
+
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False,
+                                       comment="order id modulo the shard count")
+    orders: Mapped[int] = mapped_column(BigInteger, default=0, nullable=False)
+
+
+class OrderDayWindow(db.Model):
+    """The lowest and highest id of the orders of one shard placed on one Beijing day (see
+    `app.orders.day_windows`)."""
+
+    __tablename__ = "order_day_windows"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True, comment="Beijing calendar day of created_at")
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False,
+                                       comment="order id modulo the shard count")
+    first_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+# What every ORM write of an order keeps up to date in its transaction: the tab counters, the
+# days' id windows and the search terms (their modules register mapper events on import).
+from app.orders import day_windows, search_index, status_counts  # noqa: E402, F401

@@ -119,5 +119,13 @@ def can_move(table: str, current: str, wanted: str) -> bool:
 
 def move(row: Any, wanted: str, **values: Any) -> bool:
     """Change an order's or after-sale's status by compare-and-set; see
-    `app.core.state_machine.move` (raises IllegalTransition when the table forbids it)."""
-    return state_machine.move(TRANSITIONS, row, wanted, **values)
+    `app.core.state_machine.move` (raises IllegalTransition when the table forbids it). An
+    order that moved moves its tab counter along, in the same transaction."""
+    before = row.status
+    moved = state_machine.move(TRANSITIONS, row, wanted, **values)
+    if moved and row.__tablename__ == "orders":
+        from app.extensions import db
+        from app.orders import status_counts  # imports the models, which import this module
+
+        status_counts.moved(db.session.connection(), row.id, before, wanted)
+    return moved

@@ -8,10 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.distribution import rollup_rebuild, team
+from app.orders import day_windows, search_index, status_counts
 from app.reports.rollups import rebuild as rebuild_report_rollups
 
 STEPS: list[tuple[str, Callable[[], object]]] = [
     ("report rollups", rebuild_report_rollups),
     ("agent rollups", rollup_rebuild.rebuild),
     ("level-2 links", team.relink_all),
+    ("order search terms", search_index.reindex),
+    ("order status counts", status_counts.recount),
+    ("order day windows", day_windows.rebuild),
 ]

@@ -16,7 +16,7 @@ from app.admin.security import area
 from app.core.china_time import format_beijing
 from app.core.errors import DomainError
 from app.core.models import utcnow
-from app.core.pagination import PageQuery, count_rows, paginate
+from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
 from app.distribution.explain import explain
 from app.extensions import db
@@ -25,7 +25,15 @@ from app.logistics.tracking import track
 from app.orders import fulfilment, oplog
 from app.orders.filter_args import filter_args, order_filter_from_args
 from app.orders.models import Order, OrderItem
-from app.orders.queries import SHIPMENT_OVERDUE, SHIPMENT_OVERDUE_AFTER, OrderFilter, count_by_status, search_orders
+from app.orders.queries import (
+    EXCEPTION_COUNT_CAP,
+    SHIPMENT_OVERDUE,
+    SHIPMENT_OVERDUE_AFTER,
+    count_by_status,
+    exception_count,
+    keyword_too_short,
+    search_orders,
+)
 from app.orders.states import ORDER_STATUS_LABELS, ORDER_STATUS_MEANINGS, PAY_METHOD_LABELS, OrderStatus
 from app.payments.models import Payment
 from app.shop.services import shop_settings
@@ -55,6 +63,7 @@ def _is_overdue(order: Order) -> bool:
 @bp.get("/orders")
 @area("orders")
 def order_list():
+    """The list, its tabs' counts (kept counters) and the exception orders' count (capped)."""
     criteria = order_filter_from_args(request.args)
     page = paginate(search_orders(criteria), validate(PageQuery, request.args.to_dict()), lambda order: order)
     orders = page["items"]
@@ -65,13 +74,16 @@ def order_list():
     shoppers = {user.id: user for user in db.session.scalars(
         select(User).where(User.id.in_({order.user_id for order in orders})))}
     counts = count_by_status()
+    exceptions = exception_count()
     export_url = None
     if "admin.order_export" in current_app.view_functions:
         export_url = url_for("admin.order_export", **filter_args(request.args))
     tab_args = {key: value for key, value in filter_args(request.args).items() if key not in ("status", "exception")}
     return render_template(
         "admin/order_list.html", page=page, items_by_order=items_by_order, shoppers=shoppers, counts=counts,
-        total=sum(counts.values()), exception_count=count_rows(search_orders(OrderFilter(exception="any"))),
+        total=sum(counts.values()),
+        exception_count=f"{EXCEPTION_COUNT_CAP:,}+" if exceptions > EXCEPTION_COUNT_CAP else exceptions,
+        keyword_too_short=keyword_too_short(criteria.keyword),
         criteria=criteria, args=request.args, tab_args=tab_args, export_url=export_url, is_overdue=_is_overdue,
         statuses=list(OrderStatus), **_labels())
 

@@ -14,7 +14,7 @@ phone, (status, paid_at) for the overdue shipments; parcels (tracking_no) for th
 tracking number.
 
 Revision ID: 8e4b2f6a1c35
-Revises: 3f9a6c2d8e71
+Revises: c3d5f7a9b1e2
 Create Date: 2026-12-07 05:30:00
 
 """
@@ -25,7 +25,7 @@ from app.core import online_ddl
 
 # revision identifiers, used by Alembic.
 revision = '8e4b2f6a1c35'
-down_revision = '3f9a6c2d8e71'
+down_revision = 'c3d5f7a9b1e2'
 branch_labels = None
 depends_on = None
 

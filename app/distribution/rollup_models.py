@@ -15,9 +15,11 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.labels import labels
 from app.extensions import db
 
 
@@ -25,6 +27,9 @@ class Span(StrEnum):
     DAY = "day"
     WEEK = "week"  # starts on a Monday
     MONTH = "month"  # starts on the 1st
+
+
+SPAN_LABELS = labels(Span, {Span.DAY: _l("Day"), Span.WEEK: _l("Week (from Monday)"), Span.MONTH: _l("Month")})
 
 
 # The figures of a row, each a sum over the span's lines (fen) or bindings.

@@ -29,7 +29,7 @@ class Span(StrEnum):
     MONTH = "month"  # starts on the 1st
 
 
-SPAN_LABELS = labels(Span, {Span.DAY: _l("Day"), Span.WEEK: _l("Week"), Span.MONTH: _l("Month")})
+SPAN_LABELS = labels(Span, {Span.DAY: _l("Day"), Span.WEEK: _l("Week (from Monday)"), Span.MONTH: _l("Month")})
 
 
 # The figures of a row, each a sum over the span's lines (fen) or bindings.

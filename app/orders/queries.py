@@ -84,6 +84,20 @@ def search_orders(criteria: OrderFilter) -> Select:
         statement = statement.where(Order.exception == criteria.exception)
     if criteria.user_id:
         statement = statement.where(Order.user_id == criteria.user_id)
+    elif not keyword and criteria.exception != "any":
+        statement = _pinned(statement, criteria)
+    return statement
+
+
+def _pinned(statement: Select, criteria: OrderFilter) -> Select:
+    """Keep MariaDB on the `(status, id)` / `(pay_method, id)` range. Given `status = ? AND
+    id < ? ORDER BY id DESC LIMIT 21` (a later page), it reads the index by status alone from
+    the newest order down to the cursor (15 s for the completed tab half way down 5M orders)
+    instead of seeking to the cursor (20 ms)."""
+    if criteria.status:
+        return statement.with_hint(Order, "FORCE INDEX (ix_orders_status_id)", dialect_name="mysql")
+    if criteria.pay_method:
+        return statement.with_hint(Order, "FORCE INDEX (ix_orders_pay_method_id)", dialect_name="mysql")
     return statement
 
 

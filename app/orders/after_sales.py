@@ -257,10 +257,21 @@ def search_after_sales(criteria: AfterSaleFilter) -> Select:
         statement = statement.where(AfterSale.kind == criteria.kind)
     keyword = criteria.keyword.strip()
     if keyword:  # numbers by their start: a range on each number's unique index, never a scan of orders
-        orders = select(Order.id).where(Order.order_no.startswith(keyword, autoescape=True))
-        statement = statement.where(or_(AfterSale.after_sale_no.startswith(keyword, autoescape=True),
-                                        AfterSale.order_id.in_(orders)))
+        statement = statement.where(or_(AfterSale.id.in_(_ids_by_prefix(AfterSale.id, AfterSale.after_sale_no,
+                                                                         keyword)),
+                                        AfterSale.order_id.in_(_ids_by_prefix(Order.id, Order.order_no, keyword))))
     return statement
+
+
+KEYWORD_MATCHES = 1000  # a number's start shared by more is too short to mean one request
+
+
+def _ids_by_prefix(key, number, keyword: str) -> list[int]:
+    """Ids whose number starts with `keyword`, read first from the number's unique index:
+    given as a list, MariaDB reads after-sales by them; given as a subquery ORed with another
+    condition, it walked every after-sale testing each against the orders (3.6 s at 200k)."""
+    return list(db.session.scalars(select(key).where(number.startswith(keyword, autoescape=True))
+                                   .order_by(number).limit(KEYWORD_MATCHES)))
 
 
 def get_after_sale(after_sale_id: int) -> AfterSale:

@@ -11,9 +11,9 @@ from sqlalchemy import delete, update
 
 from app.core.models import utcnow
 from app.distribution import verify
-from app.distribution.rollups import cohort_day
 from app.distribution.agent_models import TeamCounter
 from app.distribution.commission_models import AgentAccount, CommissionLine
+from app.distribution.rollups import cohort_day
 from app.extensions import db
 from tests import factories
 from tests.distribution_helpers import bind, configure, lines_of, paid_order, referral_chain, sku

@@ -78,8 +78,8 @@ def relink_grandchildren(user_id: int, referrer_id: int) -> None:
     levels up (each binding keeps its grand referrer, so a level-2 team is an index range)."""
     db.session.execute(update(ReferralBinding).where(ReferralBinding.referrer_user_id == user_id)
                        .values(grand_referrer_user_id=referrer_id).execution_options(synchronize_session=False))
-    for row in list(db.session.identity_map.values()):
-        if isinstance(row, ReferralBinding) and row.referrer_user_id == user_id:
+    for row in list(db.session.identity_map.values()):  # loaded ones re-read it (without loading any here)
+        if isinstance(row, ReferralBinding) and row.__dict__.get("referrer_user_id") == user_id:
             db.session.expire(row)
 
 

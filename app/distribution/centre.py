@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 
 from app.accounts.models import User
 from app.core.china_time import day_start_utc, to_beijing
+from app.core.keyset import seek_with_index
 from app.core.models import utcnow
 from app.distribution.agent_models import Agent, AgentApplication
 from app.distribution.commission_models import CommissionLine
@@ -35,10 +36,17 @@ def mask(nickname: str | None) -> str:
 
 
 def promotion_order_ids(user_id: int) -> Select:
-    """Orders with at least one line paying the agent, newest first (one row per order)."""
-    return (select(CommissionLine.order_id)
-            .where(CommissionLine.beneficiary_user_id == user_id, CommissionLine.amount_fen > 0)
-            .group_by(CommissionLine.order_id).order_by(CommissionLine.order_id.desc()))
+    """Orders with at least one line paying the agent, newest first (one row per order).
+
+    Read down (beneficiary_user_id, order_id), so both the page and the pager's capped count
+    group the agent's lines as the index yields them and stop early; left to itself, MariaDB
+    grouped all of the biggest agent's 450k lines in a temporary table for the count (0.5 s
+    alone, seconds under load) where the index read takes 50 ms."""
+    return seek_with_index(
+        select(CommissionLine.order_id)
+        .where(CommissionLine.beneficiary_user_id == user_id, CommissionLine.amount_fen > 0)
+        .group_by(CommissionLine.order_id).order_by(CommissionLine.order_id.desc()),
+        CommissionLine, "ix_commission_lines_beneficiary_user_id_order_id")
 
 
 def promotion_orders_out(user_id: int, order_ids: list[int]) -> list[dict[str, Any]]:

@@ -61,7 +61,7 @@ def test_merchant_journey_from_reply_to_balance(page, live_app, live_server):
 
     # a member's balance
     page.get_by_role("link", name="会员").first.click()
-    page.get_by_placeholder("昵称、手机号或 openid").fill("王芳")
+    page.get_by_placeholder("会员 ID、昵称或手机号开头、openid").fill("王芳")
     page.get_by_role("button", name="搜索").click()
     page.get_by_role("link", name="王芳").click()
     balance = page.locator("form[action$='/balance']")

@@ -28,13 +28,7 @@ def upsert(connection: Connection, table: Table, row: dict[str, Any], changes: C
                                  .values(changes(row))).rowcount  # rows matched (FOUND_ROWS on MariaDB)
     if matched:
         return
-    if connection.dialect.name == "mysql":
-        statement = mysql.insert(table).values(row)
-        statement = statement.on_duplicate_key_update(changes(statement.inserted))
-    else:
-        statement = sqlite.insert(table).values(row)
-        statement = statement.on_conflict_do_update(index_elements=key, set_=changes(statement.excluded))
-    connection.execute(statement)
+    connection.execute(_insert_or_update(connection, table, row, key, changes))
 
 
 def upsert_many(connection: Connection, table: Table, rows: list[dict[str, Any]], changes: Changes,
@@ -44,10 +38,13 @@ def upsert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]
     key = [column.name for column in table.primary_key]
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
-        if connection.dialect.name == "mysql":
-            statement = mysql.insert(table).values(part)
-            statement = statement.on_duplicate_key_update(changes(statement.inserted))
-        else:
-            statement = sqlite.insert(table).values(part)
-            statement = statement.on_conflict_do_update(index_elements=key, set_=changes(statement.excluded))
-        connection.execute(statement)
+        connection.execute(_insert_or_update(connection, table, part, key, changes))
+
+
+def _insert_or_update(connection: Connection, table: Table, values: Any, key: list[str], changes: Changes):
+    """One INSERT of `values` (a row or a list of rows) that applies `changes` to a row whose key exists."""
+    if connection.dialect.name == "mysql":
+        statement = mysql.insert(table).values(values)
+        return statement.on_duplicate_key_update(changes(statement.inserted))
+    statement = sqlite.insert(table).values(values)
+    return statement.on_conflict_do_update(index_elements=key, set_=changes(statement.excluded))

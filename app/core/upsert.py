@@ -1,34 +1,72 @@
 """Change a small bookkeeping row (a counter, a window) in place, creating it when missing, on
 SQLite and MariaDB alike, inside the caller's transaction.
 
-A plain UPDATE by primary key comes first: it is what happens nearly every time, and on
-InnoDB it locks that one row only, where INSERT … ON DUPLICATE KEY UPDATE on an existing key
-also locks the gap before it (and so takes part in deadlocks with inserts nearby). Only when
-no row matched is the row inserted, as an upsert, so that two transactions creating it at
-once both count (the second one applies its change to the first one's row).
+The change itself is a plain UPDATE by primary key, which on InnoDB locks that one row only.
+Creating a missing row inside the caller's transaction is what deadlocked fifty checkouts on a
+fresh MariaDB: an UPDATE or INSERT … ON DUPLICATE KEY UPDATE that finds no row locks the gap
+where it would go, every checkout of the moment holds such a gap lock on the same gap, and each
+one's insert then waits for the others' (1213, "Deadlock found"). So on MariaDB a row that the
+transaction cannot see is first created, empty (`blank`: values that change nothing), on a
+short connection of its own that commits at once and holds nothing else, and the UPDATE
+follows on the committed row. The existence check is a plain consistent read (no lock), and the
+short connection inserts only when its own fresh read finds nothing, so it never waits for a
+lock held by a transaction that could be waiting for the caller. SQLite serialises writers, so
+there the row is simply upserted in the transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Table, update
+from sqlalchemy import Connection, Engine, Table, create_engine, exists, select, update
 from sqlalchemy.dialects import mysql, sqlite
+from sqlalchemy.pool import NullPool
 
 Changes = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
-def upsert(connection: Connection, table: Table, row: dict[str, Any], changes: Changes) -> None:
-    """Set `changes(row)` on the row of `table` with `row`'s primary key, or insert `row`.
-    `changes` receives the incoming values (the dict, or the upsert's inserted columns) and
-    returns {column: expression}, e.g. `lambda new: {"n": table.c.n + new["n"]}`."""
+def upsert(connection: Connection, table: Table, row: dict[str, Any], changes: Changes,
+           blank: dict[str, Any] | None = None) -> None:
+    """Set `changes(row)` on the row of `table` with `row`'s primary key, creating it when
+    missing. `changes` receives the incoming values (the dict, or the upsert's inserted
+    columns) and returns {column: expression}, e.g. `lambda new: {"n": table.c.n + new["n"]}`;
+    `blank` is the row as created before any change (default: `row` itself, right for changes
+    that only widen or take a maximum)."""
     key = [column.name for column in table.primary_key]
-    matched = connection.execute(update(table).where(*(table.c[name] == row[name] for name in key))
-                                 .values(changes(row))).rowcount  # rows matched (FOUND_ROWS on MariaDB)
-    if matched:
-        return
+    where = [table.c[name] == row[name] for name in key]
+    if connection.dialect.name == "mysql":
+        if not connection.execute(select(exists().where(*where))).scalar():
+            _create_committed(connection, table, where, blank or row)
+        if connection.execute(update(table).where(*where).values(changes(row))).rowcount:
+            return
+    elif connection.execute(update(table).where(*where).values(changes(row))).rowcount:
+        return  # rows matched (FOUND_ROWS on MariaDB)
     connection.execute(_insert_or_update(connection, table, row, key, changes))
+
+
+def _create_committed(connection: Connection, table: Table, where: list, blank: dict[str, Any]) -> None:
+    """Insert `blank` unless a committed row has its key, on a connection of its own in
+    autocommit (each statement its own transaction, reading the latest committed rows)."""
+    with _short_engine(connection.engine).connect() as short:
+        if not short.execute(select(exists().where(*where))).scalar():
+            short.execute(mysql.insert(table).prefix_with("IGNORE").values(blank))
+
+
+def _short_engine(engine: Engine) -> Engine:
+    """An engine on the same database without a pool, in autocommit. Not the app's pool: a
+    request already holds one of its connections, and with every thread of a busy process
+    asking for a second one at the same moment the pool runs dry and they all wait (seen with
+    fifty checkouts). A missing row is rare (one per status and shard, one per day and shard),
+    so a fresh connection each time costs nothing that matters."""
+    short = _SHORT_ENGINES.get(engine)
+    if short is None:
+        short = _SHORT_ENGINES[engine] = create_engine(engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    return short
+
+
+_SHORT_ENGINES: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
 
 
 def upsert_many(connection: Connection, table: Table, rows: list[dict[str, Any]], changes: Changes,

@@ -41,7 +41,8 @@ def shard_of(order_id: int) -> int:
 def _add(connection: Connection, status: str, shard: int, delta: int) -> None:
     table = OrderStatusCount.__table__
     upsert(connection, table, {"status": status, "shard": shard, "orders": delta},
-           lambda new: {"orders": table.c.orders + new["orders"]})
+           lambda new: {"orders": table.c.orders + new["orders"]},
+           blank={"status": status, "shard": shard, "orders": 0})
 
 
 def moved(connection: Connection, order_id: int, before: str | None, after: str | None) -> None:

@@ -19,7 +19,8 @@ from app.distribution.agent_models import Agent, ReferralBinding, TeamCounter
 from app.distribution.commission_models import CommissionEntry, CommissionLine
 from app.extensions import db
 from app.members.models import Wallet
-from app.orders.models import Order, OrderItem
+from app.orders import search_index, search_terms
+from app.orders.models import Order, OrderItem, OrderSearchTerm
 from app.payments.models import Payment
 from bench.scale import people
 from bench.scale.build import NotEmpty, build
@@ -115,6 +116,24 @@ def test_accrual_rewrites_the_generated_lines_of_every_paid_order(tiny_shop):
 
     assert lines(order_ids) == generated
     db.session.rollback()
+
+
+def test_the_generated_search_index_is_what_reindexing_the_orders_writes(tiny_shop):
+    def index():
+        return db.session.execute(select(OrderSearchTerm.term, OrderSearchTerm.order_id)
+                                  .order_by(OrderSearchTerm.term, OrderSearchTerm.order_id)).all()
+
+    generated = index()
+    search_index.reindex()
+
+    assert generated and index() == generated
+    # and a keyword finds its orders through it: every order received by the commonest name
+    name = db.session.scalar(select(Order.receiver_name).group_by(Order.receiver_name)
+                             .order_by(func.count().desc()).limit(1))
+    name_orders = db.session.scalars(select(Order.id).where(Order.receiver_name == name)).all()
+    found = db.session.scalars(select(Order.id).from_statement(
+        search_index.orders_holding(search_terms.keyword_terms(name)))).all()
+    assert len(name_orders) > 1 and set(name_orders) <= set(found)
 
 
 def test_the_generator_refuses_a_shop_that_has_shoppers(tiny_shop):

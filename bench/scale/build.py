@@ -18,7 +18,9 @@ from bench.scale.sink import MariaDbSink, Sink, SqliteSink
 
 BULK_TABLES = ("users", "addresses", "agents", "referral_bindings", "referral_binding_events", "team_counters",
                "orders", "order_items", "payments", "refunds", "parcels", "parcel_lines", "after_sales",
-               "commission_refunds", "commission_lines", "commission_entries", "agent_accounts", "wallets")
+               "commission_refunds", "commission_lines", "commission_entries", "agent_accounts", "wallets",
+               "order_search_terms")
+UNORDERED_TABLES = ("order_search_terms",)  # rows not written in primary-key order
 
 
 class NotEmpty(Exception):
@@ -63,7 +65,7 @@ def build(app, size_name: str, *, seed: int = 16, today: date | None = None) -> 
     clock = Clock(today or datetime.now(UTC).date(), sink.timestamp_suffix)
     rng = random.Random(seed)
     try:
-        sink.prepare(BULK_TABLES)
+        sink.prepare(BULK_TABLES, UNORDERED_TABLES)
         mark = time.perf_counter()
         catalog.write(sink, clock, size.products)
         shoppers = people.build(sink, clock, size, rng)

@@ -5,7 +5,9 @@ SQLite (the small sizes, for CI).
 On MariaDB a bulk table loses its secondary indexes before the load and gets them back in
 one ALTER per table after it (a sorted build instead of millions of random index inserts
 through a small buffer pool); foreign-key and unique checks are off while loading — the
-unique indexes are checked when they are rebuilt, and the CHECK constraints stay on.
+unique indexes are checked when they are rebuilt, and the CHECK constraints stay on. A table
+whose rows arrive out of primary-key order (the search index: (term, order_id), written order
+by order) loses its primary key too, so that the load appends, and gets it back sorted.
 """
 
 from __future__ import annotations
@@ -72,8 +74,9 @@ class Sink:
         for writer in self.writers:
             writer.flush()
 
-    def prepare(self, tables: Sequence[str]) -> None:
-        """Before loading: anything that makes the bulk tables cheaper to load."""
+    def prepare(self, tables: Sequence[str], unordered: Sequence[str] = ()) -> None:
+        """Before loading: anything that makes the bulk tables cheaper to load (`unordered`:
+        those whose rows do not come in primary-key order)."""
 
     def finish(self) -> None:
         """After loading: wait for the loads, put back what prepare() took away."""
@@ -175,9 +178,16 @@ class MariaDbSink(Sink):
             finally:
                 os.unlink(path)
 
-    def prepare(self, tables: Sequence[str]) -> None:
-        """Drop the secondary indexes of the bulk tables (their definitions kept for finish())."""
+    def prepare(self, tables: Sequence[str], unordered: Sequence[str] = ()) -> None:
+        """Drop the secondary indexes of the bulk tables, and the primary key of the unordered
+        ones (their definitions kept for finish())."""
         with self.control.cursor() as cursor:
+            for table in unordered:
+                cursor.execute("SELECT column_name FROM information_schema.statistics WHERE table_schema = DATABASE() "
+                               "AND table_name = %s AND index_name = 'PRIMARY' ORDER BY seq_in_index", (table,))
+                columns = ", ".join(f"`{row[0]}`" for row in cursor.fetchall())
+                cursor.execute(f"ALTER TABLE `{table}` DROP PRIMARY KEY")
+                self.dropped[table] = [f"ADD PRIMARY KEY ({columns})"]
             for table in tables:
                 cursor.execute(
                     "SELECT index_name, non_unique, column_name, sub_part FROM information_schema.statistics "
@@ -190,8 +200,9 @@ class MariaDbSink(Sink):
                     unique[name] = not non_unique
                 if not indexes:
                     continue
-                self.dropped[table] = [f"ADD {'UNIQUE ' if unique[name] else ''}INDEX `{name}` ({', '.join(columns)})"
-                                       for name, columns in indexes.items()]
+                self.dropped.setdefault(table, []).extend(
+                    f"ADD {'UNIQUE ' if unique[name] else ''}INDEX `{name}` ({', '.join(columns)})"
+                    for name, columns in indexes.items())
                 cursor.execute(f"ALTER TABLE `{table}` " + ", ".join(f"DROP INDEX `{name}`" for name in indexes))
 
     def finish(self) -> None:

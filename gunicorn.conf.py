@@ -31,10 +31,15 @@ limit_request_field_size = 8190
 
 
 def post_worker_init(worker):
-    """Embedded mode (jobs inline, no RQ cron): each worker runs app/schedule.py's jobs; a claim
-    per job in the database lets only one worker run each per interval. Production: nothing."""
-    from app.core.embedded_scheduler import start_for_worker
+    """Before the worker's first request: its templates compiled (app/ops/warm_up.py). Embedded
+    mode (jobs inline, no RQ cron): each worker runs app/schedule.py's jobs; a claim per job in
+    the database lets only one worker run each per interval. Production: nothing more."""
+    from app.core.embedded_scheduler import served_app, start_for_worker
+    from app.ops.warm_up import warm_up
 
+    app = served_app(worker.wsgi)
+    if app is not None:
+        warm_up(app)
     start_for_worker(worker.wsgi)
 
 

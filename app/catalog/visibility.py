@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from app.audit import services as audit
 from app.audit.services import SYSTEM
 from app.catalog import cache
-from app.catalog.models import Category, Product, Sku
+from app.catalog.models import Category, Product
 from app.core.china_time import format_beijing
 from app.core.models import utcnow
 from app.extensions import db
@@ -83,7 +83,7 @@ def why_not_visible(product: Product, now: datetime | None = None) -> list[Reaso
     if parent is not None and not parent.is_visible:
         reasons.append(Reason("parent_category_hidden",
                               _("Its parent category “%(name)s” is hidden.", name=parent.name)))
-    stock = db.session.scalar(select(func.coalesce(func.sum(Sku.stock), 0)).where(Sku.product_id == product.id))
+    stock = sum(sku.stock for sku in product.skus)  # the list loads them with the products
     if not product.skus:
         reasons.append(Reason("no_skus", _("It has no SKUs to buy.")))
     elif not stock and not reasons:

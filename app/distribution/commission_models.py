@@ -31,7 +31,9 @@ class CommissionLine(TimestampMixin, db.Model):
                         name="taken_back_within_amount"),
         # An agent's lines newest order first, all of them or of one status, and their orders
         # grouped in that order (the agent centre's lists): read down the index, never sorted.
-        Index("ix_commission_lines_beneficiary_user_id_order_id", "beneficiary_user_id", "order_id"),
+        # the agent's lines by order, with the amount: the agent centre's lists count the
+        # paying ones (amount_fen > 0) from the index alone
+        Index("ix_commission_lines_beneficiary_order_amount", "beneficiary_user_id", "order_id", "id", "amount_fen"),
         Index("ix_commission_lines_beneficiary_status_order_id", "beneficiary_user_id", "status", "order_id"),
         Index("ix_commission_lines_status_frozen_until", "status", "frozen_until"),
         # An order's paying lines (accrual copies them into entries, completion freezes them):

@@ -17,6 +17,7 @@ from app.distribution.explain import explain
 from app.distribution.ledger import account_of
 from app.distribution.rollup_models import Span
 from app.distribution.settings_models import AgentLevel
+from app.distribution.states import LineStatus
 from app.distribution.withdrawal_models import Withdrawal
 from app.extensions import db
 from app.orders.models import Order, OrderItem
@@ -62,11 +63,17 @@ def summary(user_id: int) -> dict[str, Any]:
 
 def commission_lines(user_id: int, status: str | None = None) -> Select:
     """The agent's paying lines, newest order first (a unique order, so pages can follow on
-    from the last row): read down (beneficiary, order_id) or (beneficiary, status, order_id)."""
-    statement = (select(CommissionLine)
-                 .where(CommissionLine.beneficiary_user_id == user_id, CommissionLine.amount_fen > 0)
+    from the last row): read down (beneficiary, order_id, id, amount_fen), or, for one of the
+    paying statuses, (beneficiary, status, order_id) — a line is paying exactly when its
+    status is not `none` (accrual gives a zero amount the reason `zero_amount`), so there the
+    amount needs no check and the pager's count reads the index alone."""
+    statement = (select(CommissionLine).where(CommissionLine.beneficiary_user_id == user_id)
                  .order_by(CommissionLine.order_id.desc(), CommissionLine.id.desc()))
-    return statement.where(CommissionLine.status == status) if status else statement
+    if status:
+        if status == LineStatus.NONE:
+            raise ValueError("lines of status none pay nothing: not in the agent's list")
+        return statement.where(CommissionLine.status == status)
+    return statement.where(CommissionLine.amount_fen > 0)
 
 
 def commissions_out(lines: list[CommissionLine]) -> list[dict[str, Any]]:

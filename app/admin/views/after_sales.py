@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from app.admin import bp
 from app.admin.security import actor, area, current_staff
@@ -13,6 +14,7 @@ from app.core.validation import validate
 from app.extensions import db
 from app.orders import after_sale_refunds, after_sales, oplog
 from app.orders.after_sales import AfterSaleFilter
+from app.orders.models import AfterSale
 from app.orders.states import AFTER_SALE_KIND_LABELS, AFTER_SALE_STATUS_LABELS, AfterSaleStatus
 from app.payments.models import Refund
 
@@ -30,8 +32,9 @@ def after_sale_list():
     keyword = request.args.get("q", "").strip()[:64]
     criteria = AfterSaleFilter(status=status if status in AFTER_SALE_STATUS_LABELS else "",
                                kind=kind if kind in AFTER_SALE_KIND_LABELS else "", keyword=keyword)
-    page = paginate(after_sales.search_after_sales(criteria), validate(PageQuery, request.args.to_dict()),
-                    lambda row: row)
+    statement = after_sales.search_after_sales(criteria).options(  # the rows show their order and item
+        selectinload(AfterSale.order), selectinload(AfterSale.item))
+    page = paginate(statement, validate(PageQuery, request.args.to_dict()), lambda row: row)
     return render_template("admin/after_sale_list.html", page=page, criteria=criteria,
                            status_labels=AFTER_SALE_STATUS_LABELS, kind_labels=AFTER_SALE_KIND_LABELS)
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 
 from app.addresses.services import create_address
 from app.core.models import utcnow
+from app.core.pagination import PageQuery, paginate
 from app.extensions import db
 from app.members.services import change_balance
 from app.orders import fulfilment
@@ -20,7 +21,7 @@ from app.orders.checkout import CheckoutRequest, place_order
 from app.orders.models import Order, OrderSearchTerm
 from app.orders.oplog import staff
 from app.orders.payment import pay_order
-from app.orders.queries import OrderFilter, keyword_too_short, search_orders
+from app.orders.queries import OrderFilter, keyword_too_short, search_count, search_orders
 from tests import factories
 from tests.admin_helpers import log_in, make_staff
 from tests.checkout_helpers import NANSHAN
@@ -177,3 +178,21 @@ def test_reindex_rebuilds_exactly_the_index_the_orders_keep(app, runner):
     rebuilt = set(db.session.execute(select(OrderSearchTerm.term, OrderSearchTerm.order_id)).all())
     renamed = {row for row in kept if row[1] == orders[1].id}
     assert rebuilt - {row for row in rebuilt if row[1] == orders[1].id} == kept - renamed
+
+
+def test_the_pagers_count_is_the_lists_own_whatever_it_is_counted_from(app):
+    wangs = [_placed("王伟") for _ in range(3)]
+    _placed("李娜", titles=("保温杯", "毛巾"))
+    cancelled = _placed("王伟华")
+    cancelled.status = "cancelled"  # an ORM write: the tab counters follow it
+    db.session.commit()
+    query = PageQuery()
+
+    for criteria in (OrderFilter(), OrderFilter(status="pending_payment"), OrderFilter(status="cancelled"),
+                     OrderFilter(keyword="王伟"), OrderFilter(keyword="毛巾"), OrderFilter(keyword="王伟华"),
+                     OrderFilter(keyword=wangs[0].order_no), OrderFilter(keyword="王伟", status="cancelled")):
+        listed = len(db.session.scalars(search_orders(criteria)).all())
+        page = paginate(search_orders(criteria), query, lambda order: order, count=search_count(criteria))
+        assert (page["total"], page["total_capped"]) == (listed, False), criteria
+    assert paginate(search_orders(OrderFilter(keyword="王伟")), query, lambda order: order,
+                    count=search_count(OrderFilter(keyword="王伟")))["total"] == 4

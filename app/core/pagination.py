@@ -71,11 +71,14 @@ class Page(BaseModel, Generic[T]):
     prev_cursor: str | None = Field(description="pass as `cursor` for the previous page; null on the first page")
 
 
-def paginate(statement: Select, query: PageQuery, serialise: Callable[[Any], Any]) -> dict:
+def paginate(statement: Select, query: PageQuery, serialise: Callable[[Any], Any],
+             count: Select | int | None = None) -> dict:
     """One page of `statement`, which must be ordered by keys ending in a unique one (e.g.
     `id desc`): the page `query.cursor` points at, else page `query.page` (OFFSET, bounded
     by PageQuery). Items are the statement's first column (an entity or a value), passed
-    through `serialise`."""
+    through `serialise`. `count`, when the caller has a cheaper source of the same number: a
+    statement selecting as many rows as `statement` (counted up to the cap the same way), or
+    the number itself (a kept counter)."""
     keys = keys_of(statement)
     name = cursors.fingerprint(cursors.shape_of(statement))  # the list's shape, not its parameters' values
     width = len(statement.column_descriptions)  # entities count once, as in a result row
@@ -87,7 +90,10 @@ def paginate(statement: Select, query: PageQuery, serialise: Callable[[Any], Any
         number = query.page
         rows = _rows(keyed.offset((number - 1) * query.size), query.size + 1)
         rows, more_before, more_after = rows[:query.size], number > 1, len(rows) > query.size
-    total, capped = capped_count(statement)
+    if isinstance(count, int):
+        total, capped = min(count, COUNT_CAP), count > COUNT_CAP
+    else:
+        total, capped = capped_count(statement if count is None else count)
 
     def cursor_at(row: Any, backwards: bool, page_number: int) -> str:
         values = row[width:]

@@ -101,15 +101,38 @@ def _pinned(statement: Select, criteria: OrderFilter) -> Select:
     return statement
 
 
+def search_count(criteria: OrderFilter) -> Select | int | None:
+    """What the list's pager counts instead of the list, where something cheaper holds the
+    same number (`paginate`'s `count`): the status counters for the whole list or one tab
+    (the capped count read 10,001 orders); the search index alone for a one-term name or
+    title (without looking up each order it finds). None: count the list itself."""
+    if criteria.since or criteria.until or criteria.pay_method or criteria.exception or criteria.user_id:
+        return None
+    keyword = criteria.keyword.strip()
+    if not keyword:
+        counts = status_counts.counts()
+        return counts.get(criteria.status, 0) if criteria.status else sum(counts.values())
+    if criteria.status:
+        return None
+    exact, terms = _keyword_route(keyword)
+    return search_index.order_ids_holding(terms) if exact is None and len(terms) == 1 else None
+
+
+def _keyword_route(keyword: str) -> tuple[ColumnElement[bool] | None, set[int]]:
+    """(the exact-number condition, None for a text search; the text search's terms)."""
+    exact = _exact_match(keyword)
+    if exact is not None and (str(_code(keyword)).isdigit()
+                              or db.session.scalar(select(Order.id).where(exact).limit(1)) is not None):
+        return exact, set()
+    return None, search_terms.keyword_terms(keyword)
+
+
 def _by_keyword(keyword: str) -> Select:
     """Orders the keyword finds: exact numbers first; when a number finds nothing and holds
     letters (a model name like "x200"), the text search; one character finds nothing."""
-    exact = _exact_match(keyword)
+    exact, terms = _keyword_route(keyword)
     if exact is not None:
-        statement = select(Order).where(exact).order_by(Order.id.desc())
-        if str(_code(keyword)).isdigit() or db.session.scalar(select(Order.id).where(exact).limit(1)) is not None:
-            return statement
-    terms = search_terms.keyword_terms(keyword)
+        return select(Order).where(exact).order_by(Order.id.desc())
     if not terms:
         return select(Order).where(false()).order_by(Order.id.desc())
     return search_index.orders_holding(terms)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import Connection, Select, and_, delete, event, func, inspect, select, text
 from sqlalchemy.orm import aliased
@@ -108,15 +109,27 @@ def orders_holding(terms: set[int]) -> Select:
     term's range read backwards (MariaDB sorts by `orders.id` through it, no filesort), each
     other term looked up by primary key, then the order. STRAIGHT_JOIN keeps MariaDB to that
     order: it cannot tell the terms apart by statistics."""
+    statement, driver = _holding(terms)
+    # the order row last: read only for the orders holding every term
+    statement = statement.with_only_columns(Order).join(Order, Order.id == driver.order_id)
+    return statement.prefix_with("STRAIGHT_JOIN", dialect="mysql").order_by(Order.id.desc())
+
+
+def order_ids_holding(terms: set[int]) -> Select:
+    """SELECT the ids of the orders holding every term, from the index alone (for counting:
+    every row of the index belongs to an order that exists, written with it)."""
+    return _holding(terms)[0]
+
+
+def _holding(terms: set[int]) -> tuple[Select, Any]:
+    """(SELECT the driving term's order ids joined to the other terms' rows, the driver)."""
     ordered = _rarest_first(terms) if len(terms) > 1 else list(terms)
     driver = aliased(OrderSearchTerm, name="search_0")
-    statement = select(Order).select_from(driver).where(driver.term == ordered[0])
+    statement = select(driver.order_id).select_from(driver).where(driver.term == ordered[0])
     for index, term in enumerate(ordered[1:], start=1):
         other = aliased(OrderSearchTerm, name=f"search_{index}")
         statement = statement.join(other, and_(other.term == term, other.order_id == driver.order_id))
-    # the order row last: read only for the orders holding every term
-    statement = statement.join(Order, Order.id == driver.order_id)
-    return statement.prefix_with("STRAIGHT_JOIN", dialect="mysql").order_by(Order.id.desc())
+    return statement, driver
 
 
 def reindex(batch: int = 10_000, progress: Callable[[int], None] | None = None) -> int:

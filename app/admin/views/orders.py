@@ -32,6 +32,7 @@ from app.orders.queries import (
     count_by_status,
     exception_count,
     keyword_too_short,
+    search_count,
     search_orders,
 )
 from app.orders.states import ORDER_STATUS_LABELS, ORDER_STATUS_MEANINGS, PAY_METHOD_LABELS, OrderStatus
@@ -65,7 +66,8 @@ def _is_overdue(order: Order) -> bool:
 def order_list():
     """The list, its tabs' counts (kept counters) and the exception orders' count (capped)."""
     criteria = order_filter_from_args(request.args)
-    page = paginate(search_orders(criteria), validate(PageQuery, request.args.to_dict()), lambda order: order)
+    page = paginate(search_orders(criteria), validate(PageQuery, request.args.to_dict()), lambda order: order,
+                    count=search_count(criteria))
     orders = page["items"]
     items_by_order: dict[int, list[OrderItem]] = defaultdict(list)
     for item in db.session.scalars(select(OrderItem).where(OrderItem.order_id.in_([o.id for o in orders]))

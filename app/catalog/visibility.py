@@ -8,6 +8,7 @@ outcome down so the console's shelf column agrees.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,8 +58,11 @@ class Reason:
     message: str
 
 
-def why_not_visible(product: Product, now: datetime | None = None) -> list[Reason]:
-    """Every reason a shopper cannot see `product` (empty: it shows). For the console."""
+def why_not_visible(product: Product, now: datetime | None = None,
+                    categories: Mapping[int, Category] | None = None) -> list[Reason]:
+    """Every reason a shopper cannot see `product` (empty: it shows). For the console.
+    `categories`: every category by id, when the caller asks for many products (the session
+    holds loaded rows weakly, so each product's lookup would read its category again)."""
     now = now or utcnow()
     reasons: list[Reason] = []
     if product.deleted_at is not None:
@@ -76,8 +80,11 @@ def why_not_visible(product: Product, now: datetime | None = None) -> list[Reaso
                                                  when=format_beijing(product.on_shelf_at, "%Y-%m-%d %H:%M"))))
         if product.off_shelf_at is not None and product.off_shelf_at <= now:
             reasons.append(Reason("schedule_ended", _("Its scheduled time on shelf has ended.")))
-    category = db.session.get(Category, product.category_id)
-    parent = db.session.get(Category, category.parent_id) if category and category.parent_id else None
+    def category_of(category_id: int) -> Category | None:
+        return categories.get(category_id) if categories is not None else db.session.get(Category, category_id)
+
+    category = category_of(product.category_id)
+    parent = category_of(category.parent_id) if category and category.parent_id else None
     if category is not None and not category.is_visible:
         reasons.append(Reason("category_hidden", _("Its category “%(name)s” is hidden.", name=category.name)))
     if parent is not None and not parent.is_visible:

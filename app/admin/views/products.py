@@ -29,9 +29,11 @@ def product_list():
                                     shelf=args.get("shelf"), low_stock=args.get("low_stock") == "1",
                                     sort=args.get("sort", "newest")).options(selectinload(Product.skus))
     page = paginate(statement, validate(PageQuery, args.to_dict()), lambda product: product)
-    reasons = {product.id: why_not_visible(product) for product in page["items"]}
+    every_category = {category.id: category for category in db.session.scalars(select(Category))}
+    reasons = {product.id: why_not_visible(product, categories=every_category) for product in page["items"]}
     on_home = catalog.on_home_page({product.id for product in page["items"]})
-    categories = db.session.scalars(select(Category).where(Category.parent_id.is_(None)).order_by(Category.id)).all()
+    categories = sorted((category for category in every_category.values() if category.parent_id is None),
+                        key=lambda category: category.id)
     return render_template("admin/product_list.html", page=page, categories=categories, args=args, reasons=reasons,
                            on_home=on_home, home_limit=catalog.HOME_RECOMMENDED)
 

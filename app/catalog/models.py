@@ -85,9 +85,9 @@ class Product(TimestampMixin, db.Model):
     virtual_sales: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
                                                comment="added to real sales for display")
     sales: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    # Virtual, not stored: SQLite can add only virtual generated columns to an existing table;
-    # both SQLite and MariaDB index them, which is what the "sales" sort needs.
-    display_sales: Mapped[int] = mapped_column(Integer, Computed("sales + virtual_sales", persisted=False),
+    # Stored, not virtual: MariaDB's purge of an indexed virtual column corrupted this index
+    # (migration 6d1f3b5a7c92); indexed, it is what the "sales" sort reads.
+    display_sales: Mapped[int] = mapped_column(Integer, Computed("sales + virtual_sales", persisted=True),
                                                nullable=True, comment="sales + virtual_sales, what shoppers see")
     share_title: Mapped[str] = mapped_column(String(64), default="", nullable=False)
     share_image_url: Mapped[str] = mapped_column(String(512), default="", nullable=False)

@@ -3,6 +3,8 @@ their teams and accounts, an order's per-level commission, and the withdrawals q
 
 from __future__ import annotations
 
+import re
+
 from app.audit.services import SYSTEM as SYSTEM_ACTOR
 from app.distribution import ledger, settings, withdrawals
 from app.distribution.agents import agent_of
@@ -122,6 +124,9 @@ def test_the_tree_browser_shows_the_chain_up_and_the_team_down(app, client):
     bind(leaf, middle)
     page = client.get(f"/admin/distribution/tree/{middle.id}").get_data(as_text=True)
     assert "树根" in page and "树叶" in page and "1 / 0 / 1" in page
+    # one level up: the root's own team, and each member's team in its row (树干 brought 树叶)
+    root = client.get(f"/admin/distribution/tree/{top.id}").get_data(as_text=True)
+    assert "1 / 1 / 2" in root and re.search(r"树干.*?<td>1 / 0 / 1</td>", root, re.S)
     assert client.get("/admin/distribution/tree/999999").status_code == 404
     ledger_page = client.get(f"/admin/distribution/entries?user_id={top.id}")
     assert ledger_page.status_code == 200

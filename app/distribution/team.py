@@ -42,6 +42,15 @@ def team_size(user_id: int, *, lock: bool = False) -> TeamSize:
     return TeamSize(*row) if row else TeamSize(0, 0, 0)
 
 
+def team_sizes(user_ids: set[int]) -> dict[int, TeamSize]:
+    """`team_size` of many shoppers in one query (a page of a team): {user_id: size}."""
+    found = {row.user_id: TeamSize(row.direct_count, row.second_count, row.total_count)
+             for row in db.session.execute(select(TeamCounter.user_id, TeamCounter.direct_count,
+                                                  TeamCounter.second_count, TeamCounter.total_count)
+                                           .where(TeamCounter.user_id.in_(user_ids)))} if user_ids else {}
+    return {user_id: found.get(user_id, TeamSize(0, 0, 0)) for user_id in user_ids}
+
+
 def _ensure(user_id: int) -> None:
     if db.session.scalar(select(TeamCounter.user_id).where(TeamCounter.user_id == user_id).with_for_update()) is None:
         db.session.add(TeamCounter(user_id=user_id, direct_count=0, second_count=0, total_count=0))

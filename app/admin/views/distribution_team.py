@@ -92,7 +92,8 @@ def referral_tree(user_id: int):
     chain = binding.ancestors(user.id)
     statement = queries.team_members(user.id, 1)  # newest first, down (referrer_user_id, bound_at)
     page = paginate(statement, validate(PageQuery, request.args.to_dict()), lambda row: row)
-    members = [(row, team.team_size(row.user_id)) for row in page["items"]]
+    sizes = team.team_sizes({row.user_id for row in page["items"]})
+    members = [(row, sizes[row.user_id]) for row in page["items"]]
     return render_template("admin/distribution/tree.html", user=user, agent=agents.agent_of(user.id),
                            chain=chain, size=team.team_size(user.id), members=members, page=page,
                            names=_names({*chain, *(row.user_id for row in page["items"])}),

@@ -185,14 +185,17 @@ def test_the_pagers_count_is_the_lists_own_whatever_it_is_counted_from(app):
     _placed("李娜", titles=("保温杯", "毛巾"))
     cancelled = _placed("王伟华")
     cancelled.status = "cancelled"  # an ORM write: the tab counters follow it
+    wangs[1].exception = "amount_mismatch"
     db.session.commit()
     query = PageQuery()
 
     for criteria in (OrderFilter(), OrderFilter(status="pending_payment"), OrderFilter(status="cancelled"),
                      OrderFilter(keyword="王伟"), OrderFilter(keyword="毛巾"), OrderFilter(keyword="王伟华"),
-                     OrderFilter(keyword=wangs[0].order_no), OrderFilter(keyword="王伟", status="cancelled")):
+                     OrderFilter(keyword=wangs[0].order_no), OrderFilter(keyword="王伟", status="cancelled"),
+                     OrderFilter(exception="any"), OrderFilter(exception="amount_mismatch")):
         listed = len(db.session.scalars(search_orders(criteria)).all())
         page = paginate(search_orders(criteria), query, lambda order: order, count=search_count(criteria))
         assert (page["total"], page["total_capped"]) == (listed, False), criteria
-    assert paginate(search_orders(OrderFilter(keyword="王伟")), query, lambda order: order,
-                    count=search_count(OrderFilter(keyword="王伟")))["total"] == 4
+    for criteria, expected in ((OrderFilter(keyword="王伟"), 4), (OrderFilter(exception="any"), 1)):
+        assert paginate(search_orders(criteria), query, lambda order: order,
+                        count=search_count(criteria))["total"] == expected

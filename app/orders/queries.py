@@ -101,16 +101,23 @@ def _pinned(statement: Select, criteria: OrderFilter) -> Select:
     return statement
 
 
-def search_count(criteria: OrderFilter) -> Select | int | None:
+def search_count(criteria: OrderFilter, tabs: dict[str, int] | None = None,
+                 exceptions: int | None = None) -> Select | int | None:
     """What the list's pager counts instead of the list, where something cheaper holds the
     same number (`paginate`'s `count`): the status counters for the whole list or one tab
-    (the capped count read 10,001 orders); the search index alone for a one-term name or
-    title (without looking up each order it finds). None: count the list itself."""
-    if criteria.since or criteria.until or criteria.pay_method or criteria.exception or criteria.user_id:
-        return None
+    (the capped count read 10,001 orders; `tabs`: the counters, when the caller has read
+    them); the exception orders' capped count for that tab alone (`exceptions`: the same, when
+    the caller has it); the search index alone for a one-term name or title (without looking
+    up each order it finds). None: count the list itself."""
     keyword = criteria.keyword.strip()
+    if criteria.since or criteria.until or criteria.pay_method or criteria.user_id:
+        return None
+    if criteria.exception:
+        if criteria.exception != "any" or keyword or criteria.status:
+            return None
+        return exception_count() if exceptions is None else exceptions
     if not keyword:
-        counts = status_counts.counts()
+        counts = status_counts.counts() if tabs is None else tabs
         return counts.get(criteria.status, 0) if criteria.status else sum(counts.values())
     if criteria.status:
         return None

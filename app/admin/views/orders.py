@@ -66,8 +66,10 @@ def _is_overdue(order: Order) -> bool:
 def order_list():
     """The list, its tabs' counts (kept counters) and the exception orders' count (capped)."""
     criteria = order_filter_from_args(request.args)
+    counts = count_by_status()
+    exceptions = exception_count()
     page = paginate(search_orders(criteria), validate(PageQuery, request.args.to_dict()), lambda order: order,
-                    count=search_count(criteria))
+                    count=search_count(criteria, counts, exceptions))
     orders = page["items"]
     items_by_order: dict[int, list[OrderItem]] = defaultdict(list)
     for item in db.session.scalars(select(OrderItem).where(OrderItem.order_id.in_([o.id for o in orders]))
@@ -75,8 +77,6 @@ def order_list():
         items_by_order[item.order_id].append(item)
     shoppers = {user.id: user for user in db.session.scalars(
         select(User).where(User.id.in_({order.user_id for order in orders})))}
-    counts = count_by_status()
-    exceptions = exception_count()
     export_url = None
     if "admin.order_export" in current_app.view_functions:
         export_url = url_for("admin.order_export", **filter_args(request.args))

@@ -29,16 +29,16 @@ def references(entries: Iterable[CommissionEntry]) -> dict[int, EntryReference]:
     entries = list(entries)
     line_ids = {entry.line_id for entry in entries if entry.line_id}
     withdrawal_ids = {int(entry.ref) for entry in entries if entry.kind in WITHDRAWAL_KINDS and entry.ref.isdigit()}
-    orders = dict(db.session.execute(
-        select(CommissionLine.id, Order).join(Order, Order.id == CommissionLine.order_id)
-        .where(CommissionLine.id.in_(line_ids))).tuples().all()) if line_ids else {}
+    orders = {line_id: (order_id, order_no) for line_id, order_id, order_no in db.session.execute(
+        select(CommissionLine.id, Order.id, Order.order_no).join(Order, Order.id == CommissionLine.order_id)
+        .where(CommissionLine.id.in_(line_ids)))} if line_ids else {}  # the two columns shown, not whole orders
     withdrawals = {row.id: row for row in db.session.scalars(
         select(Withdrawal).where(Withdrawal.id.in_(withdrawal_ids)))} if withdrawal_ids else {}
     found: dict[int, EntryReference] = {}
     for entry in entries:
         if entry.line_id in orders:
-            order = orders[entry.line_id]
-            found[entry.id] = EntryReference("order", order.id, order.order_no)
+            order_id, order_no = orders[entry.line_id]
+            found[entry.id] = EntryReference("order", order_id, order_no)
         elif entry.kind in WITHDRAWAL_KINDS and entry.ref.isdigit() and int(entry.ref) in withdrawals:
             withdrawal = withdrawals[int(entry.ref)]
             found[entry.id] = EntryReference("withdrawal", withdrawal.id, withdrawal.withdrawal_no)

@@ -62,7 +62,7 @@ def _init_extensions(app: Flask) -> None:
     from pathlib import Path
 
     from app.core import after_commit
-    from app.core.i18n import select_locale
+    from app.core.i18n import RequestTranslations, select_locale
     from app.extensions import babel, db, migrate, queues, redis_ext
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -74,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = RequestTranslations()  # the domain every gettext goes through (app/core/i18n.py)
     redis_ext.init_app(app)
     queues.init_app(app)
     _init_sessions(app)

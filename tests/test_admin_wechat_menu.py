@@ -10,6 +10,7 @@ import requests
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
+from app.core.china_time import to_beijing
 from app.extensions import db
 from app.officialaccount import menus
 from app.wechat.clients import oa_client
@@ -117,7 +118,8 @@ def test_save_and_publish_puts_the_menu_on_wechat(live_app, live_server, console
     assert menu.published_at is not None and not menus.has_unpublished_changes(menu)
     assert audit_actions() == ["menu.save", "menu.publish"]
     html = console.get("/admin/wechat/menu").get_data(as_text=True)
-    assert ("与微信上一致" in html or "Same as on WeChat" in html) and menu.published_at.strftime("%Y-%m-%d") in html
+    published_day = to_beijing(menu.published_at).strftime("%Y-%m-%d")  # the page shows Beijing time
+    assert ("与微信上一致" in html or "Same as on WeChat" in html) and published_day in html
 
 
 def test_a_saved_change_shows_as_not_yet_published(live_app, live_server, console):

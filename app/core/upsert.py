@@ -36,13 +36,10 @@ def upsert(connection: Connection, table: Table, row: dict[str, Any], changes: C
     that only widen or take a maximum)."""
     key = [column.name for column in table.primary_key]
     where = [table.c[name] == row[name] for name in key]
-    if connection.dialect.name == "mysql":
-        if not connection.execute(select(exists().where(*where))).scalar():
-            _create_committed(connection, table, where, blank or row)
-        if connection.execute(update(table).where(*where).values(changes(row))).rowcount:
-            return
-    elif connection.execute(update(table).where(*where).values(changes(row))).rowcount:
-        return  # rows matched (FOUND_ROWS on MariaDB)
+    if connection.dialect.name == "mysql" and not connection.execute(select(exists().where(*where))).scalar():
+        _create_committed(connection, table, where, blank or row)
+    if connection.execute(update(table).where(*where).values(changes(row))).rowcount:  # FOUND_ROWS on MariaDB
+        return
     connection.execute(_insert_or_update(connection, table, row, key, changes))
 
 

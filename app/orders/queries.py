@@ -119,10 +119,10 @@ def search_count(criteria: OrderFilter, tabs: dict[str, int] | None = None,
     if not keyword:
         counts = status_counts.counts() if tabs is None else tabs
         return counts.get(criteria.status, 0) if criteria.status else sum(counts.values())
-    if criteria.status:
-        return None
-    exact, terms = _keyword_route(keyword)
-    return search_index.order_ids_holding(terms) if exact is None and len(terms) == 1 else None
+    terms = search_terms.keyword_terms(keyword)
+    if criteria.status or len(terms) != 1 or _keyword_route(keyword)[0] is not None:
+        return None  # (the route last: a keyword that may be a number looks parcels up)
+    return search_index.order_ids_holding(terms)
 
 
 def _keyword_route(keyword: str) -> tuple[ColumnElement[bool] | None, set[int]]:

@@ -162,16 +162,14 @@ class OrderPass:
             clock.text(cancelled), clock.text(closed), close_reason,
             order_id if paid is not None else None,  # one payment per paid order, numbered as the order
             "", clock.text(created), clock.text(updated)))
-        self.write_search_terms(order_id, name, people.nickname_of(buyer), items)
+        self.write_search_terms(order_id, name, people.nickname_of(buyer, name), items)
 
     def write_search_terms(self, order_id, receiver_name, nickname, items) -> None:
         """The order's rows of the search index, exactly what `app.orders.search_index`
         writes for it (the same terms function): those of its receiver's name, its shopper's
         nickname and its items' titles. Written here rather than by `reindex()` after the load
         (20 minutes at 5M orders through the ORM-side batches): the load is a sorted build."""
-        found = _terms(receiver_name) | _terms(nickname)
-        for item in items:
-            found = found | _terms(catalog.title(item[1]))
+        found = _terms(receiver_name).union(_terms(nickname), *(_terms(catalog.title(item[1])) for item in items))
         add = self.tables.search_terms.add
         for term in found:
             add((term, order_id))

@@ -64,7 +64,7 @@ def build(sink, clock, size: sizes.Size, rng: random.Random) -> People:
         created = people.created(user_id)
         at = clock.text(created)
         name = words.person_name(user_id)
-        nickname = nickname_of(user_id)
+        nickname = nickname_of(user_id, name)
         phone = words.phone(user_id) if words.mix(user_id + 2) % 5 < 3 else None
         users.add((user_id, people.openid(user_id), None, None, nickname, "", phone, 0, 0, clock.text(created + DAY),
                    0, at, at))
@@ -98,9 +98,9 @@ def build(sink, clock, size: sizes.Size, rng: random.Random) -> People:
     return people
 
 
-def nickname_of(user_id: int) -> str:
-    """Most shoppers go by their name; one in five by WeChat's default."""
-    return words.person_name(user_id) if words.mix(user_id + 1) % 5 else "微信用户"
+def nickname_of(user_id: int, name: str) -> str:
+    """Most shoppers go by their name (`words.person_name`); one in five by WeChat's default."""
+    return name if words.mix(user_id + 1) % 5 else "微信用户"
 
 
 def _pick_referrer(rng: random.Random, stars: int, agent_ids: array, referred_by: array) -> int:

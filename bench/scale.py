@@ -76,16 +76,18 @@ def prepare(env: dict[str, str], staff_username: str):
         facts = shop.gather()
         password = shop.ensure_staff(staff_username)
         token = shop.agent_token(facts.agent_user_id)
-        pool = None
+        server = "n/a"
         if db.engine.dialect.name == "mysql":
-            pool = db.session.scalar(text("SELECT @@innodb_buffer_pool_size"))
+            pool, redo, io = db.session.execute(text(
+                "SELECT @@innodb_buffer_pool_size, @@innodb_log_file_size, @@innodb_io_capacity")).one()
+            server = f"{int(pool) // 2**20} MB, innodb_log_file_size={int(redo) // 2**20} MB, innodb_io_capacity={io}"
         db.session.rollback()
         reports = catalogue.report_paths(app)
         db.engine.dispose()
     timings = " ".join(f"{name}={seconds:.1f}s" for name, seconds in facts.seconds.items())
     print(f"shop: biggest agent #{facts.agent_user_id} ({facts.agent_lines:,} commission lines), common name "
           f"{facts.common_name}, newest order {facts.newest_order_no}; innodb_buffer_pool_size="
-          f"{f'{int(pool) // 2**20} MB' if pool else 'n/a'}; read in {time.perf_counter() - started:.1f}s "
+          f"{server}; read in {time.perf_counter() - started:.1f}s "
           f"({timings})", flush=True)
     return facts, password, token, reports
 

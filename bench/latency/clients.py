@@ -1,6 +1,6 @@
-"""The bench's clients: each a keep-alive HTTP session, logged in as the merchant would be
-(the console's login form, with its CSRF token) and holding the biggest agent's bearer token
-as the mini-program would. And the way a deep page is found: by following the list's own
+"""The bench's clients: each an HTTP session (a new connection per request), logged in as
+the merchant would be (the console's login form, with its CSRF token) and holding the
+biggest agent's bearer token as the mini-program would. And the way a deep page is found: by following the list's own
 pager, as a person clicking "next" would.
 """
 
@@ -34,9 +34,16 @@ def _attributes(tag: str) -> dict[str, str]:
 
 
 class Client:
+    """Each request on a connection of its own (`Connection: close`), as nginx's `proxy_pass`
+    talks to its upstream by default: a kept-alive connection would pin a client to the worker
+    that accepted it for the whole run, and 8 such clients land unevenly on 4 workers (seen:
+    all 8 on 2 of them, whose threads then queue on their interpreter's lock while the other
+    2 workers idle, doubling p50). A new connection goes to whichever worker accepts first."""
+
     def __init__(self, base: str, token: str | None, timeout: float = TIMEOUT) -> None:
         self.base, self.token, self.timeout = base, token, timeout
         self.session = requests.Session()
+        self.session.headers["Connection"] = "close"
 
     def log_in(self, username: str, password: str) -> None:
         """Through the login form, as a merchant does: its CSRF token, then the POST."""

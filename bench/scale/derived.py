@@ -12,9 +12,9 @@ from app.distribution import rollup_rebuild, team
 from app.orders import day_windows, status_counts
 from app.reports.rollups import rebuild as rebuild_report_rollups
 
-STEPS: list[tuple[str, Callable[[], object]]] = [
-    ("report rollups", rebuild_report_rollups),
+STEPS: list[tuple[str, Callable[[], object]]] = [  # the longest first: `build` runs two at a time
     ("agent rollups", rollup_rebuild.rebuild),
+    ("report rollups", rebuild_report_rollups),
     ("level-2 links", team.relink_all),
     ("order status counts", status_counts.recount),
     ("order day windows", day_windows.rebuild),

@@ -1,4 +1,5 @@
-"""Browser assets installed by npm (Bootstrap, Bootstrap Icons, ECharts), served locally."""
+"""Browser assets installed by npm (Bootstrap, Bootstrap Icons, ECharts, Alpine.js and its
+sort plugin), served locally."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ ALLOWED = {
     "bootstrap": "bootstrap/dist",
     "bootstrap-icons": "bootstrap-icons/font",
     "echarts": "echarts/dist",
+    "alpinejs": "alpinejs/dist",
+    "alpinejs-sort": "@alpinejs/sort/dist",
 }
 
 

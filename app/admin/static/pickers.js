@@ -52,7 +52,7 @@
 
         init: function () {
           this.kinds = JSON.parse(this.$el.dataset.kinds || "{}");
-          this.chosenTemplate = this.$el.querySelector("[data-template]").dataset.template;
+          this.chosenTemplate = this.$el.querySelector("[data-chosen-template]").dataset.chosenTemplate;
           this.modal = window.bootstrap.Modal.getOrCreateInstance(this.$el);
           this.$el.addEventListener("hidden.bs.modal", function () { answer([]); });
         },

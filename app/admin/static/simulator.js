@@ -41,6 +41,7 @@
 
   function fanSimulator() {
     var config = JSON.parse(document.getElementById("simulator-config").textContent);
+    var chat = document.getElementById("sim-chat");  // scrolled from replies that arrive later
     return {
       text: config.text,
       account: config.account,
@@ -107,7 +108,7 @@
       },
 
       scrollDown: function () {
-        this.$nextTick(function () { this.$refs.chat.scrollTop = this.$refs.chat.scrollHeight; }.bind(this));
+        window.Alpine.nextTick(function () { chat.scrollTop = chat.scrollHeight; });
       },
 
       clear: function (event) {

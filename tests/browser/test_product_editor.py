@@ -87,3 +87,48 @@ def test_values_typed_right_after_naming_a_spec_all_become_skus(page, live_app):
     assert sorted((sku["specs"]["规格"], sku["specs"]["颜色"], sku["price_fen"]) for sku in shown["skus"]) == [
         ("款1", "红", 6900), ("款1", "蓝", 6900), ("款1", "黑", 6900)]
     assert page.console_errors == []
+
+
+def test_adding_values_and_a_second_spec_keeps_every_typed_value_and_price(page, live_app):
+    # given a product with one spec (规格: 款1) open in the editor
+    make_staff()
+    product = factories.product(factories.category("服装"), "帽子", skus=1, price_fen=1990)
+    page.goto("/admin/login")
+    page.get_by_label("用户名").fill("boss")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    with page.expect_navigation():
+        page.goto(f"/admin/products/{product.id}")
+
+    # when the merchant adds a second value, types both rows' prices, then adds a second spec
+    # with two values
+    page.get_by_label("新规格值 规格").fill("款2")
+    page.get_by_role("button", name="添加规格值").click()
+    page.get_by_label("售价（元） 款1").fill("18.00")
+    page.get_by_label("售价（元） 款2").fill("22.00")
+    page.get_by_role("button", name=re.compile(r"添加规格$")).click()
+    page.keyboard.type("颜色")
+    page.get_by_label("新规格值 2").click()
+    page.keyboard.type("红")
+    page.keyboard.press("Enter")
+    page.keyboard.type("蓝")
+    page.get_by_role("button", name="添加规格值").nth(1).click()
+
+    # then no value typed is lost, the rows are every combination and each keeps its price
+    expect(page.locator(".spec-name").nth(0)).to_have_value("规格")
+    expect(page.locator(".spec-name").nth(1)).to_have_value("颜色")
+    expect(page.locator(".spec-value")).to_have_text(["款1", "款2", "红", "蓝"])
+    rows = page.locator("#sku-table tbody tr")
+    expect(rows).to_have_count(4)
+    expected = [("款1/红", "18.00"), ("款1/蓝", "18.00"), ("款2/红", "22.00"), ("款2/蓝", "22.00")]
+    for index, (label, price) in enumerate(expected):
+        expect(rows.nth(index)).to_have_attribute("data-sku", label)
+        expect(page.get_by_label(f"售价（元） {label}")).to_have_value(price)
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存")).to_be_visible()
+    shown = page.request.get(f"/api/v1/products/{product.id}").json()
+    assert sorted((sku["specs"]["规格"], sku["specs"]["颜色"], sku["price_fen"]) for sku in shown["skus"]) == [
+        ("款1", "红", 1800), ("款1", "蓝", 1800), ("款2", "红", 2200), ("款2", "蓝", 2200)]
+    assert page.console_errors == []

@@ -59,3 +59,42 @@ def test_keyword_reply_with_preview_and_a_published_menu(page, live_app, live_se
                            json={"openid": "o_browser_fan", "content": "优惠"}, timeout=10).json()
     assert answer["reply"]["message"]["Content"].startswith("本周全场满100减20")
     assert page.console_errors == []
+
+
+def test_a_reordered_menu_with_a_sub_menu_is_published_in_that_order(page, live_app, live_server):
+    # given the menu editor, empty
+    make_staff()
+    _log_in(page)
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.goto("/admin/wechat/menu")
+
+    # when the merchant adds 优惠 (a click) and 我的 with a sub-menu 订单, moves 我的 up and
+    # publishes
+    page.get_by_role("button", name="添加一级菜单").click()
+    page.get_by_label("菜单名称").fill("优惠")
+    page.get_by_label("菜单 KEY").fill("PROMO")
+    page.get_by_role("button", name="添加一级菜单").click()
+    second = page.locator(".menu-top").nth(1)
+    second.get_by_label("菜单名称").fill("我的")
+    second.get_by_role("button", name="添加子菜单").click()
+    second.get_by_label("子菜单名称").fill("订单")
+    second.locator(".menu-sub").get_by_label("菜单 KEY").fill("ORDERS")
+    second.get_by_role("button", name="上移").first.click()
+    expect(page.locator(".menu-top > .card-header .menu-name").nth(0)).to_have_value("我的")
+    expect(page.locator("[data-menu-preview] .wx-menubar-name")).to_have_text(["我的", "优惠"])
+    page.get_by_role("button", name="保存并发布").click()
+    expect(page.get_by_text(re.compile("已发布到微信"))).to_be_visible()
+
+    # then WeChat has that order, and so has the editor after a reload
+    published = live_server.sandbox.records["menus"][live_app.config["WECHAT_OA_APPID"]]
+    assert [button["name"] for button in published["button"]] == ["我的", "优惠"]
+    orders = {"type": "click", "name": "订单", "key": "ORDERS", "sub_button": []}
+    assert published["button"][0]["sub_button"] == [orders]
+    with page.expect_navigation():
+        page.reload()
+    expect(page.locator(".menu-top > .card-header .menu-name").nth(0)).to_have_value("我的")
+    expect(page.locator(".menu-top > .card-header .menu-name").nth(1)).to_have_value("优惠")
+    expect(page.locator(".menu-top").nth(0).locator(".menu-sub .menu-name")).to_have_value("订单")
+    expect(page.locator("[data-menu-preview] .wx-menubar-name")).to_have_text(["我的", "优惠"])
+    assert page.console_errors == []

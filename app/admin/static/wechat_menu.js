@@ -1,177 +1,126 @@
-// The custom-menu editor: add, remove and reorder menus and sub-menus, show each button type's
-// fields, count name bytes as WeChat does, and draw the phone's menu bar live.
-// Inputs are renamed after every change so their names stay the paths the server validates
-// (buttons.1.sub_button.3.name), which is also where its field errors are shown.
+// The custom-menu editor, the `menuEditor` Alpine component: add, remove and reorder menus and
+// sub-menus, show each button type's fields, count name bytes as WeChat does, and draw the
+// phone's menu bar live. Inputs are named by their path (buttons.1.sub_button.3.name), the path
+// the server validates; a button's field errors travel with it when it moves.
 (function () {
   "use strict";
 
-  var form = document.getElementById("menu-form");
-  if (!form) { return; }
-  var tree = form.querySelector("[data-menu-tree]");
-  var bar = document.querySelector("[data-menu-preview]");
-  var maxTop = Number(tree.getAttribute("data-max"));
-  var maxSub = Number(tree.getAttribute("data-max-sub"));
+  var lib = window.FenxiaoConsole;
+  var LEAF = ["type", "key", "appid", "pagepath", "url", "media_id", "article_id"];
   var encoder = new TextEncoder();
-  var openIndex = -1;
+  var serial = 0;
 
-  function tops() { return Array.prototype.slice.call(tree.querySelectorAll(":scope > [data-menu-button]")); }
-  function subsOf(card) { return Array.prototype.slice.call(card.querySelectorAll("[data-sub-list] > [data-menu-button]")); }
-
-  function clone(selector) {
-    return form.querySelector("template" + selector).content.firstElementChild.cloneNode(true);
-  }
-
-  function name(input, base) {
-    var field = input.getAttribute("data-field");
-    input.name = base + "." + field;
-    input.id = "f-" + base + "." + field;
-  }
-
-  function renumberCard(card, base, number) {
-    var badge = card.querySelector("[data-number]");
-    badge.textContent = badge.textContent.replace(/\d+/, String(number));
-    var own = Array.prototype.filter.call(card.querySelectorAll("[data-field], [data-label-for]"), function (node) {
-      return node.closest("[data-menu-button]") === card;
+  // The errors of the button at `base`, by field ("" for the button itself).
+  function errorsAt(errors, base) {
+    var own = {};
+    Object.keys(errors).forEach(function (path) {
+      if (path === base) { own[""] = errors[path]; }
+      var rest = path.indexOf(base + ".") === 0 ? path.slice(base.length + 1) : null;
+      if (rest && rest.indexOf(".") < 0) { own[rest] = errors[path]; }
     });
-    own.forEach(function (node) {
-      if (node.hasAttribute("data-field")) { name(node, base); } else { node.htmlFor = "f-" + base + "." + node.getAttribute("data-label-for"); }
+    return own;
+  }
+
+  function button(raw, base, errors) {
+    raw = raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
+    var item = { uid: ++serial, name: String(raw.name || ""), errors: errorsAt(errors, base), subs: [] };
+    LEAF.forEach(function (field) { item[field] = raw[field] ? String(raw[field]) : ""; });
+    item.type = item.type || "click";
+    return item;
+  }
+
+  function menuEditor() {
+    var data = JSON.parse(document.getElementById("menu-data").textContent);
+    var buttons = (Array.isArray(data.buttons) ? data.buttons : []).map(function (raw, i) {
+      var top = button(raw, "buttons." + i, data.errors);
+      var subs = raw && Array.isArray(raw.sub_button) ? raw.sub_button : [];
+      top.subs = subs.map(function (sub, j) { return button(sub, "buttons." + i + ".sub_button." + j, data.errors); });
+      return top;
     });
-  }
+    return {
+      buttons: buttons,
+      limits: data.limits,
+      fieldTypes: data.field_types,
+      hints: data.hints,
+      replies: data.replies,
+      text: data.text,
+      openIndex: -1,
+      selected: -1,
 
-  function renumber() {
-    var cards = tops();
-    cards.forEach(function (card, i) {
-      renumberCard(card, "buttons." + i, i + 1);
-      var subs = subsOf(card);
-      subs.forEach(function (sub, j) { renumberCard(sub, "buttons." + i + ".sub_button." + j, j + 1); });
-      card.querySelector("[data-leaf]").classList.toggle("d-none", subs.length > 0);
-      card.querySelector("[data-add-sub]").disabled = subs.length >= maxSub;
-    });
-    form.querySelector("[data-add-top]").disabled = cards.length >= maxTop;
-  }
+      // The server-rendered editor and bar (what the page shows before scripts run) give way
+      // to this component's.
+      init: function () {
+        this.$root.querySelectorAll("[data-menu-fallback]").forEach(function (node) { node.remove(); });
+      },
 
-  function showTypeFields(card) {
-    var select = card.querySelector("[data-type-select]");
-    var fields = Array.prototype.filter.call(card.querySelectorAll("[data-type-field]"), function (node) {
-      return node.closest("[data-menu-button]") === card;
-    });
-    fields.forEach(function (field) {
-      var types = field.getAttribute("data-types").split(" ");
-      field.classList.toggle("d-none", types.indexOf(select.value) < 0);
-    });
-  }
+      get fullTop() { return this.buttons.length >= this.limits.buttons; },
+      fullSub: function (top) { return top.subs.length >= this.limits.sub_buttons; },
 
-  function countBytes(input) {
-    var counter = input.parentElement.querySelector("[data-bytes]");
-    var used = encoder.encode(input.value).length;
-    var limit = Number(input.getAttribute("data-max-bytes"));
-    counter.textContent = used + "/" + limit;
-    counter.classList.toggle("text-danger", used > limit);
-    counter.classList.toggle("text-muted", used <= limit);
-  }
+      base: function (i) { return "buttons." + i; },
+      subBase: function (i, j) { return "buttons." + i + ".sub_button." + j; },
+      numbered: function (label, n) { return lib.fmt(label, { n: n + 1 }); },
+      shown: function (item) { return item.name.trim() || "…"; },
+      bytes: function (item) { return encoder.encode(item.name).length; },
+      over: function (item, limit) { return this.bytes(item) > limit; },
+      shows: function (item, field) { return this.fieldTypes[field].indexOf(item.type) >= 0; },
+      hint: function (item) { return item.type === "click" && this.hints[item.key] ? this.hints[item.key] : ""; },
+      hasReply: function (item) { return Boolean(this.replies[item.key]); },
 
-  function select(index) {
-    tops().forEach(function (card, i) { card.classList.toggle("is-selected", i === index); });
-  }
+      addTop: function () {
+        if (this.fullTop) { return; }
+        this.buttons.push(button({ type: "click" }, "", {}));
+        this.selected = this.buttons.length - 1;
+        this.focusName(".menu-top", this.selected);
+      },
 
-  function drawBar() {
-    var keyboard = bar.querySelector(".wx-menubar-kbd");
-    bar.replaceChildren(keyboard);
-    tops().forEach(function (card, i) {
-      var item = document.createElement("button");
-      item.type = "button";
-      item.className = "wx-menubar-item" + (i === openIndex ? " is-open" : "");
-      var subs = subsOf(card);
-      if (subs.length) {
-        var list = document.createElement("i");
-        list.className = "bi bi-list";
-        item.appendChild(list);
-        item.appendChild(document.createTextNode(" "));
+      addSub: function (i) {
+        var top = this.buttons[i];
+        if (this.fullSub(top)) { return; }
+        top.subs.push(button({ type: "click" }, "", {}));
+        this.openIndex = i;
+        this.focusName(".menu-top:nth-of-type(" + (i + 1) + ") .menu-sub", top.subs.length - 1);
+      },
+
+      focusName: function (selector, index) {
+        this.$nextTick(function () {
+          var cards = this.$root.querySelectorAll(selector);
+          cards[index].querySelector(".menu-name").focus();
+        }.bind(this));
+      },
+
+      // Moves list[index] one place up (-1) or down (1).
+      move: function (list, index, step) {
+        var to = index + step;
+        if (to < 0 || to >= list.length) { return; }
+        var item = list.splice(index, 1)[0];
+        list.splice(to, 0, item);
+        if (list === this.buttons) { this.selected = to; this.openIndex = -1; }
+      },
+
+      remove: function (list, index) {
+        list.splice(index, 1);
+        this.openIndex = -1;
+        if (list === this.buttons) { this.selected = -1; }
+      },
+
+      // A tap on the preview opens (or closes) the menu's sub-menus and shows its card.
+      tap: function (i) {
+        this.openIndex = this.openIndex === i ? -1 : i;
+        this.selected = i;
+        this.$root.querySelectorAll(".menu-top")[i].scrollIntoView({ behavior: "smooth", block: "nearest" });
+      },
+
+      select: function (i) { this.selected = i; },
+
+      // "Save and publish" asks first; a plain save does not.
+      confirmSubmit: function (event) {
+        var message = event.submitter && event.submitter.getAttribute("data-confirm-submit");
+        if (message && !window.confirm(message)) { event.preventDefault(); }
       }
-      item.appendChild(document.createTextNode(card.querySelector("[data-field='name']").value.trim() || "…"));
-      if (subs.length && i === openIndex) {
-        var popup = document.createElement("span");
-        popup.className = "wx-submenu";
-        subs.forEach(function (sub) {
-          var entry = document.createElement("span");
-          entry.textContent = sub.querySelector("[data-field='name']").value.trim() || "…";
-          popup.appendChild(entry);
-        });
-        item.appendChild(popup);
-      }
-      item.addEventListener("click", function () {
-        openIndex = openIndex === i ? -1 : i;
-        select(i);
-        card.scrollIntoView({ behavior: "smooth", block: "nearest" });
-        drawBar();
-      });
-      bar.appendChild(item);
-    });
+    };
   }
 
-  function changed() {
-    renumber();
-    drawBar();
-  }
-
-  form.addEventListener("click", function (event) {
-    var button = event.target.closest("button[type='button']");
-    if (!button) { return; }
-    var card = button.closest("[data-menu-button]");
-    if (button.hasAttribute("data-add-top")) {
-      if (tops().length >= maxTop) { return; }
-      var top = clone("[data-top-template]");
-      tree.appendChild(top);
-      countBytes(top.querySelector("[data-max-bytes]"));
-      changed();
-      top.querySelector("[data-field='name']").focus();
-      select(tops().length - 1);
-      return;
-    }
-    if (button.hasAttribute("data-add-sub")) {
-      var list = card.querySelector("[data-sub-list]");
-      if (subsOf(card).length >= maxSub) { return; }
-      var sub = clone("[data-sub-template]");
-      list.appendChild(sub);
-      countBytes(sub.querySelector("[data-max-bytes]"));
-      openIndex = tops().indexOf(card);
-      changed();
-      sub.querySelector("[data-field='name']").focus();
-      return;
-    }
-    if (button.hasAttribute("data-remove-button")) {
-      card.remove();
-      openIndex = -1;
-    } else if (button.getAttribute("data-move") === "-1" && card.previousElementSibling) {
-      card.parentElement.insertBefore(card, card.previousElementSibling);
-    } else if (button.getAttribute("data-move") === "1" && card.nextElementSibling) {
-      card.parentElement.insertBefore(card.nextElementSibling, card);
-    } else {
-      return;
-    }
-    changed();
+  document.addEventListener("alpine:init", function () {
+    window.Alpine.data("menuEditor", menuEditor);
   });
-
-  form.addEventListener("input", function (event) {
-    if (event.target.hasAttribute("data-max-bytes")) { countBytes(event.target); }
-    drawBar();
-  });
-
-  form.addEventListener("change", function (event) {
-    if (event.target.hasAttribute("data-type-select")) { showTypeFields(event.target.closest("[data-menu-button]")); }
-  });
-
-  form.addEventListener("focusin", function (event) {
-    var top = event.target.closest(".menu-top");
-    if (top) { select(tops().indexOf(top)); }
-  });
-
-  // "Save and publish" asks first; a plain save does not.
-  form.addEventListener("submit", function (event) {
-    var message = event.submitter && event.submitter.getAttribute("data-confirm-submit");
-    if (message && !window.confirm(message)) { event.preventDefault(); }
-  });
-
-  form.querySelectorAll("[data-max-bytes]").forEach(countBytes);
-  changed();
 })();

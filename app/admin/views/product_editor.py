@@ -146,6 +146,7 @@ def _editor_text() -> dict[str, str]:
         "original_price": _("Original price (yuan)"), "cost": _("Cost (yuan)"), "stock": _("Stock"),
         "weight_g": _("Weight (g)"), "code": _("SKU code"), "image_url": _("Image URL"),
         "single": _("Single spec"), "too_many": _("At most 3 specs."), "upload_failed": _("Upload failed."),
+        "pick_picture": _("Choose a picture"),
     }
 
 

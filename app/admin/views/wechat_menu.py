@@ -45,9 +45,15 @@ def _render(buttons: list, errors: dict[str, str], status: int = 200):
               "sub_name": menus.SUB_NAME_BYTES}
     field_types = {field: " ".join(kind for kind, fields in menus.BUTTON_FIELDS.items() if field in fields)
                    for field in LEAF_FIELDS}
+    hints = {key: url_for("admin.wechat_slot_edit", slot=f"click:{key}") if has_reply
+             else url_for("admin.wechat_click_new", key=key) for key, has_reply in click_replies.items()}
+    editor_data = {"buttons": buttons, "errors": errors, "limits": limits, "replies": click_replies, "hints": hints,
+                   "field_types": {field: kinds.split() for field, kinds in field_types.items()},
+                   "text": {"menu": _("Menu %(n)s", n="{n}"), "sub": _("Sub-menu %(n)s", n="{n}")}}
     return render_template("admin/wechat/menu.html", menu=menu, buttons=buttons, errors=errors,
                            unpublished=menus.has_unpublished_changes(menu), button_types=BUTTON_TYPES,
-                           field_types=field_types, click_replies=click_replies, limits=limits), status
+                           field_types=field_types, click_replies=click_replies, limits=limits,
+                           editor_data=editor_data), status
 
 
 @bp.get("/wechat/menu")

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.admin import bp
 from app.admin.security import ANY_STAFF
+from app.shop import services as shop
 
 
 @dataclass(frozen=True)
@@ -93,4 +94,4 @@ def sidebar():
                           "group": entry.group})
         return items
 
-    return {"console_menu": console_menu}
+    return {"console_menu": console_menu, "console_look": shop.console_look}

@@ -33,11 +33,15 @@ def console_look() -> dict[str, str]:
     """What every console page shows of the shop (name, logo, theme), read without creating the
     row: pages are GETs that must not write, and a fresh shop shows the defaults."""
     settings = db.session.get(ShopSettings, 1)
-    columns = ShopSettings.__table__.c
     if settings is None:
-        return {key: columns[key].default.arg for key in ("name", "logo_url", "theme_mode", "brand_colour")}
+        return default_look()
     return {"name": settings.name, "logo_url": settings.logo_url, "theme_mode": settings.theme_mode,
             "brand_colour": settings.brand_colour}
+
+
+def default_look() -> dict[str, str]:
+    columns = ShopSettings.__table__.c
+    return {key: columns[key].default.arg for key in ("name", "logo_url", "theme_mode", "brand_colour")}
 
 
 def snapshot(settings: ShopSettings) -> dict[str, Any]:

@@ -4,6 +4,9 @@
 //
 //   window.Pickers.open("member", {multiple: false}) -> Promise<[{id, title, subtitle, image}]>
 //     (resolves [] when the dialog is closed without choosing)
+//   window.Pickers.open("link") -> Promise<[{type, id | path | url, title, path}]>: a product,
+//     category or page picked, or a mini-program path or web address typed — the stored form
+//     of a typed link (app/shop/links.py), checked by the server, and the path it opens
 //   <div x-data="pickField({kind: 'agent', value: '42', display: '#42 小王'})"> … (admin/_pickers.html)
 (function () {
   "use strict";
@@ -36,6 +39,14 @@
       return {
         kinds: {},
         kind: "",
+        list: "", // the kind whose list is shown (a link's tab lists products, categories or pages)
+        linkMode: false,
+        linkTabs: [],
+        tab: "",
+        typing: false,
+        typedText: "",
+        typedPlaceholder: "",
+        linkError: "",
         heading: "",
         placeholder: "",
         multiple: false,
@@ -52,7 +63,8 @@
 
         init: function () {
           this.kinds = JSON.parse(this.$el.dataset.kinds || "{}");
-          this.chosenTemplate = this.$el.querySelector("[data-template]").dataset.template;
+          this.linkTabs = JSON.parse(this.$el.dataset.linkTabs || "[]");
+          this.chosenTemplate = this.$el.querySelector("[data-chosen-template]").dataset.chosenTemplate;
           this.modal = window.bootstrap.Modal.getOrCreateInstance(this.$el);
           this.$el.addEventListener("hidden.bs.modal", function () { answer([]); });
         },
@@ -69,14 +81,68 @@
           this.q = "";
           this.picked = [];
           this.items = [];
+          this.linkError = "";
+          this.linkMode = detail.kind === "link";
+          this.list = detail.kind;
+          this.typing = false;
           this.modal.show();
-          this.load(false);
+          if (this.linkMode) {
+            this.openTab(this.linkTabs[0]);
+          } else {
+            this.load(false);
+          }
           var search = this.$refs.search;
           this.$el.addEventListener("shown.bs.modal", function () { search.focus(); }, { once: true });
         },
 
+        // A link's tab: a list to pick from, or a path or web address to type.
+        openTab: function (one) {
+          this.tab = one.type;
+          this.linkError = "";
+          this.items = [];
+          this.q = "";
+          this.typing = !one.list;
+          if (one.list) {
+            this.list = one.list;
+            this.placeholder = this.kinds[one.list].placeholder;
+            this.load(false);
+          } else {
+            this.placeholder = "";
+            this.typedText = "";
+            this.typedPlaceholder = one.placeholder;
+            var field = this.$refs.typed;
+            this.$nextTick(function () { field.focus(); });
+          }
+        },
+
+        typed: function () {
+          var one = this.linkTabs.filter(function (each) { return each.type === this.tab; }, this)[0];
+          var params = { type: this.tab };
+          params[one.field] = this.typedText;
+          this.resolveLink(params);
+        },
+
+        // The server's stored form of the link (checked there), with the path it opens.
+        resolveLink: function (params) {
+          var self = this;
+          self.linkError = "";
+          var url = self.kinds.link.url + "?" + new URLSearchParams(params).toString();
+          return window.FenxiaoConsole.api("GET", url).then(function (reply) {
+            if (!reply.ok) {
+              var error = (reply.data && reply.data.error) || {};
+              var fields = error.fields || {};
+              self.linkError = fields.path || fields.url || error.message || "";
+              return;
+            }
+            var link = reply.data.link;
+            link.path = reply.data.path;
+            answer([link]);
+            self.modal.hide();
+          });
+        },
+
         url: function (more) {
-          var kind = this.kinds[this.kind];
+          var kind = this.kinds[this.list];
           var url = kind.url;
           var params = new URLSearchParams(this.params);
           if (this.q) { params.set("q", this.q); }
@@ -111,6 +177,10 @@
         full: function () { return this.multiple && this.max > 0 && this.picked.length >= this.max; },
 
         toggle: function (item) {
+          if (this.linkMode) {
+            this.resolveLink(this.tab === "page" ? { type: "page", path: item.id } : { type: this.tab, id: item.id });
+            return;
+          }
           if (!this.multiple) {
             this.picked = [item];
             this.confirm();

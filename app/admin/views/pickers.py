@@ -1,6 +1,7 @@
 """What the console's pickers list (app/admin/static/pickers.js): members, agents, products,
-a product's SKUs and categories, as JSON for the picker dialog, so that no form asks the
-merchant for an id. Each list is the console list's own query (the same keyword rules: an id
+a product's SKUs, categories and the shop's pages, as JSON for the picker dialog, so that no
+form asks the merchant for an id; and the typed link (app/shop/links.py) of what was picked.
+Each list is the console list's own query (the same keyword rules: an id
 or an exact code, or the start of a name or phone — indexed, never a scan for text in the
 middle), a keyset page at a time, and answers the same item shape: {id, title, subtitle,
 image}. Each needs the permission of the page its items belong to."""
@@ -14,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.admin import bp
-from app.admin.security import area
+from app.admin.security import any_staff, area
 from app.catalog import manage
 from app.catalog.models import Category, Product
 from app.core.money import fen_to_yuan
@@ -24,6 +25,7 @@ from app.distribution import agent_listing
 from app.distribution.states import AGENT_STATUS_LABELS
 from app.extensions import db
 from app.members import services as members
+from app.shop import links
 
 PICKER_PAGE_SIZE = 20
 
@@ -103,3 +105,22 @@ def pick_categories():
               "subtitle": ""} for category in ordered]
     return jsonify({"items": items, "next_cursor": None})
 
+
+
+@bp.get("/pick/pages")
+@any_staff
+def pick_pages():
+    items = [{"id": path, "title": str(title), "subtitle": path, "image": ""} for path, title in links.PAGES]
+    return jsonify({"items": items, "next_cursor": None})
+
+
+@bp.get("/pick/link")
+@any_staff
+def pick_link():
+    """The stored form of a picked or typed link, checked (422 naming the field when it is not
+    one), with the mini-program path it opens."""
+    args = request.args
+    identifier = args.get("id", "")
+    link = links.resolve(args.get("type", ""), id=int(identifier) if identifier.isascii() and identifier.isdigit()
+                         and len(identifier) < 10 else None, path=args.get("path", ""), url=args.get("url", ""))
+    return jsonify({"link": link, "path": links.mini_path(link)})

@@ -10,6 +10,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.request_models import is_clean_text
+from app.shop.theme import BRAND_COLOUR_LABELS, THEME_MODE_LABELS
 
 REFUSED_CHARACTERS = "Control characters and invisible formatting characters are not allowed."
 
@@ -93,4 +95,6 @@ class ShopSettingsForm(ConsoleForm):
     pay_balance = BooleanField(_l("Balance"))
     pay_cod = BooleanField(_l("Cash on delivery"))
     auto_off_shelf_when_sold_out = BooleanField(_l("Take products off shelf when their stock runs out"))
+    theme_mode = RadioField(_l("Console look"), choices=list(THEME_MODE_LABELS.items()))
+    brand_colour = RadioField(_l("Brand colour"), choices=list(BRAND_COLOUR_LABELS.items()))
 

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from flask import current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.admin import bp
 from app.admin.security import ANY_STAFF
+from app.shop import services as shop
 
 
 @dataclass(frozen=True)
@@ -93,4 +95,13 @@ def sidebar():
                           "group": entry.group})
         return items
 
-    return {"console_menu": console_menu}
+    return {"console_menu": console_menu, "console_look": _console_look}
+
+
+def _console_look() -> dict[str, str]:
+    """The shop's look for the page; the defaults when the database cannot say, so the error
+    page of a database outage still renders."""
+    try:
+        return shop.console_look()
+    except SQLAlchemyError:
+        return shop.default_look()

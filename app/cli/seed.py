@@ -26,12 +26,14 @@ def demo(if_empty: bool) -> None:
     from app.officialaccount.seed import seed_official_account
     from app.orders.seed import seed_orders
     from app.reports.rollups import rebuild as rebuild_rollups
+    from app.shop.seed import seed_shop
 
     if if_empty and db.session.scalar(select(func.count()).select_from(Product)):
         click.echo("demo shop already seeded")
         return
     with held():  # the demo's history is written, not lived: nobody is sent a message about it
         report = seed_accounts()
+        report += seed_shop()
         report += seed_catalog()
         report += seed_demo_menu()
         report += seed_subscribe_templates()

@@ -27,3 +27,7 @@ class ShopSettings(TimestampMixin, db.Model):
     auto_off_shelf_when_sold_out: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default="0", nullable=False,
         comment="take a product off shelf when its total stock reaches 0")
+    theme_mode: Mapped[str] = mapped_column(String(8), default="light", server_default="light", nullable=False,
+                                            comment="the console's default look: light | dark (app.shop.theme)")
+    brand_colour: Mapped[str] = mapped_column(String(16), default="blue", server_default="blue", nullable=False,
+                                              comment="the console's named brand colour (app.shop.theme.BrandColour)")

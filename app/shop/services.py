@@ -11,10 +11,12 @@ from app.audit.services import Actor
 from app.core.errors import ValidationError
 from app.extensions import db
 from app.shop.models import ShopSettings
+from app.shop.theme import BrandColour, ThemeMode
 
 HOME_PAGES = ("default", "category", "custom")
 EDITABLE = ("name", "logo_url", "service_phone", "home_page", "unpaid_close_minutes", "auto_receive_days",
-            "after_sale_days", "pay_wechat", "pay_balance", "pay_cod", "auto_off_shelf_when_sold_out")
+            "after_sale_days", "pay_wechat", "pay_balance", "pay_cod", "auto_off_shelf_when_sold_out", "theme_mode",
+            "brand_colour")
 
 
 def shop_settings() -> ShopSettings:
@@ -27,6 +29,21 @@ def shop_settings() -> ShopSettings:
     return settings
 
 
+def console_look() -> dict[str, str]:
+    """What every console page shows of the shop (name, logo, theme), read without creating the
+    row: pages are GETs that must not write, and a fresh shop shows the defaults."""
+    settings = db.session.get(ShopSettings, 1)
+    if settings is None:
+        return default_look()
+    return {"name": settings.name, "logo_url": settings.logo_url, "theme_mode": settings.theme_mode,
+            "brand_colour": settings.brand_colour}
+
+
+def default_look() -> dict[str, str]:
+    columns = ShopSettings.__table__.c
+    return {key: columns[key].default.arg for key in ("name", "logo_url", "theme_mode", "brand_colour")}
+
+
 def snapshot(settings: ShopSettings) -> dict[str, Any]:
     return {key: getattr(settings, key) for key in EDITABLE}
 
@@ -35,6 +52,12 @@ def update_shop_settings(actor: Actor, values: dict[str, Any]) -> ShopSettings:
     fields = {}
     if values.get("home_page") not in HOME_PAGES:
         fields["home_page"] = _("Not one of the allowed values.")
+    if values.get("theme_mode") not in set(ThemeMode):
+        fields["theme_mode"] = _("Not one of the allowed values.")
+    if values.get("brand_colour") not in set(BrandColour):
+        fields["brand_colour"] = _("Not one of the allowed values.")
+    if len(values.get("logo_url") or "") > 512:
+        fields["logo_url"] = _("At most %(n)s characters.", n=512)
     if not 5 <= int(values.get("unpaid_close_minutes", 0)) <= 1440:
         fields["unpaid_close_minutes"] = _("Between %(low)s and %(high)s.", low=5, high=1440)
     for key in ("auto_receive_days", "after_sale_days"):

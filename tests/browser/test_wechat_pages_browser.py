@@ -98,3 +98,35 @@ def test_a_reordered_menu_with_a_sub_menu_is_published_in_that_order(page, live_
     expect(page.locator(".menu-top").nth(0).locator(".menu-sub .menu-name")).to_have_value("订单")
     expect(page.locator("[data-menu-preview] .wx-menubar-name")).to_have_text(["我的", "优惠"])
     assert page.console_errors == []
+
+
+def test_a_mini_program_button_takes_its_page_from_the_link_picker(page, live_app, live_server):
+    # given the menu editor and a product on sale
+    from tests import factories
+
+    apple = factories.product(factories.category("水果"), "红富士苹果")
+    make_staff()
+    _log_in(page)
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.goto("/admin/wechat/menu")
+    page.get_by_role("button", name="添加一级菜单").click()
+    page.get_by_label("菜单名称").fill("苹果")
+    page.get_by_label("菜单动作").select_option("miniprogram")
+
+    # when the merchant picks the product in the link picker rather than typing its path
+    page.get_by_role("button", name="选择页面").click()
+    dialog = page.locator("#picker-dialog")
+    expect(dialog.get_by_role("tab")).to_have_text(["商品", "分类", "商城页面", "小程序路径"])
+    dialog.get_by_role("button", name="红富士苹果").click()
+    expect(dialog).to_be_hidden()
+
+    # then the button opens the product's page in the shop's own mini-program, and is published so
+    expect(page.get_by_label("小程序页面路径")).to_have_value(f"pages/product/index?id={apple.id}")
+    expect(page.get_by_label("小程序 AppID")).to_have_value(live_app.config["WECHAT_MP_APPID"])
+    page.get_by_label("备用网页（旧版微信打开）").fill("https://example.com/apple")
+    page.get_by_role("button", name="保存并发布").click()
+    expect(page.get_by_text(re.compile("已发布到微信"))).to_be_visible()
+    published = live_server.sandbox.records["menus"][live_app.config["WECHAT_OA_APPID"]]
+    assert published["button"][0]["pagepath"] == f"pages/product/index?id={apple.id}"
+    assert page.console_errors == []

@@ -4,7 +4,7 @@
 //
 //   window.Pickers.open("member", {multiple: false}) -> Promise<[{id, title, subtitle, image}]>
 //     (resolves [] when the dialog is closed without choosing)
-//   window.Pickers.open("link") -> Promise<[{type, id | path | url, title, path}]>: a product,
+//   window.Pickers.open("link", {types: [...]}) -> Promise<[{type, id | path | url, title, path}]>: a product,
 //     category or page picked, or a mini-program path or web address typed — the stored form
 //     of a typed link (app/shop/links.py), checked by the server, and the path it opens
 //   <div x-data="pickField({kind: 'agent', value: '42', display: '#42 小王'})"> … (admin/_pickers.html)
@@ -19,7 +19,8 @@
     return new Promise(function (resolve) {
       waiting = { resolve: resolve };
       window.dispatchEvent(new CustomEvent("picker-open", {
-        detail: { kind: kind, multiple: !!options.multiple, max: options.max || 0, params: options.params || {} }
+        detail: { kind: kind, multiple: !!options.multiple, max: options.max || 0, params: options.params || {},
+                  types: options.types || null }
       }));
     });
   }
@@ -42,6 +43,7 @@
         list: "", // the kind whose list is shown (a link's tab lists products, categories or pages)
         linkMode: false,
         linkTabs: [],
+        shownTabs: [], // the tabs this call allows (`types`), all by default
         tab: "",
         typing: false,
         typedText: "",
@@ -87,7 +89,10 @@
           this.typing = false;
           this.modal.show();
           if (this.linkMode) {
-            this.openTab(this.linkTabs[0]);
+            var types = detail.types;
+            this.shownTabs = types ? this.linkTabs.filter(function (one) { return types.indexOf(one.type) >= 0; })
+              : this.linkTabs;
+            this.openTab(this.shownTabs[0]);
           } else {
             this.load(false);
           }

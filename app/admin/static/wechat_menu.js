@@ -44,6 +44,7 @@
       hints: data.hints,
       replies: data.replies,
       text: data.text,
+      mpAppid: data.mp_appid || "",
       openIndex: -1,
       selected: -1,
 
@@ -65,6 +66,18 @@
       shows: function (item, field) { return this.fieldTypes[field].indexOf(item.type) >= 0; },
       hint: function (item) { return item.type === "click" && this.hints[item.key] ? this.hints[item.key] : ""; },
       hasReply: function (item) { return Boolean(this.replies[item.key]); },
+
+      // A mini-program button's page from the link picker (a product, a category, one of the
+      // shop's pages or a typed path, checked by the server); the shop's own mini-program when
+      // no AppID is set yet.
+      pickPage: function (item) {
+        var appid = this.mpAppid;
+        window.Pickers.open("link", { types: ["product", "category", "page", "path"] }).then(function (links) {
+          if (!links.length) { return; }
+          item.pagepath = links[0].path;
+          if (!item.appid && appid) { item.appid = appid; }
+        });
+      },
 
       addTop: function () {
         if (this.fullTop) { return; }

@@ -3,7 +3,7 @@ to WeChat, load what WeChat has. Every change is audited."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.admin import bp
@@ -49,7 +49,8 @@ def _render(buttons: list, errors: dict[str, str], status: int = 200):
              else url_for("admin.wechat_click_new", key=key) for key, has_reply in click_replies.items()}
     editor_data = {"buttons": buttons, "errors": errors, "limits": limits, "replies": click_replies, "hints": hints,
                    "field_types": {field: kinds.split() for field, kinds in field_types.items()},
-                   "text": {"menu": _("Menu %(n)s", n="{n}"), "sub": _("Sub-menu %(n)s", n="{n}")}}
+                   "text": {"menu": _("Menu %(n)s", n="{n}"), "sub": _("Sub-menu %(n)s", n="{n}")},
+                   "mp_appid": current_app.config.get("WECHAT_MP_APPID", "")}
     return render_template("admin/wechat/menu.html", menu=menu, buttons=buttons, errors=errors,
                            unpublished=menus.has_unpublished_changes(menu), button_types=BUTTON_TYPES,
                            field_types=field_types, click_replies=click_replies, limits=limits,

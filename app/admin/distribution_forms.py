@@ -22,7 +22,7 @@ class DistributionSettingsForm(ConsoleForm):
     become_agent = SelectField(_l("Becoming an agent"), choices=[
         ("auto", _l("Everyone, automatically")), ("apply", _l("Apply and be reviewed")),
         ("product", _l("After buying one of the chosen products")), ("spend", _l("After spending at least"))])
-    become_product_ids = StringField(_l("Chosen product IDs (comma separated)"),
+    become_product_ids = StringField(_l("Chosen products"),
                                      validators=[Optional(), Regexp(r"^[\d,\s]*$"), Length(max=2000)])
     become_spend = DecimalField(_l("Spend threshold (¥)"), places=2, validators=[InputRequired(), NumberRange(min=0)])
     bind_eligibility = SelectField(_l("Who can be bound"), choices=[("all", _l("All shoppers")),

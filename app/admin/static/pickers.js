@@ -205,6 +205,26 @@
       };
     });
 
+    // Several picked ids, shown by name, each removable; posted comma separated.
+    window.Alpine.data("pickMany", function (config) {
+      return {
+        kind: config.kind,
+        chosen: config.chosen || [],
+        get ids() { return this.chosen.map(function (item) { return item.id; }).join(","); },
+        pick: function () {
+          var self = this;
+          window.Pickers.open(self.kind, { multiple: true }).then(function (items) {
+            var have = self.chosen.map(function (item) { return item.id; });
+            self.chosen = self.chosen.concat(items.filter(function (item) { return have.indexOf(item.id) < 0; })
+              .map(function (item) { return { id: item.id, title: item.title }; }));
+          });
+        },
+        remove: function (item) {
+          this.chosen = this.chosen.filter(function (one) { return one.id !== item.id; });
+        }
+      };
+    });
+
     // A form field holding a picked id: a hidden input the form posts, what it is, and the
     // buttons to pick and to clear. `picked` is dispatched (bubbling) after a choice.
     window.Alpine.data("pickField", function (config) {

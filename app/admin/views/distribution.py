@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.admin import bp
 from app.admin.distribution_forms import AppointForm, DistributionSettingsForm
 from app.admin.security import actor, area
+from app.catalog.models import Product
 from app.core.errors import DomainError
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
@@ -80,7 +81,16 @@ def distribution_settings():
             flash(_("Saved."), "success")
             return redirect(url_for("admin.distribution_settings"))
     db.session.commit()  # the defaults row, when it was just created
-    return render_template("admin/distribution/settings.html", form=form)
+    return render_template("admin/distribution/settings.html", form=form,
+                           chosen_products=_chosen_products(form.become_product_ids.data or ""))
+
+
+def _chosen_products(ids_text: str) -> list[dict]:
+    """The chosen products, by name, in the order they were chosen (an id that is gone shows as #id)."""
+    ids = [int(part) for part in ids_text.replace(" ", "").split(",") if part.isascii() and part.isdigit()
+           and len(part) < 10]
+    titles = dict(db.session.execute(select(Product.id, Product.title).where(Product.id.in_(ids))).all()) if ids else {}
+    return [{"id": product_id, "title": titles.get(product_id, f"#{product_id}")} for product_id in dict.fromkeys(ids)]
 
 
 @bp.get("/distribution/agents")

@@ -1,5 +1,5 @@
 """Browser assets installed by npm (Bootstrap, Bootstrap Icons, ECharts, Alpine.js and its
-sort plugin), served locally."""
+sort plugin, wangEditor), served locally."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ ALLOWED = {
     "echarts": "echarts/dist",
     "alpinejs": "alpinejs/dist",
     "alpinejs-sort": "@alpinejs/sort/dist",
+    "wangeditor": "@wangeditor/editor/dist",
 }
 
 

@@ -1,0 +1,52 @@
+"""The product detail's rich-text editor in a real browser: type a heading and a bold line, save,
+and both are stored and shown again after a reload."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from app.catalog.models import Product
+from app.extensions import db
+from tests import factories
+from tests.admin_helpers import PASSWORD, make_staff
+
+
+def _log_in(page) -> None:
+    make_staff()
+    page.goto("/admin/login")
+    page.get_by_label("用户名").fill("boss")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
+def test_a_heading_and_a_bold_line_typed_in_the_editor_are_saved_and_shown_again(page, live_app):
+    # given a product with no detail, open in the console
+    product = factories.product(factories.category("茶叶"), "明前龙井")
+    _log_in(page)
+    with page.expect_navigation():
+        page.goto(f"/admin/products/{product.id}")
+    editor = page.locator("[data-rich-text='detail_html'] [data-slate-editor]")
+
+    # when the merchant types a heading (H2 from the toolbar's heading menu) and a bold line
+    editor.click()
+    page.locator("[data-rich-text='detail_html'] [data-menu-key='headerSelect']").click()
+    page.get_by_text("H2").click()
+    page.keyboard.type("产地直发")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("七天无理由退换")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+
+    # then the reloaded form's editor shows them, and the stored detail holds them
+    expect(page.get_by_text("已保存")).to_be_visible()
+    page.reload()
+    expect(editor.locator("h2")).to_have_text("产地直发")
+    expect(editor.locator("strong")).to_have_text("七天无理由退换")
+    db.session.rollback()  # a fresh snapshot: the server committed in its own transaction
+    stored = db.session.get(Product, product.id).detail_html
+    assert "<h2>产地直发</h2>" in stored and "<strong>七天无理由退换</strong>" in stored
+    assert page.console_errors == []

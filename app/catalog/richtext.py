@@ -59,13 +59,14 @@ def _plain_styles(tag: str, attribute: str, value: str) -> str | None:
     return "; ".join(kept) + ";" if kept else None
 
 
-# rich-text shows pictures at their natural size and tables without rules: a phone screen needs
+# rich-text shows pictures at their natural size, tables without rules and quotes unmarked: a phone screen needs
 # pictures no wider than itself and a table that reads as one.
 MINI_PROGRAM_STYLES = {
     "img": "max-width: 100%; height: auto; display: block;",
     "table": "width: 100%; border-collapse: collapse;",
     "th": "border: 1px solid #e5e5e5; padding: 4px 6px; background-color: #f7f7f7;",
     "td": "border: 1px solid #e5e5e5; padding: 4px 6px;",
+    "blockquote": "margin: 8px 0; padding: 4px 10px; border-left: 3px solid #e5e5e5; color: #666;",
 }
 
 

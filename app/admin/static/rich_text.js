@@ -12,8 +12,8 @@
     "headerSelect", "|",
     "bold", "italic", "underline", "through", "color", "bgColor", "fontSize", "clearStyle", "|",
     "bulletedList", "numberedList",
-    { key: "group-justify", title: "justify", menuKeys: ["justifyLeft", "justifyCenter", "justifyRight"] },
-    { key: "group-indent", title: "indent", menuKeys: ["indent", "delIndent"] }, "|",
+    { key: "group-justify", title: words.alignment, menuKeys: ["justifyLeft", "justifyCenter", "justifyRight"] },
+    { key: "group-indent", title: words.indent, menuKeys: ["indent", "delIndent"] }, "|",
     "uploadImage", "insertTable", "divider", "blockquote", "|",
     "undo", "redo",
   ];

@@ -1,5 +1,6 @@
 """Product detail HTML from the console's rich-text editor (wangEditor), sanitised before it is
-stored, and dressed for the mini-program's rich-text component when it is served.
+stored, and dressed for the mini-program's rich-text component when it is served. Every kept tag
+is one rich-text renders (miniprogram/tests/unit/rich-text.test.js holds its list).
 
 nh3 (Ammonia) keeps an allow-list of tags and attributes: scripts, event handlers, iframes and
 javascript:/data: URLs are dropped, and links get rel="noopener". Inline styles keep only the
@@ -18,8 +19,7 @@ import nh3
 MAX_DETAIL_LENGTH = 200_000
 
 TAGS = {"p", "br", "div", "span", "strong", "b", "em", "i", "u", "s", "h1", "h2", "h3", "h4", "h5", "h6",
-        "blockquote", "ul", "ol", "li", "img", "a", "table", "thead", "tbody", "tr", "th", "td", "hr",
-        "figure", "figcaption"}
+        "blockquote", "ul", "ol", "li", "img", "a", "table", "thead", "tbody", "tr", "th", "td", "hr"}
 STYLED = {"p", "div", "span", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "img", "table", "th", "td"}
 ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},

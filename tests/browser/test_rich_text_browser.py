@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from PIL import Image
 from playwright.sync_api import expect
 
 from app.catalog.models import Product
@@ -49,4 +50,34 @@ def test_a_heading_and_a_bold_line_typed_in_the_editor_are_saved_and_shown_again
     db.session.rollback()  # a fresh snapshot: the server committed in its own transaction
     stored = db.session.get(Product, product.id).detail_html
     assert "<h2>产地直发</h2>" in stored and "<strong>七天无理由退换</strong>" in stored
+    assert page.console_errors == []
+
+
+def test_the_picture_button_uploads_a_picture_into_the_detail(page, live_app, tmp_path):
+    # given a product open in the console, on a page without the media library's picker
+    product = factories.product(factories.category("茶叶"), "龙井礼盒")
+    picture = tmp_path / "茶园.png"
+    Image.new("RGB", (40, 30), (60, 140, 80)).save(picture)
+    _log_in(page)
+    with page.expect_navigation():
+        page.goto(f"/admin/products/{product.id}")
+    editor = page.locator("[data-rich-text='detail_html'] [data-slate-editor]")
+    editor.click()
+    page.keyboard.type("茶园实拍")
+
+    # when the merchant uses the toolbar's picture button and chooses a file
+    with page.expect_file_chooser() as chooser:
+        page.locator("[data-rich-text='detail_html'] [data-menu-key='uploadImage']").click()
+    chooser.value.set_files(str(picture))
+
+    # then the uploaded picture is in the editor, and saved with the detail
+    expect(editor.locator("img")).to_have_count(1)
+    src = editor.locator("img").get_attribute("src")
+    assert page.request.get(src).ok
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存")).to_be_visible()
+    db.session.rollback()
+    stored = db.session.get(Product, product.id).detail_html
+    assert f'src="{src}"' in stored and "茶园实拍" in stored
     assert page.console_errors == []

@@ -66,8 +66,10 @@ def test_the_picture_button_uploads_a_picture_into_the_detail(page, live_app, tm
     page.keyboard.type("茶园实拍")
 
     # when the merchant uses the toolbar's picture button and chooses a file
+    picture_button = page.locator("[data-rich-text='detail_html'] [data-menu-key='uploadImage']")
+    expect(picture_button).not_to_have_class(re.compile(r"\bdisabled\b"))  # the toolbar follows the caret
     with page.expect_file_chooser() as chooser:
-        page.locator("[data-rich-text='detail_html'] [data-menu-key='uploadImage']").click()
+        picture_button.click()
     chooser.value.set_files(str(picture))
 
     # then the uploaded picture is in the editor, and saved with the detail
@@ -80,4 +82,52 @@ def test_the_picture_button_uploads_a_picture_into_the_detail(page, live_app, tm
     db.session.rollback()
     stored = db.session.get(Product, product.id).detail_html
     assert f'src="{src}"' in stored and "茶园实拍" in stored
+    assert page.console_errors == []
+
+
+# What Word puts on the clipboard for a heading, a bold line and a table (trimmed, as copied).
+WORD_CLIPBOARD = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{mso-style-unhide:no}'
+    '</style></head><body><!--StartFragment--><h2 style="mso-outline-level:2"><span lang="ZH-CN" '
+    'style="font-family:宋体;mso-ascii-font-family:Calibri">产品介绍</span></h2><p class="MsoNormal" '
+    'style="mso-margin-top-alt:auto"><b><span style="font-family:宋体">手工采摘</span></b><span lang="EN-US">'
+    '<o:p></o:p></span></p><table class="MsoTableGrid" border="1"><tr><td style="mso-border-alt:solid windowtext .5pt">'
+    '<p class="MsoNormal">净含量</p></td><td><p class="MsoNormal">250克</p></td></tr></table><!--EndFragment-->'
+    '</body></html>'
+)
+
+
+def test_pasting_from_word_keeps_the_structure_and_drops_words_markup(page, live_app):
+    # given a product open in the console
+    product = factories.product(factories.category("茶叶"), "白茶")
+    _log_in(page)
+    with page.expect_navigation():
+        page.goto(f"/admin/products/{product.id}")
+    editor = page.locator("[data-rich-text='detail_html'] [data-slate-editor]")
+
+    # when the merchant pastes a passage copied from Word (put on the clipboard as Word puts it,
+    # then a real Ctrl+V)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("""html => {
+        document.addEventListener('copy', (event) => {
+            event.clipboardData.setData('text/html', html);
+            event.clipboardData.setData('text/plain', '产品介绍 手工采摘 净含量 250克');
+            event.preventDefault();
+        }, { once: true });
+        document.execCommand('copy');
+    }""", WORD_CLIPBOARD)
+    editor.click()
+    page.keyboard.press("Control+V")
+    expect(editor.locator("table td")).to_have_count(2)
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+
+    # then the heading, the bold line and the table are stored, and nothing of Word's markup
+    expect(page.get_by_text("已保存")).to_be_visible()
+    db.session.rollback()
+    stored = db.session.get(Product, product.id).detail_html
+    assert re.search(r"<h2>(<span>)?产品介绍(</span>)?</h2>", stored) and "<strong>手工采摘</strong>" in stored
+    assert "净含量</td>" in stored and "250克</td>" in stored
+    for junk in ("mso", "Mso", "font-family", "o:p", "lang=", "<!--"):
+        assert junk not in stored
     assert page.console_errors == []

@@ -1,5 +1,5 @@
 // The console's rich-text fields (templates/admin/_rich_text.html): a wangEditor per field, its
-// HTML kept in the field's hidden textarea, pictures from the media library.
+// HTML kept in the field's hidden input, pictures from the media library.
 (function () {
   "use strict";
 
@@ -58,11 +58,11 @@
   }
 
   function mount(field) {
-    var textarea = field.querySelector("textarea");
+    var stored = field.querySelector("input[type=hidden]");
     var status = field.querySelector("[data-rich-text-status]");
     var editor = wangEditor.createEditor({
       selector: field.querySelector("[data-rich-text-editor]"),
-      html: textarea.value || "<p><br></p>",
+      html: stored.value || "<p><br></p>",
       mode: "default",
       config: {
         hoverbarKeys: HOVERBAR,
@@ -77,7 +77,7 @@
           },
         },
         onChange: function (changed) {
-          textarea.value = changed.isEmpty() ? "" : changed.getHtml();
+          stored.value = changed.isEmpty() ? "" : changed.getHtml();
         },
       },
     });
@@ -86,7 +86,7 @@
       config: { toolbarKeys: TOOLBAR },
     });
     var editable = field.querySelector("[data-slate-editor]");
-    if (editable) { editable.setAttribute("aria-labelledby", textarea.getAttribute("aria-labelledby")); }
+    if (editable) { editable.setAttribute("aria-labelledby", stored.id + "-label"); }
   }
 
   if (document.documentElement.lang === "en") { wangEditor.i18nChangeLanguage("en"); }

@@ -18,6 +18,7 @@ from app.admin.views import (  # noqa: E402,F401
                exports,
                members,
                orders,
+               pickers,
                posters,
                product_editor,
                products,

@@ -1,5 +1,5 @@
-"""Browser assets installed by npm (Bootstrap, Bootstrap Icons, ECharts, Alpine.js and its
-sort plugin, wangEditor), served locally."""
+"""Browser assets installed by npm (Bootstrap, Bootstrap Icons, ECharts, Alpine.js — its CSP
+build — and its sort plugin, wangEditor), served locally."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ ALLOWED = {
     "bootstrap": "bootstrap/dist",
     "bootstrap-icons": "bootstrap-icons/font",
     "echarts": "echarts/dist",
-    "alpinejs": "alpinejs/dist",
+    "alpinejs-csp": "@alpinejs/csp/dist",
     "alpinejs-sort": "@alpinejs/sort/dist",
     "wangeditor": "@wangeditor/editor/dist",
 }

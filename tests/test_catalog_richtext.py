@@ -13,6 +13,7 @@ from app.catalog.models import Product
 from app.catalog.richtext import for_rich_text, sanitise_detail
 from app.extensions import db
 from tests import factories
+from tests.admin_helpers import log_in, make_staff
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EDITOR_DOCUMENT = (FIXTURES / "product_detail.html").read_text(encoding="utf-8").strip()
@@ -102,3 +103,16 @@ def test_a_picture_without_a_width_fills_the_screen_and_text_is_left_as_it_was()
                            '<img src="https://img.example.com/a.jpg" alt="x&quot;y">')
     assert served == ('<p>a &amp; b &lt;c&gt; &#21697;</p><img src="https://img.example.com/a.jpg" alt="x&quot;y" '
                       'style="max-width: 100%; height: auto; display: block; width: 100%;">')
+
+
+def test_only_a_page_with_the_editor_lets_inline_styles_through(client, app):
+    # given a logged-in merchant
+    make_staff()
+    log_in(client)
+    item = factories.product(factories.category("茶叶"), "明前龙井")
+    # when they open the product form (the editor) and the product list (no editor)
+    with_editor = client.get(f"/admin/products/{item.id}").headers["Content-Security-Policy"]
+    without = client.get("/admin/products").headers["Content-Security-Policy"]
+    # then only the form allows style attributes, and neither allows inline scripts
+    assert "style-src 'self' 'unsafe-inline'" in with_editor and "style-src 'self';" in without
+    assert "script-src 'self';" in with_editor and "script-src 'self';" in without

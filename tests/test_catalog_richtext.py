@@ -100,9 +100,24 @@ def test_the_mini_program_gets_fitted_pictures_and_ruled_tables(client, app):
 
 def test_a_picture_without_a_width_fills_the_screen_and_text_is_left_as_it_was():
     served = for_rich_text('<p>a &amp; b &lt;c&gt; &#21697;</p>'
-                           '<img src="https://img.example.com/a.jpg" alt="x&quot;y">')
+                           '<img src="https://img.example.com/a.jpg" alt="x&quot;y">', "https://shop.example.com")
     assert served == ('<p>a &amp; b &lt;c&gt; &#21697;</p><img src="https://img.example.com/a.jpg" alt="x&quot;y" '
                       'style="max-width: 100%; height: auto; display: block; width: 100%;">')
+
+
+def test_an_uploaded_picture_stored_as_a_path_is_served_at_the_shops_address(client, app):
+    # given a detail whose picture the console uploaded (stored as /media/…)
+    item = factories.product(factories.category("茶叶"), "明前龙井")
+    details = {key: getattr(item, key) for key in manage.DETAIL_FIELDS} | {
+        "detail_html": '<p><img src="/media/products/leaf.png" alt="茶叶" style="width: 100%;"/></p>'}
+    manage.update_details(SYSTEM, item, details)
+    db.session.commit()
+    # when the mini-program asks for the product
+    served = client.get(f"/api/v1/products/{item.id}").get_json()["detail_html"]
+    # then rich-text gets a whole address it can load
+    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    assert [attrs["src"] for tag, attrs in _Outline(served).elements if tag == "img"] == [
+        f"{base}/media/products/leaf.png"]
 
 
 def test_only_a_page_with_the_editor_lets_inline_styles_through(client, app):

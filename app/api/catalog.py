@@ -64,8 +64,8 @@ class ProductSummaryOut(BaseModel):
 
 class ProductOut(ProductSummaryOut):
     image_urls: list[str]
-    detail_html: str = Field(description="sanitised HTML, with pictures fitted to the screen and ruled tables, "
-                                         "for the rich-text component")
+    detail_html: str = Field(description="sanitised HTML for the rich-text component: pictures fitted to the "
+                                         "screen, at whole addresses; ruled tables")
     share: ShareOut
     ships_free: bool = Field(description="no shipping template: no freight whatever the address")
     stock: int
@@ -105,7 +105,8 @@ def product_detail_json(product, sku_rows) -> dict:
         "min_price_fen": cheapest["price_fen"] if cheapest else 0,
         "original_price_fen": cheapest["original_price_fen"] if cheapest else 0,
         "sales": product.sales + product.virtual_sales, "is_hot": product.is_hot, "is_new": product.is_new,
-        "sold_out": stock <= 0, "image_urls": product.image_urls, "detail_html": for_rich_text(product.detail_html),
+        "sold_out": stock <= 0, "image_urls": product.image_urls,
+        "detail_html": for_rich_text(product.detail_html, current_app.config["PUBLIC_BASE_URL"]),
         "share": {"title": product.share_title or product.title,
                   "image_url": product.share_image_url or product.cover_url},
         "ships_free": product.shipping_template_id is None, "stock": stock,

@@ -70,18 +70,21 @@ MINI_PROGRAM_STYLES = {
 }
 
 
-def for_rich_text(stored_html: str) -> str:
+def for_rich_text(stored_html: str, base_url: str) -> str:
     """A stored (already sanitised) detail with the mini-program's layout styles after the editor's
-    own; a picture keeps the width the merchant gave it (50%), else it fills the screen's width."""
-    writer = _StyleWriter()
+    own; a picture keeps the width the merchant gave it (50%), else it fills the screen's width.
+    A picture stored as a path (/media/…, from the console's uploads) gets the shop's address in
+    front: rich-text loads only whole addresses."""
+    writer = _StyleWriter(base_url.rstrip("/"))
     writer.feed(stored_html or "")
     writer.close()
     return "".join(writer.out)
 
 
 class _StyleWriter(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, base_url: str) -> None:
         super().__init__(convert_charrefs=False)
+        self.base_url = base_url
         self.out: list[str] = []
 
     def handle_starttag(self, tag, attrs):
@@ -102,12 +105,14 @@ class _StyleWriter(HTMLParser):
     def handle_charref(self, name):
         self.out.append(f"&#{name};")
 
-    @staticmethod
-    def _tag(tag: str, attrs: list[tuple[str, str | None]], close: str) -> str:
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> str:
         own = dict(attrs)
         style = MINI_PROGRAM_STYLES[tag]
         if tag == "img" and "width" not in (own.get("style") or ""):
             style += " width: 100%;"
+        src = own.get("src") or ""
+        if tag == "img" and src.startswith("/") and not src.startswith("//"):
+            own["src"] = self.base_url + src
         own["style"] = f"{own.get('style') or ''}; {style}".lstrip("; ")
         written = "".join(f' {name}="{html.escape(value or "", quote=True)}"' for name, value in own.items())
         return f"<{tag}{written}{close}>"

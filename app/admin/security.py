@@ -29,6 +29,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
     "object-src 'none'"
 )
+# wangEditor draws the merchant's alignment, colours and picture widths as style attributes: a
+# page with a rich-text field lets inline styles through (never inline scripts); no other does.
+RICH_TEXT_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 def area(name: str) -> Callable:
@@ -101,9 +104,17 @@ def guard():
     return None
 
 
+@bp.app_template_global()
+def allow_inline_styles() -> str:
+    """Called by the rich-text field's assets while the page renders (admin/_rich_text.html)."""
+    g.inline_styles_allowed = True
+    return ""
+
+
 @bp.after_request
 def security_headers(response):
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    allowed = g.get("inline_styles_allowed")
+    response.headers["Content-Security-Policy"] = RICH_TEXT_POLICY if allowed else CONTENT_SECURITY_POLICY
     response.headers["Cache-Control"] = response.headers.get("Cache-Control", "no-store")
     return response
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from app.api import answer_replay, bp
 from app.catalog import cache, search
 from app.catalog import services as catalog
+from app.catalog.richtext import for_rich_text
 from app.core.errors import NotFound
 from app.core.pagination import NumberedPage, PageNumberQuery
 from app.core.validation import documented, use_query
@@ -63,7 +64,8 @@ class ProductSummaryOut(BaseModel):
 
 class ProductOut(ProductSummaryOut):
     image_urls: list[str]
-    detail_html: str = Field(description="sanitised HTML for the rich-text component")
+    detail_html: str = Field(description="sanitised HTML for the rich-text component: pictures fitted to the "
+                                         "screen, at whole addresses; ruled tables")
     share: ShareOut
     ships_free: bool = Field(description="no shipping template: no freight whatever the address")
     stock: int
@@ -103,7 +105,8 @@ def product_detail_json(product, sku_rows) -> dict:
         "min_price_fen": cheapest["price_fen"] if cheapest else 0,
         "original_price_fen": cheapest["original_price_fen"] if cheapest else 0,
         "sales": product.sales + product.virtual_sales, "is_hot": product.is_hot, "is_new": product.is_new,
-        "sold_out": stock <= 0, "image_urls": product.image_urls, "detail_html": product.detail_html,
+        "sold_out": stock <= 0, "image_urls": product.image_urls,
+        "detail_html": for_rich_text(product.detail_html, current_app.config["PUBLIC_BASE_URL"]),
         "share": {"title": product.share_title or product.title,
                   "image_url": product.share_image_url or product.cover_url},
         "ships_free": product.shipping_template_id is None, "stock": stock,

@@ -93,9 +93,17 @@ def _product(category: Category, title: str, subtitle: str, specs: dict[str, lis
 
 
 def _detail(title: str, subtitle: str, specs: dict[str, list[str]], images: list[str]) -> str:
-    rows = "".join(f"<tr><th>{name}</th><td>{' / '.join(values)}</td></tr>" for name, values in specs.items())
-    return (f"<h3>{title}</h3><p>{subtitle}</p><table><tbody>{rows}</tbody></table>"
-            + "".join(f'<p><img src="{url}" alt="{title}"></p>' for url in images[1:]))
+    """A detail as the console's rich-text editor writes one: aligned, coloured, pictures, a table."""
+    rows = "".join(f'<tr><th colSpan="1" rowSpan="1" width="auto">{name}</th>'
+                   f'<td colSpan="1" rowSpan="1" width="auto">{" / ".join(values)}</td></tr>'
+                   for name, values in specs.items())
+    pictures = "".join(f'<p><img src="{url}" alt="{title}" data-href="" style="width: 100%;"/></p>'
+                       for url in images[1:])
+    return (f'<h2 style="text-align: center;">{title}</h2>'
+            f'<p style="text-align: center;"><span style="color: rgb(225, 60, 57);">{subtitle}</span></p>'
+            f"{pictures}<h3>规格参数</h3><table style=\"width: auto;\"><tbody>{rows}</tbody></table>"
+            "<ul><li>正品保障，假一赔十</li><li>七天无理由退换</li></ul><hr/>"
+            '<p style="text-align: right;"><span style="font-size: 12px;">图片仅供参考，以实物为准</span></p>')
 
 
 def _product_image(title: str, subtitle: str, colour: str, shot: int) -> str:

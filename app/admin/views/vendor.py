@@ -1,5 +1,5 @@
 """Browser assets installed by npm (Bootstrap, Bootstrap Icons, ECharts, Alpine.js — its CSP
-build — and its sort plugin), served locally."""
+build — and its sort plugin, wangEditor), served locally."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ ALLOWED = {
     "echarts": "echarts/dist",
     "alpinejs-csp": "@alpinejs/csp/dist",
     "alpinejs-sort": "@alpinejs/sort/dist",
+    "wangeditor": "@wangeditor/editor/dist",
 }
 
 

@@ -61,9 +61,10 @@ function pageToComponent(definition) {
 /**
  * Mount `stem` (e.g. 'pages/orders/list'); returns the simulate component. config.js is
  * overridden by `config` (by default sandboxUser '' — the real wx.login / wx.requestPayment path,
- * which the tests fake at the wx boundary).
+ * which the tests fake at the wx boundary). `standIns` maps a built-in tag the simulator leaves
+ * empty (rich-text) to a component definition that holds what the page gives it.
  */
-function mountPage(stem, config) {
+function mountPage(stem, config, standIns) {
   let comp
   jest.isolateModules(() => {
     Object.assign(require(path.join(ROOT, 'config')), { sandboxUser: '' }, config || {})
@@ -73,6 +74,7 @@ function mountPage(stem, config) {
     Object.keys(json.usingComponents || {}).forEach((name) => {
       if (json.usingComponents[name].indexOf('@vant/') === 0) overrides[name] = simulate.load(Object.assign({}, STUB))
     })
+    Object.keys(standIns || {}).forEach((tag) => { overrides[tag] = simulate.load(standIns[tag]) })
     global.Page = (definition) => global.Component(pageToComponent(definition))
     const id = simulate.load(path.join(ROOT, stem), { rootPath: ROOT, usingComponents: overrides })
     comp = simulate.render(id)

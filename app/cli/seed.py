@@ -20,6 +20,7 @@ def demo(if_empty: bool) -> None:
     from app.catalog.models import Product
     from app.catalog.seed import seed_catalog
     from app.distribution.seed import seed_distribution
+    from app.media.seed import seed_media
     from app.notifications.seed import seed_subscribe_templates
     from app.notifications.services import held
     from app.officialaccount.menus import seed_demo_menu
@@ -33,6 +34,7 @@ def demo(if_empty: bool) -> None:
     with held():  # the demo's history is written, not lived: nobody is sent a message about it
         report = seed_accounts()
         report += seed_catalog()
+        report += seed_media()
         report += seed_demo_menu()
         report += seed_subscribe_templates()
         report += seed_official_account()

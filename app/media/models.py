@@ -43,7 +43,7 @@ class MediaFile(db.Model):
     storage_key: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
     url: Mapped[str] = mapped_column(String(512), nullable=False, comment="the re-encoded full size")
     web_url: Mapped[str] = mapped_column(String(512), nullable=False,
-                                         comment="at most MEDIA_WEB_WIDTH wide: what forms store")
+                                         comment="at most 1080 px wide: what forms store")
     thumb_url: Mapped[str] = mapped_column(String(512), nullable=False)
     mime: Mapped[str] = mapped_column(String(32), nullable=False)
     bytes: Mapped[int] = mapped_column(Integer, nullable=False, comment="of the re-encoded full size")

@@ -132,5 +132,5 @@ def _encode(image: Image.Image, kind: str) -> bytes:
     if kind == "JPEG":
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     else:
-        image.save(out, "PNG", optimize=True)
+        image.save(out, "PNG")
     return out.getvalue()

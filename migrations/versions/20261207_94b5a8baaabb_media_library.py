@@ -53,7 +53,7 @@ def upgrade():
     sa.Column('original_name', sa.String(length=255), nullable=False, comment='as uploaded, sanitised; never part of a storage key'),
     sa.Column('storage_key', sa.String(length=255), nullable=False),
     sa.Column('url', sa.String(length=512), nullable=False, comment='the re-encoded full size'),
-    sa.Column('web_url', sa.String(length=512), nullable=False, comment='at most MEDIA_WEB_WIDTH wide: what forms store'),
+    sa.Column('web_url', sa.String(length=512), nullable=False, comment='at most 1080 px wide: what forms store'),
     sa.Column('thumb_url', sa.String(length=512), nullable=False),
     sa.Column('mime', sa.String(length=32), nullable=False),
     sa.Column('bytes', sa.Integer(), nullable=False, comment='of the re-encoded full size'),

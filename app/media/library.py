@@ -96,6 +96,19 @@ def get_file(file_id: int) -> MediaFile:
     return picture
 
 
+def by_url(url: str) -> MediaFile | None:
+    """The library picture a form posted (by the URL the picker gave it), if it is one."""
+    if not url:
+        return None
+    return db.session.scalar(select(MediaFile).where(MediaFile.web_url == url))
+
+
+def read(picture: MediaFile) -> bytes:
+    """The re-encoded full-size picture's bytes."""
+    with storage().open(picture.storage_key) as handle:
+        return handle.read()
+
+
 def rename(actor: Actor, picture: MediaFile, name: str) -> MediaFile:
     name = name.strip()
     if not name or len(name) > 100:

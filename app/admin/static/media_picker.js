@@ -149,6 +149,20 @@
       };
     });
 
+    // A form posting one picture's URL as soon as it is chosen (a poster template's background).
+    window.Alpine.data("pictureSubmit", function () {
+      return {
+        pick: function () {
+          var form = this.$root;
+          open({ multiple: false }).then(function (chosen) {
+            if (!chosen.length) { return; }
+            form.querySelector("input[name=url]").value = chosen[0].url;
+            form.requestSubmit();
+          });
+        }
+      };
+    });
+
     // Several pictures in order (the first is the cover): add from the picker, drag to reorder, remove.
     window.Alpine.data("galleryField", function () {
       return {

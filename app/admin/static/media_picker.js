@@ -43,6 +43,21 @@
     return (error.fields && error.fields.files) || error.message;
   }
 
+  // <button data-media-pick-absolute> beside a text input: fill it with a picture's full address
+  // (WeChat fetches a news article's cover from PUBLIC_BASE_URL, so a path alone will not do).
+  // Delegated, so rows a page's script adds later get it too.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-media-pick-absolute]");
+    if (!button) { return; }
+    var input = button.parentElement.querySelector("input");
+    open({ multiple: false }).then(function (chosen) {
+      if (!chosen.length) { return; }
+      input.value = new URL(chosen[0].url, document.body.getAttribute("data-public-base") || window.location.origin).href;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  });
+
   window.MediaPicker = { open: open };
   window.MediaUpload = { send: send, refusal: refusal };
 

@@ -21,6 +21,7 @@ from app.catalog.models import Category
 from app.extensions import db
 from app.media import library
 from app.media.models import MediaFile, MediaFolder
+from app.officialaccount import replies
 from tests import factories
 from tests.admin_helpers import csrf_token, log_in, make_staff, post
 
@@ -230,3 +231,18 @@ def test_the_library_refuses_uploads_without_the_csrf_token(console, media_root)
     answer = console.post("/admin/media/upload", data={"files": [(io.BytesIO(_png()), "a.png")]},
                           content_type="multipart/form-data", headers={"Accept": "application/json"})
     assert answer.status_code == 400 and _stored(media_root) == []
+
+
+def test_a_news_reply_cover_under_the_public_address_counts_as_a_use(console):
+    picture = _upload(console, ("封面.png", _png(), "image/png")).get_json()["files"][0]
+    public = console.application.config["PUBLIC_BASE_URL"].rstrip("/")
+    article = {"title": "新品", "description": "", "picurl": public + picture["url"], "url": "https://example.com/"}
+    rule = replies.create_keyword_rule(name="上新", keywords=[{"text": "新品"}], kind="news",
+                                       content={"articles": [article]})
+    db.session.commit()
+    refused = console.post(f"/admin/media/{picture['id']}/delete", headers={
+        "X-CSRFToken": csrf_token(console, "/admin/media"), "Accept": "application/json"})
+    assert refused.status_code == 409 and "关键词回复「上新」" in refused.get_json()["error"]["message"]
+    replies.delete_keyword_rule(rule.id)
+    db.session.commit()
+    assert console.get("/admin/media/files.json").get_json()["files"][0]["used"] == 0

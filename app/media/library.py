@@ -135,7 +135,8 @@ def move(actor: Actor, file_ids: list[int], folder_id: int | None) -> int:
 
 def where_used(picture: MediaFile) -> list[str]:
     """The records showing this picture, as the merchant names them (商品「…」)."""
-    return [f"{label(row.owner_type, 'UsageOwner')}「{row.owner_label}」" for row in usage.owners(picture.urls())]
+    return [f"{label(row.owner_type, 'UsageOwner')}「{row.owner_label}」" if row.owner_label
+            else label(row.owner_type, "UsageOwner") for row in usage.owners(picture.urls())]
 
 
 def delete(actor: Actor, picture: MediaFile) -> None:

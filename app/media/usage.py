@@ -19,16 +19,24 @@ from app.media.models import MediaUsage
 class UsageOwner(StrEnum):
     PRODUCT = "product"
     CATEGORY = "category"
+    KEYWORD_REPLY = "keyword_reply"
+    SPECIAL_REPLY = "special_reply"
 
 
-USAGE_OWNER_LABELS = labels(UsageOwner, {UsageOwner.PRODUCT: _l("Product"), UsageOwner.CATEGORY: _l("Category")})
+USAGE_OWNER_LABELS = labels(UsageOwner, {
+    UsageOwner.PRODUCT: _l("Product"), UsageOwner.CATEGORY: _l("Category"),
+    UsageOwner.KEYWORD_REPLY: _l("Keyword reply"), UsageOwner.SPECIAL_REPLY: _l("Special reply"),
+})
 
 
 def record(owner_type: str, owner_id: int, urls: Iterable[str], label: str = "") -> None:
     """Replace what this record uses; only our own media URLs are kept (a picture elsewhere
-    on the web is not the library's)."""
+    on the web is not the library's). A full address under PUBLIC_BASE_URL (what WeChat is
+    given) counts as its path."""
     prefix = current_app.config["MEDIA_URL"]
-    wanted = sorted({url for url in urls if url and url.startswith(prefix)})
+    public = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    paths = (url.removeprefix(public) for url in urls if url)
+    wanted = sorted({url for url in paths if url.startswith(prefix)})
     db.session.execute(delete(MediaUsage).where(MediaUsage.owner_type == owner_type,
                                                 MediaUsage.owner_id == owner_id))
     db.session.add_all(MediaUsage(url=url, owner_type=owner_type, owner_id=owner_id, owner_label=label[:120])

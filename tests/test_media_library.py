@@ -125,6 +125,24 @@ def test_an_oversized_file_is_refused_with_413(console, media_root):
     assert _stored(media_root) == []
 
 
+def test_a_request_larger_than_the_picture_limit_is_refused_with_413(console, media_root):
+    answer = _upload(console, ("huge.png", os.urandom(300_000), "image/png"))
+    assert answer.status_code == 413
+    assert answer.get_json()["error"]["code"] == "payload_too_large" and _stored(media_root) == []
+
+
+def test_the_library_takes_pictures_larger_than_other_requests_may_be(make_app, tmp_path):
+    app = make_app(MEDIA_ROOT=str(tmp_path), MAX_CONTENT_LENGTH=50_000, MEDIA_MAX_BYTES=400_000)
+    with app.app_context():
+        make_staff()
+        client = app.test_client()
+        log_in(client)
+        noisy = Image.frombytes("RGB", (200, 200), os.urandom(200 * 200 * 3))
+        out = io.BytesIO()
+        noisy.save(out, "PNG")  # about 120 kB: over MAX_CONTENT_LENGTH, under MEDIA_MAX_BYTES
+        assert _upload(client, ("noisy.png", out.getvalue(), "image/png")).status_code == 201
+
+
 def test_a_decompression_bomb_is_refused_before_it_is_decoded(console, media_root):
     bomb = _png_bomb()
     assert len(bomb) < 100_000

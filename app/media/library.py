@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from app.audit import services as audit
 from app.audit.services import Actor
+from app.core.after_commit import after_commit
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.labels import label
 from app.extensions import db
@@ -148,12 +149,15 @@ def delete(actor: Actor, picture: MediaFile) -> None:
                          n=len(users), names=names), code="media_in_use", fields={"used_by": names})
     audit.record(actor, area="products", action="media.delete", target_type="media_file", target_id=picture.id,
                  summary=picture.name, before={"name": picture.name, "url": picture.url}, after={})
-    key = picture.storage_key
+    keys = rendition_keys(picture.storage_key)
     db.session.delete(picture)
     db.session.flush()
-    store = storage()
-    for rendition in rendition_keys(key):
-        store.delete(rendition)
+    after_commit(_remove_files, storage(), keys)  # a rolled-back delete keeps its files
+
+
+def _remove_files(store, keys: list[str]) -> None:
+    for key in keys:
+        store.delete(key)
 
 
 def rendition_keys(storage_key: str) -> list[str]:

@@ -59,7 +59,7 @@ def test_two_pictures_picked_and_reordered_are_the_products_gallery(page, live_a
     expect(items.nth(0).get_by_text("封面")).to_be_visible()
 
     # and drags the uploaded one before the first, and saves
-    items.nth(1).drag_to(items.nth(0), target_position={"x": 10, "y": 40})
+    _drag_before(page, items.nth(1), items.nth(0))
     expect(items.nth(0)).to_have_attribute("data-url", second_url)
     with page.expect_navigation():
         page.get_by_role("button", name="保存").click()
@@ -73,3 +73,16 @@ def test_two_pictures_picked_and_reordered_are_the_products_gallery(page, live_a
     saved = db.session.get(Product, product.id)
     assert saved.image_urls == [second_url, first_url] and saved.cover_url == second_url
     assert page.console_errors == []
+
+
+def _drag_before(page, source, target) -> None:
+    """Press on the source, move in small steps onto the target's left edge, release: what a
+    hand does, and what Sortable needs to see to place the source first."""
+    start, end = source.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(start["x"] + start["width"] / 2 - 10, start["y"] + start["height"] / 2, steps=5)
+    page.mouse.move(end["x"] + 8, end["y"] + end["height"] / 2, steps=15)
+    page.wait_for_timeout(200)  # Sortable's animation
+    page.mouse.move(end["x"] + 4, end["y"] + end["height"] / 2, steps=3)
+    page.mouse.up()

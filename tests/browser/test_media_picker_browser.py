@@ -86,3 +86,36 @@ def _drag_before(page, source, target) -> None:
     page.wait_for_timeout(200)  # Sortable's animation
     page.mouse.move(end["x"] + 4, end["y"] + end["height"] / 2, steps=3)
     page.mouse.up()
+
+
+def test_pictures_dropped_on_the_library_page_appear_in_its_folder(page, live_app, tmp_path):
+    # given a folder in the library
+    make_staff()
+    folder = library.save_folder(Actor(None), None, "主图")
+    db.session.commit()
+    files = []
+    for name, colour in (("橙子.png", (240, 140, 0)), ("柠檬.png", (240, 230, 0))):
+        (tmp_path / name).write_bytes(_png(colour))
+        files.append(str(tmp_path / name))
+    page.goto("/admin/login")
+    page.get_by_label("用户名").fill("boss")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    page.get_by_role("link", name="图片空间").click()
+    page.get_by_role("link", name=re.compile("主图")).click()
+
+    # when two pictures are chosen at once
+    with page.expect_navigation():  # the page reloads once both have answered
+        page.locator("main").get_by_label("选择要上传的图片").set_input_files(files)
+
+    # then both are in the folder, unused, and the name search finds one by its start
+    cards = page.locator(".media-card")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_contain_text("被 0 处使用")
+    page.locator("main").get_by_label("按名称搜索图片").fill("柠")
+    page.locator("main").get_by_role("button", name="搜索").click()
+    expect(page.locator(".media-card")).to_have_count(1)
+    expect(page.locator(".media-card")).to_have_attribute("data-name", "柠檬")
+    assert page.url.endswith(f"folder={folder.id}&q=%E6%9F%A0")
+    assert page.console_errors == []

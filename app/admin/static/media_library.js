@@ -9,7 +9,7 @@ document.addEventListener("alpine:init", function () {
       dropFiles: function (event) { this.dragging = false; this.upload(event.dataTransfer.files); },
       upload: function (list) {
         var self = this;
-        var folder = this.$el.getAttribute("data-folder");
+        var folder = this.$root.getAttribute("data-folder");
         var failed = false;
         Array.prototype.forEach.call(list, function (file) {
           self.uploads.push({ name: file.name, progress: 0, error: "", done: false });

@@ -93,7 +93,7 @@
           var params = new URLSearchParams({ folder: this.folderId, q: this.query });
           if (!fresh && this.nextBefore) { params.set("before", String(this.nextBefore)); }
           this.loading = true;
-          return window.FenxiaoConsole.api("GET", this.$el.getAttribute("data-files") + "?" + params).then(function (answer) {
+          return window.FenxiaoConsole.api("GET", this.$root.getAttribute("data-files") + "?" + params).then(function (answer) {
             self.loading = false;
             if (!answer.ok) { return; }
             self.folders = answer.data.folders;

@@ -19,6 +19,7 @@ from app.admin.views import (  # noqa: E402,F401
                media,
                members,
                orders,
+               pickers,
                posters,
                product_editor,
                products,

@@ -42,12 +42,24 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 860})
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    def heard(message) -> None:
+        # Alpine reports an expression it cannot run (a CSP refusal, a missing property) as a
+        # warning and carries on with a dead widget: as much an error as an uncaught one
+        if message.type == "error" or (message.type == "warning" and message.text.startswith("Alpine")):
+            errors.append(message.text)
+
+    page.on("console", heard)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     page.console_errors = errors
     yield page
     context.close()
+    expected = request.node.get_closest_marker("console_errors_expected")
+    allowed = expected.args if expected else ()
+    unexpected = [error for error in errors if not any(part in error for part in allowed)]
+    assert unexpected == [], f"the page logged errors: {unexpected}"

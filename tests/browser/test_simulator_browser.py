@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
@@ -63,6 +64,7 @@ def test_a_fan_texts_a_keyword_and_taps_the_menu(page, live_app):
     assert page.console_errors == []
 
 
+@pytest.mark.console_errors_expected("status of 422")  # the refused scene's answer, which the page shows
 def test_following_through_a_scene_and_a_refused_scene(page, live_app):
     make_staff()
     seed_official_account()

@@ -101,7 +101,7 @@ def agent_list():
 def agent_appoint():
     form = AppointForm()
     if not form.validate():
-        flash(_("Enter a member ID."), "danger")
+        flash(_("Choose a member first."), "danger")
         return redirect(url_for("admin.agent_list"))
     return _agent_action(form.user_id.data, agents.appoint, _("Appointed."))
 

@@ -1,5 +1,5 @@
-"""Browser assets installed by npm (Bootstrap, Bootstrap Icons, ECharts, Alpine.js and its
-sort plugin), served locally."""
+"""Browser assets installed by npm (Bootstrap, Bootstrap Icons, ECharts, Alpine.js — its CSP
+build — and its sort plugin), served locally."""
 
 from __future__ import annotations
 
@@ -15,9 +15,7 @@ ALLOWED = {
     "bootstrap": "bootstrap/dist",
     "bootstrap-icons": "bootstrap-icons/font",
     "echarts": "echarts/dist",
-    # Alpine's CSP build: the console's Content-Security-Policy forbids eval, which the standard
-    # build needs; this one parses its expressions itself (one expression each, no arrow functions)
-    "alpinejs": "@alpinejs/csp/dist",
+    "alpinejs-csp": "@alpinejs/csp/dist",
     "alpinejs-sort": "@alpinejs/sort/dist",
 }
 

@@ -185,6 +185,9 @@
         init: function () {
           this.max = parseInt(this.$el.getAttribute("data-max"), 10) || 9;
           this.urls = JSON.parse(this.$el.getAttribute("data-values") || "[]");
+          // Sortable's pointer mode drags a copy of the picture inside the list; Alpine must not
+          // start that copy's bindings outside x-for (x-for starts the items it adds itself).
+          this.$el.querySelector(".gallery-list")._x_ignoreMutationObserver = true;
         },
         joined: function () { return this.urls.join("\n"); },
         // new keys after a drag: x-for draws the list afresh instead of reconciling Sortable's moves

@@ -79,6 +79,11 @@ class Config:
         self.MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
         # Never served as is: files handed out only after a permission check (order exports).
         self.PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or str(instance / "private-media")
+        # The media library (图片空间): largest upload, largest picture (a decompression bomb is
+        # refused before it is decoded), and the store (only local files are implemented yet).
+        self.MEDIA_MAX_BYTES = _env_int("MEDIA_MAX_BYTES", 10 * 1024 * 1024)
+        self.MEDIA_MAX_PIXELS = _env_int("MEDIA_MAX_PIXELS", 40_000_000)
+        self.MEDIA_BACKEND = os.environ.get("MEDIA_BACKEND", "local")
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
         # Posters: where the template folders are, how long a remote avatar may take, and how

@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from app.accounts.wechat_identity import upsert_wechat_user
 from app.audit.models import AuditEntry
+from app.audit.services import Actor
 from app.distribution.agents import agent_of
 from app.extensions import db
+from app.media import library
 from app.posters import attribution, template_settings
 from app.posters.models import PosterScan
 from tests import distribution_helpers, factories, oa_push
@@ -90,6 +92,28 @@ def test_a_background_upload_is_checked_then_used(console):
     assert state.background_key.startswith("poster-backgrounds/")
     preview = Image.open(io.BytesIO(client.get("/admin/posters/plain/preview.png").data)).convert("RGB")
     assert preview.getpixel((5, 880)) == (10, 120, 200)
+
+
+def test_a_background_chosen_from_the_media_library_is_checked_then_used(console):
+    _app, client = console
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 900), (200, 60, 10)).save(buffer, format="PNG")
+    [picture] = library.upload(Actor(None), None, [("海报底图.png", buffer.getvalue())])  # re-encoded as JPEG
+    db.session.commit()
+    # when the picker's URL is posted, the picture becomes the background
+    answer = post(client, "/admin/posters/plain/background/library", {"url": picture.web_url},
+                  token_path="/admin/posters")
+    assert answer.status_code == 302
+    db.session.expire_all()
+    (state,) = [s for s in template_settings.states() if s.template.key == "plain"]
+    assert state.background_key.startswith("poster-backgrounds/")
+    preview = Image.open(io.BytesIO(client.get("/admin/posters/plain/preview.png").data)).convert("RGB")
+    assert all(abs(got - want) <= 3 for got, want in zip(preview.getpixel((5, 880)), (200, 60, 10), strict=True))
+    # and a URL that is no library picture changes nothing
+    post(client, "/admin/posters/other/background/library", {"url": "/media/elsewhere.png"},
+         token_path="/admin/posters")
+    (other,) = [s for s in template_settings.states() if s.template.key == "other"]
+    assert other.background_key == ""
 
 
 def test_staff_without_distribution_cannot_reach_posters(console):

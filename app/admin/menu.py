@@ -36,6 +36,7 @@ ENTRIES = (
     MenuEntry(ANY_STAFF, _l("Dashboard"), "speedometer2", "admin.dashboard", "/admin/"),
     MenuEntry("products", _l("Products"), "box-seam", "admin.product_list", "/admin/products"),
     MenuEntry("products", _l("Categories"), "diagram-3", "admin.category_list", "/admin/categories"),
+    MenuEntry("products", _l("Media library"), "images", "admin.media_library", "/admin/media"),
     MenuEntry("orders", _l("Orders"), "receipt", "admin.order_list", "/admin/orders"),
     MenuEntry("orders", _l("Exports"), "download", "admin.export_list", "/admin/exports"),
     MenuEntry("orders", _l("After-sales"), "arrow-counterclockwise", "admin.after_sale_list", "/admin/after-sales"),

@@ -46,6 +46,18 @@ def area(name: str) -> Callable:
 
 public = area(PUBLIC)
 any_staff = area(ANY_STAFF)
+FORM_MARGIN = 64 * 1024  # the multipart framing and the other fields around an upload
+
+
+def upload_limit(config_key: str) -> Callable:
+    """A view taking uploads larger than MAX_CONTENT_LENGTH: its body may be the configured
+    file size plus a form's margin (set before the CSRF check reads the form)."""
+
+    def decorator(view: Callable) -> Callable:
+        view.upload_limit = config_key  # type: ignore[attr-defined]
+        return view
+
+    return decorator
 
 
 def current_staff() -> StaffAccount:
@@ -88,11 +100,13 @@ def _load_staff() -> StaffAccount | None:
 
 @bp.before_request
 def guard():
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "upload_limit", None):
+        request.max_content_length = current_app.config[view.upload_limit] + FORM_MARGIN
     if request.method in STATE_CHANGING:
         csrf.protect()  # 400 without a valid token, logged in or not
     if request.endpoint == "admin.static":
         return None
-    view = current_app.view_functions.get(request.endpoint or "")
     required = getattr(view, "admin_area", None)
     if required == PUBLIC:
         return None

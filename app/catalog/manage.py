@@ -20,12 +20,13 @@ from app.audit import services as audit
 from app.audit.services import Actor
 from app.catalog import skus as sku_rules
 from app.catalog import stock as stock_rules
-from app.catalog.models import MAX_IMAGES, Category, Product
+from app.catalog.models import MAX_IMAGES, Category, Product, Sku
 from app.catalog.richtext import MAX_DETAIL_LENGTH, sanitise_detail
 from app.catalog.visibility import MANUAL
 from app.core.errors import Conflict, ValidationError
 from app.core.models import utcnow
 from app.extensions import db
+from app.media import usage as media_usage
 from app.media.storage import storage
 
 BASIC_FIELDS = ("title", "subtitle", "is_recommended", "is_hot", "is_new", "sort")
@@ -143,7 +144,15 @@ def save_product(actor: Actor, product: Product | None, details: dict[str, Any],
     else:
         update_details(actor, product, values)
     sku_rules.save_matrix(actor, product, matrix, sku_rows)
+    record_pictures(product)
     return product
+
+
+def record_pictures(product: Product) -> None:
+    """Tell the media library which pictures the product shows (gallery, share card, SKUs)."""
+    sku_pictures = db.session.scalars(select(Sku.image_url).where(Sku.product_id == product.id))
+    media_usage.record(media_usage.UsageOwner.PRODUCT, product.id,
+                       [*product.image_urls, product.share_image_url, *sku_pictures], product.title)
 
 
 def update_details(actor: Actor, product: Product, values: dict[str, Any]) -> Product:
@@ -159,6 +168,7 @@ def update_details(actor: Actor, product: Product, values: dict[str, Any]) -> Pr
                                                                   for key in DETAIL_FIELDS})
     audit.record(actor, area="products", action="product.update", target_type="product", target_id=product.id,
                  summary=product.title, before=changed_before, after=changed_after)
+    record_pictures(product)
     return product
 
 
@@ -268,6 +278,7 @@ def save_category(actor: Actor, category: Category | None, values: dict[str, Any
     for key, value in values.items():
         setattr(category, key, value)
     db.session.flush()
+    media_usage.record(media_usage.UsageOwner.CATEGORY, category.id, [category.icon_url], category.name)
     if before is None:
         audit.record(actor, area="products", action="category.create", target_type="category",
                      target_id=category.id, summary=category.name, after=values)
@@ -291,6 +302,7 @@ def delete_category(actor: Actor, category: Category) -> None:
                          "category first.", name=category.name, n=products), code="category_not_empty")
     audit.record(actor, area="products", action="category.delete", target_type="category", target_id=category.id,
                  summary=category.name, before={key: getattr(category, key) for key in CATEGORY_FIELDS}, after={})
+    media_usage.record(media_usage.UsageOwner.CATEGORY, category.id, [])
     db.session.delete(category)
     db.session.flush()
 

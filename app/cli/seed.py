@@ -20,6 +20,7 @@ def demo(if_empty: bool) -> None:
     from app.catalog.models import Product
     from app.catalog.seed import seed_catalog
     from app.distribution.seed import seed_distribution
+    from app.media.seed import seed_media
     from app.notifications.seed import seed_subscribe_templates
     from app.notifications.services import held
     from app.officialaccount.menus import seed_demo_menu
@@ -35,6 +36,7 @@ def demo(if_empty: bool) -> None:
         report = seed_accounts()
         report += seed_shop()
         report += seed_catalog()
+        report += seed_media()
         report += seed_demo_menu()
         report += seed_subscribe_templates()
         report += seed_official_account()

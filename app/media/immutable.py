@@ -18,7 +18,7 @@ from app.core.security_headers import DEFAULT_HEADERS
 
 YEAR = 365 * 24 * 3600
 CACHE_CONTROL = f"public, max-age={YEAR}, immutable"
-PREFIXES = ("posters/", "wxacode/", "poster-backgrounds/", "poster-thumbnails/")
+PREFIXES = ("posters/", "wxacode/", "poster-backgrounds/", "poster-thumbnails/", "library/")
 
 
 class ImmutableMedia:

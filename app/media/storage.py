@@ -43,11 +43,18 @@ class LocalStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
     def url(self, key: str) -> str:
         return self.url_prefix + key
 
 
 def storage() -> LocalStorage:
+    """The public store. Only local files exist yet; an object store (S3 / COS) would be a class
+    with the same save / open / exists / delete / url, chosen here by MEDIA_BACKEND."""
+    if current_app.config["MEDIA_BACKEND"] != "local":
+        raise RuntimeError(f"MEDIA_BACKEND={current_app.config['MEDIA_BACKEND']!r} is not implemented yet (use local)")
     return LocalStorage(current_app.config["MEDIA_ROOT"], current_app.config["MEDIA_URL"])
 
 

@@ -18,6 +18,7 @@ from app.core.after_commit import after_commit
 from app.core.errors import NotFound, ValidationError
 from app.core.validation import fields_from
 from app.extensions import db
+from app.media import usage as media_usage
 from app.officialaccount.models import KeywordRule, SpecialReply
 from app.officialaccount.reply_content import validate_reply
 from app.officialaccount.snapshot import bump_version
@@ -101,11 +102,18 @@ def search_keyword_rules(text: str | None = None, *, match: str | None = None, e
     return found
 
 
+def _record_pictures(owner: str, owner_id: int, kind: str, content: dict, label: str) -> None:
+    """A news reply's covers are library pictures the media library must not delete."""
+    covers = [article.get("picurl", "") for article in content.get("articles", [])] if kind == "news" else []
+    media_usage.record(owner, owner_id, covers, label)
+
+
 def create_keyword_rule(**data: Any) -> KeywordRule:
     """data: name, keywords [{text, match}], priority, kind, content, is_enabled."""
     rule = KeywordRule(**_parse_rule(data))
     db.session.add(rule)
     _changed()
+    _record_pictures(media_usage.UsageOwner.KEYWORD_REPLY, rule.id, rule.kind, rule.content, rule.name)
     return rule
 
 
@@ -116,12 +124,14 @@ def update_keyword_rule(rule_id: int, **changes: Any) -> KeywordRule:
     for name, value in _parse_rule({**current, **changes}).items():
         setattr(rule, name, value)
     _changed()
+    _record_pictures(media_usage.UsageOwner.KEYWORD_REPLY, rule.id, rule.kind, rule.content, rule.name)
     return rule
 
 
 def delete_keyword_rule(rule_id: int) -> None:
     db.session.delete(get_keyword_rule(rule_id))
     _changed()
+    media_usage.record(media_usage.UsageOwner.KEYWORD_REPLY, rule_id, [])
 
 
 def get_keyword_rule(rule_id: int) -> KeywordRule:
@@ -148,6 +158,7 @@ def set_special_reply(slot: str, kind: str, content: dict, *, is_enabled: bool =
         db.session.add(reply)
     reply.kind, reply.content, reply.is_enabled = kind, content, bool(is_enabled)
     _changed()
+    _record_pictures(media_usage.UsageOwner.SPECIAL_REPLY, reply.id, kind, content, "")
     return reply
 
 
@@ -165,3 +176,4 @@ def delete_special_reply(slot: str) -> None:
         raise NotFound(_("The requested resource does not exist."))
     db.session.delete(reply)
     _changed()
+    media_usage.record(media_usage.UsageOwner.SPECIAL_REPLY, reply.id, [])

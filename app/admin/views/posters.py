@@ -13,6 +13,7 @@ from app.admin import bp
 from app.admin.actions import run_action
 from app.admin.security import actor, area
 from app.core.models import utcnow
+from app.media import library
 from app.posters import attribution, preview, template_settings
 from app.posters.templates import catalogue
 
@@ -64,6 +65,17 @@ def poster_default(key: str):
 def poster_background(key: str):
     upload = request.files.get("file")
     data = upload.read() if upload else b""
+    run_action(lambda: template_settings.upload_background(actor(), key, data), _("Background uploaded."))
+    return redirect(url_for("admin.poster_templates"))
+
+
+@bp.post("/posters/<key>/background/library")
+@area("distribution")
+def poster_background_from_library(key: str):
+    """A picture chosen in the media library becomes the background: its bytes go through the
+    same checks and are copied, so deleting the library picture later leaves the poster whole."""
+    picture = library.by_url(request.form.get("url", ""))
+    data = library.read(picture) if picture else b""
     run_action(lambda: template_settings.upload_background(actor(), key, data), _("Background uploaded."))
     return redirect(url_for("admin.poster_templates"))
 

@@ -1,0 +1,64 @@
+"""Which records show which picture. Each owning domain calls `record` from its save function
+with every picture URL the record now shows; the library reads the rows by exact URL (an
+index), so "used by N" never scans products' galleries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from app.core.labels import labels
+from app.extensions import db
+from app.media.models import MediaUsage
+
+
+class UsageOwner(StrEnum):
+    PRODUCT = "product"
+    CATEGORY = "category"
+    KEYWORD_REPLY = "keyword_reply"
+    SPECIAL_REPLY = "special_reply"
+
+
+USAGE_OWNER_LABELS = labels(UsageOwner, {
+    UsageOwner.PRODUCT: _l("Product"), UsageOwner.CATEGORY: _l("Category"),
+    UsageOwner.KEYWORD_REPLY: _l("Keyword reply"), UsageOwner.SPECIAL_REPLY: _l("Special reply"),
+})
+
+
+def record(owner_type: str, owner_id: int, urls: Iterable[str], label: str = "") -> None:
+    """Replace what this record uses; only our own media URLs are kept (a picture elsewhere
+    on the web is not the library's). A full address under PUBLIC_BASE_URL (what WeChat is
+    given) counts as its path."""
+    prefix = current_app.config["MEDIA_URL"]
+    public = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    paths = (url.removeprefix(public) for url in urls if url)
+    wanted = sorted({url for url in paths if url.startswith(prefix)})
+    db.session.execute(delete(MediaUsage).where(MediaUsage.owner_type == owner_type,
+                                                MediaUsage.owner_id == owner_id))
+    db.session.add_all(MediaUsage(url=url, owner_type=owner_type, owner_id=owner_id, owner_label=label[:120])
+                       for url in wanted)
+    db.session.flush()
+
+
+def count_by_url(urls: Iterable[str]) -> dict[str, int]:
+    """How many records use each URL (distinct owners), for a page of pictures at once."""
+    urls = list(set(urls))
+    if not urls:
+        return {}
+    rows = db.session.execute(select(MediaUsage.url, func.count(MediaUsage.id))
+                              .where(MediaUsage.url.in_(urls)).group_by(MediaUsage.url))
+    return dict(rows.all())
+
+
+def owners(urls: Iterable[str], limit: int = 20) -> list[MediaUsage]:
+    """The records using any of these URLs (one row per record), for the refusal to delete."""
+    rows = db.session.scalars(select(MediaUsage).where(MediaUsage.url.in_(list(urls)))
+                              .order_by(MediaUsage.owner_type, MediaUsage.owner_id)).all()
+    seen: dict[tuple[str, int], MediaUsage] = {}
+    for row in rows:
+        seen.setdefault((row.owner_type, row.owner_id), row)
+    return list(seen.values())[:limit]

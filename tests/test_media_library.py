@@ -201,19 +201,21 @@ def test_a_picture_used_by_a_category_cannot_be_deleted_until_it_is_replaced(con
     assert "media.delete" in [entry.action for entry in db.session.scalars(select(AuditEntry))]
 
 
-def test_a_product_counts_its_gallery_share_picture_and_sku_pictures(console):
+def test_a_product_counts_its_gallery_share_picture_sku_pictures_and_detail_pictures(console):
     urls = [_upload(console, (f"p{i}.png", _png(colour=(i, 9, 9)), "image/png")).get_json()["files"][0]["url"]
-            for i in range(5)]
+            for i in range(6)]
     product = factories.product(factories.category("水果"), "苹果礼盒")
     product.skus[0].image_url = urls[3]
-    # when the product is saved with two gallery pictures, a share picture and a SKU picture
-    manage.update_details(Actor(None), product, {"image_urls": urls[:2], "share_image_url": urls[2]})
+    # when the product is saved with two gallery pictures, a share picture, a SKU picture and
+    # a picture in its detail
+    manage.update_details(Actor(None), product, {"image_urls": urls[:2], "share_image_url": urls[2],
+                                                 "detail_html": f'<p>产地</p><p><img src="{urls[5]}" alt=""></p>'})
     db.session.commit()
     # then each is used once and the fifth by nothing
     used = {file["url"]: file["used"] for file in console.get("/admin/media/files.json").get_json()["files"]}
-    assert used == {urls[0]: 1, urls[1]: 1, urls[2]: 1, urls[3]: 1, urls[4]: 0}
+    assert used == {urls[0]: 1, urls[1]: 1, urls[2]: 1, urls[3]: 1, urls[4]: 0, urls[5]: 1}
     page = console.get("/admin/media").get_data(as_text=True)
-    assert page.count("被 1 处使用") == 4
+    assert page.count("被 1 处使用") == 5
 
 
 def test_folders_hold_pictures_and_the_search_is_by_name_prefix(console):

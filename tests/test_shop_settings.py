@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.shop.services import shop_settings
@@ -110,7 +112,21 @@ def test_saving_other_settings_keeps_the_logo(app):
     settings.logo_url = "/media/demo/logo.png"
     db.session.commit()
     page = client.get("/admin/settings/shop").get_data(as_text=True)
-    assert 'name="logo_url" value="/media/demo/logo.png"' in page  # carried by the picture field
+    assert re.search(r'name="logo_url"[^>]* value="/media/demo/logo.png"', page)  # carried by the picture field
     post(client, "/admin/settings/shop", _form(logo_url="/media/demo/logo.png", service_phone="400-1"),
          token_path="/admin/settings/shop")
     assert shop_settings().logo_url == "/media/demo/logo.png"
+
+
+def test_the_logo_is_a_picture_and_the_library_counts_it_as_used(app):
+    from app.media import usage
+
+    client = _console(app)
+    refused = post(client, "/admin/settings/shop", _form(logo_url="javascript:alert(1)"),
+                   token_path="/admin/settings/shop")
+    assert refused.status_code == 200 and shop_settings().logo_url == ""
+    logo = "/media/library/ab/logo.png"
+    post(client, "/admin/settings/shop", _form(logo_url=logo), token_path="/admin/settings/shop")
+    assert usage.count_by_url(["/media/library/ab/logo.png"]) == {"/media/library/ab/logo.png": 1}
+    post(client, "/admin/settings/shop", _form(logo_url=""), token_path="/admin/settings/shop")
+    assert usage.count_by_url(["/media/library/ab/logo.png"]) == {}

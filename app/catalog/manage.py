@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select
 
 from app.audit import services as audit
 from app.audit.services import Actor
+from app.catalog import richtext
 from app.catalog import skus as sku_rules
 from app.catalog import stock as stock_rules
 from app.catalog.models import MAX_IMAGES, Category, Product, Sku
@@ -149,10 +150,12 @@ def save_product(actor: Actor, product: Product | None, details: dict[str, Any],
 
 
 def record_pictures(product: Product) -> None:
-    """Tell the media library which pictures the product shows (gallery, share card, SKUs)."""
+    """Tell the media library which pictures the product shows (gallery, share card, SKUs,
+    the pictures in its detail)."""
     sku_pictures = db.session.scalars(select(Sku.image_url).where(Sku.product_id == product.id))
     media_usage.record(media_usage.UsageOwner.PRODUCT, product.id,
-                       [*product.image_urls, product.share_image_url, *sku_pictures], product.title)
+                       [*product.image_urls, product.share_image_url, *sku_pictures,
+                        *richtext.picture_urls(product.detail_html)], product.title)
 
 
 def update_details(actor: Actor, product: Product, values: dict[str, Any]) -> Product:

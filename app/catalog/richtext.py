@@ -116,3 +116,21 @@ class _StyleWriter(HTMLParser):
         own["style"] = f"{own.get('style') or ''}; {style}".lstrip("; ")
         written = "".join(f' {name}="{html.escape(value or "", quote=True)}"' for name, value in own.items())
         return f"<{tag}{written}{close}>"
+
+
+class _Pictures(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.urls.extend(value for name, value in attrs if name == "src" and value)
+
+
+def picture_urls(html: str) -> list[str]:
+    """The addresses of the pictures a detail shows (the media library counts them as used)."""
+    parser = _Pictures()
+    parser.feed(html or "")
+    parser.close()
+    return parser.urls

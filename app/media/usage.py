@@ -21,11 +21,13 @@ class UsageOwner(StrEnum):
     CATEGORY = "category"
     KEYWORD_REPLY = "keyword_reply"
     SPECIAL_REPLY = "special_reply"
+    SHOP = "shop"  # the shop's logo
 
 
 USAGE_OWNER_LABELS = labels(UsageOwner, {
     UsageOwner.PRODUCT: _l("Product"), UsageOwner.CATEGORY: _l("Category"),
     UsageOwner.KEYWORD_REPLY: _l("Keyword reply"), UsageOwner.SPECIAL_REPLY: _l("Special reply"),
+    UsageOwner.SHOP: _l("Shop settings"),
 })
 
 

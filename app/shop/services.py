@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 
 from app.audit import services as audit
 from app.audit.services import Actor
+from app.catalog.skus import is_image_url
 from app.core.errors import ValidationError
 from app.extensions import db
+from app.media import usage as media_usage
 from app.shop.models import ShopSettings
 from app.shop.theme import BrandColour, ThemeMode
 
@@ -58,6 +60,8 @@ def update_shop_settings(actor: Actor, values: dict[str, Any]) -> ShopSettings:
         fields["brand_colour"] = _("Not one of the allowed values.")
     if len(values.get("logo_url") or "") > 512:
         fields["logo_url"] = _("At most %(n)s characters.", n=512)
+    elif values.get("logo_url") and not is_image_url(values["logo_url"]):
+        fields["logo_url"] = _("An image address starts with https://, http:// or /.")
     if not 5 <= int(values.get("unpaid_close_minutes", 0)) <= 1440:
         fields["unpaid_close_minutes"] = _("Between %(low)s and %(high)s.", low=5, high=1440)
     for key in ("auto_receive_days", "after_sale_days"):
@@ -72,6 +76,7 @@ def update_shop_settings(actor: Actor, values: dict[str, Any]) -> ShopSettings:
     for key in EDITABLE:
         setattr(settings, key, values[key])
     db.session.flush()
+    media_usage.record(media_usage.UsageOwner.SHOP, settings.id, [settings.logo_url], str(_("Shop settings")))
     changed_before, changed_after = audit.changed_fields(before, snapshot(settings))
     audit.record(actor, area="settings", action="shop.update", target_type="shop", target_id=1,
                  summary=settings.name, before=changed_before, after=changed_after)

@@ -53,8 +53,8 @@ def test_a_heading_and_a_bold_line_typed_in_the_editor_are_saved_and_shown_again
     assert page.console_errors == []
 
 
-def test_the_picture_button_uploads_a_picture_into_the_detail(page, live_app, tmp_path):
-    # given a product open in the console, on a page without the media library's picker
+def test_the_picture_button_inserts_pictures_from_the_media_library(page, live_app, tmp_path):
+    # given a product open in the console
     product = factories.product(factories.category("茶叶"), "龙井礼盒")
     picture = tmp_path / "茶园.png"
     Image.new("RGB", (40, 30), (60, 140, 80)).save(picture)
@@ -65,17 +65,23 @@ def test_the_picture_button_uploads_a_picture_into_the_detail(page, live_app, tm
     editor.click()
     page.keyboard.type("茶园实拍")
 
-    # when the merchant uses the toolbar's picture button and chooses a file
+    # when the merchant uses the toolbar's picture button: the media library's picker opens,
+    # and a picture uploaded in its upload tab is used
     picture_button = page.locator("[data-rich-text='detail_html'] [data-menu-key='uploadImage']")
     expect(picture_button).not_to_have_class(re.compile(r"\bdisabled\b"))  # the toolbar follows the caret
-    with page.expect_file_chooser() as chooser:
-        picture_button.click()
-    chooser.value.set_files(str(picture))
+    picture_button.click()
+    dialog = page.locator("#media-picker")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="上传", exact=True).click()
+    dialog.get_by_label("选择要上传的图片").set_input_files(str(picture))
+    expect(dialog.get_by_text("已上传")).to_be_visible()
+    dialog.get_by_role("button", name="使用所选图片").click()
+    expect(dialog).to_be_hidden()
 
-    # then the uploaded picture is in the editor, and saved with the detail
+    # then the library's picture is in the editor, and saved with the detail
     expect(editor.locator("img")).to_have_count(1)
     src = editor.locator("img").get_attribute("src")
-    assert page.request.get(src).ok
+    assert "/media/library/" in src and page.request.get(src).ok
     with page.expect_navigation():
         page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("已保存")).to_be_visible()

@@ -119,3 +119,34 @@ def test_pictures_dropped_on_the_library_page_appear_in_its_folder(page, live_ap
     expect(page.locator(".media-card")).to_have_attribute("data-name", "柠檬")
     assert page.url.endswith(f"folder={folder.id}&q=%E6%9F%A0")
     assert page.console_errors == []
+
+
+def test_a_skus_picture_is_picked_from_the_library_not_typed(page, live_app):
+    from app.catalog.models import Sku
+
+    make_staff()
+    product = factories.product(factories.category("水果"), "红富士苹果")
+    [in_library] = library.upload(Actor(None), None, [("苹果-规格.png", _png((220, 120, 20)))])
+    db.session.commit()
+    page.goto("/admin/login")
+    page.get_by_label("用户名").fill("boss")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    with page.expect_navigation():
+        page.goto(f"/admin/products/{product.id}")
+    # no typed address anywhere in the SKU table: the picture cell is a button
+    assert page.locator("table input.sku-image_url").count() == 0
+    page.locator(".sku-picture").first.click()
+    dialog = page.locator("#media-picker")
+    expect(dialog).to_be_visible()
+    dialog.locator('.media-tile[data-name="苹果-规格"]').click()
+    dialog.get_by_role("button", name="使用所选图片").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(".sku-picture").first).to_have_attribute("data-url", in_library.web_url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").first.click()
+    expect(page.get_by_text("已保存")).to_be_visible()
+    db.session.rollback()
+    assert db.session.get(Sku, product.skus[0].id).image_url == in_library.web_url
+    assert page.console_errors == []

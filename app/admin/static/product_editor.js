@@ -199,7 +199,9 @@
         }, this);
       },
 
-      // The hook for the media library's picker, when the page has it.
+      // A SKU's picture, from the media library's picker (console pages always have it).
+      clearSkuPicture: function (row) { row.image_url = ""; },
+
       pickSkuPicture: function (row) {
         if (!window.MediaPicker) { return; }
         Promise.resolve(window.MediaPicker.open({ multiple: false })).then(function (picked) {

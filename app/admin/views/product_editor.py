@@ -144,9 +144,9 @@ def _editor_text() -> dict[str, str]:
         "dimension": _("Spec name, e.g. 颜色"), "value": _("New value"), "add_value": _("Add value"),
         "remove_dimension": _("Remove spec"), "remove_value": _("Remove"), "price": _("Price (yuan)"),
         "original_price": _("Original price (yuan)"), "cost": _("Cost (yuan)"), "stock": _("Stock"),
-        "weight_g": _("Weight (g)"), "code": _("SKU code"), "image_url": _("Image URL"),
+        "weight_g": _("Weight (g)"), "code": _("SKU code"), "image_url": _("Picture"),
         "single": _("Single spec"), "too_many": _("At most 3 specs."), "upload_failed": _("Upload failed."),
-        "pick_picture": _("Choose a picture"),
+        "pick_picture": _("Choose a picture"), "remove_picture": _("Remove the picture"),
     }
 
 
@@ -166,7 +166,7 @@ def _render(product: Product | None, form: dict[str, Any], errors: dict[str, str
 def _matrix_errors(errors: dict[str, str], posted: dict[str, Any]) -> list[str]:
     """Spec-table errors in words, for the list above the table (the script marks the cells)."""
     names = {"price_fen": _("Price"), "original_price_fen": _("Original price"), "cost_fen": _("Cost"),
-             "stock": _("Stock"), "weight_g": _("Weight (g)"), "code": _("SKU code"), "image_url": _("Image URL"),
+             "stock": _("Stock"), "weight_g": _("Weight (g)"), "code": _("SKU code"), "image_url": _("Picture"),
              "specs": _("Specs"), "name": _("Spec name"), "values": _("Values")}
     rows = posted.get("skus") if isinstance(posted.get("skus"), list) else []
     lines = []

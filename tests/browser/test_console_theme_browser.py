@@ -11,18 +11,9 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.shop.services import shop_settings
 from tests import factories
-from tests.admin_helpers import PASSWORD, make_staff
+from tests.browser.console_login import log_in
 
 RED = "rgb(217, 48, 42)"  # theme.css, [data-brand=red]
-
-
-def _log_in(page) -> None:
-    make_staff()
-    page.goto("/admin/login")
-    page.get_by_label("用户名").fill("boss")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def _background(page, selector: str) -> str:
@@ -30,7 +21,7 @@ def _background(page, selector: str) -> str:
 
 
 def test_the_shop_chooses_dark_and_red_and_every_page_shows_it_after_a_reload(page, live_app):
-    _log_in(page)
+    log_in(page)
     light_body = _background(page, "body")
     # when the owner picks the dark look and the red brand colour in the shop settings
     page.goto("/admin/settings/shop")
@@ -52,7 +43,7 @@ def test_the_shop_chooses_dark_and_red_and_every_page_shows_it_after_a_reload(pa
 
 
 def test_a_staff_member_switches_to_dark_for_themselves_and_it_persists(page, live_app):
-    _log_in(page)
+    log_in(page)
     toggle = page.get_by_role("button", name="深色模式")
     expect(page.locator("html")).to_have_attribute("data-bs-theme", "light")
     # when they press the moon button
@@ -74,7 +65,7 @@ def test_a_staff_member_switches_to_dark_for_themselves_and_it_persists(page, li
 
 
 def test_a_long_form_keeps_its_save_bar_in_sight(page, live_app):
-    _log_in(page)
+    log_in(page)
     page.goto("/admin/distribution/settings")
     save_bar = page.locator("[data-save-bar]")
     # the form runs below the window, its save button stays at the window's bottom
@@ -88,7 +79,7 @@ def test_a_long_form_keeps_its_save_bar_in_sight(page, live_app):
 
 
 def test_leaving_an_edited_form_asks_first_and_saving_it_does_not(page, live_app):
-    _log_in(page)
+    log_in(page)
     dialogs: list[str] = []
 
     def decline(dialog) -> None:
@@ -120,7 +111,7 @@ def test_the_product_list_shows_the_page_size_chosen_through_its_pages(page, liv
     category = factories.category("页数分类")
     for index in range(55):
         factories.product(category, f"页数商品{index:02d}")
-    _log_in(page)
+    log_in(page)
     page.goto("/admin/products")
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(20)
@@ -141,7 +132,7 @@ def test_the_product_list_shows_the_page_size_chosen_through_its_pages(page, liv
 
 
 def test_an_empty_product_list_offers_to_create_the_first_product(page, live_app):
-    _log_in(page)
+    log_in(page)
     page.goto("/admin/products")
     empty = page.locator("tr.empty-state")
     expect(empty).to_contain_text("还没有商品")
@@ -155,7 +146,7 @@ def test_an_empty_product_list_offers_to_create_the_first_product(page, live_app
 
 
 def test_a_sortable_header_sorts_the_members_by_balance(page, live_app):
-    _log_in(page)
+    log_in(page)
     page.goto("/admin/members")
     page.locator("th a.sort-link", has_text="余额").click()
     expect(page).to_have_url(re.compile(r"sort=balance"))

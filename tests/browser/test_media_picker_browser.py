@@ -15,7 +15,8 @@ from app.catalog.models import Product
 from app.extensions import db
 from app.media import library
 from tests import factories
-from tests.admin_helpers import PASSWORD, make_staff
+from tests.admin_helpers import make_staff
+from tests.browser.console_login import log_in
 
 
 def _png(colour) -> bytes:
@@ -32,11 +33,7 @@ def test_two_pictures_picked_and_reordered_are_the_products_gallery(page, live_a
     db.session.commit()
     upload = tmp_path / "苹果-侧面.png"
     upload.write_bytes(_png((20, 160, 20)))
-    page.goto("/admin/login")
-    page.get_by_label("用户名").fill("boss")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    log_in(page, create=False)
     with page.expect_navigation():
         page.goto(f"/admin/products/{product.id}")
 
@@ -97,11 +94,7 @@ def test_pictures_dropped_on_the_library_page_appear_in_its_folder(page, live_ap
     for name, colour in (("橙子.png", (240, 140, 0)), ("柠檬.png", (240, 230, 0))):
         (tmp_path / name).write_bytes(_png(colour))
         files.append(str(tmp_path / name))
-    page.goto("/admin/login")
-    page.get_by_label("用户名").fill("boss")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    log_in(page, create=False)
     page.get_by_role("link", name="图片空间").click()
     page.get_by_role("link", name=re.compile("主图")).click()
 
@@ -128,11 +121,7 @@ def test_a_skus_picture_is_picked_from_the_library_not_typed(page, live_app):
     product = factories.product(factories.category("水果"), "红富士苹果")
     [in_library] = library.upload(Actor(None), None, [("苹果-规格.png", _png((220, 120, 20)))])
     db.session.commit()
-    page.goto("/admin/login")
-    page.get_by_label("用户名").fill("boss")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    log_in(page, create=False)
     with page.expect_navigation():
         page.goto(f"/admin/products/{product.id}")
     # no typed address anywhere in the SKU table: the picture cell is a button

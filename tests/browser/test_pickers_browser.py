@@ -9,17 +9,15 @@ from playwright.sync_api import expect
 from app.distribution.agents import agent_of
 from app.extensions import db
 from tests import factories
-from tests.admin_helpers import PASSWORD, make_staff
+from tests.admin_helpers import make_staff
+from tests.browser.console_login import log_in
 
 
 def test_appoint_an_agent_and_filter_the_ledger_through_the_pickers(page, live_app, live_server):
     make_staff()
     factories.shopper("陈大文")
     member = factories.shopper("陈小文")
-    page.goto("/admin/login")
-    page.get_by_label("用户名").fill("boss")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, create=False)
     page.goto("/admin/distribution/agents")
     appoint = page.locator("#appoint-form")
     appoint.get_by_role("button", name="选择", exact=True).click()
@@ -52,10 +50,7 @@ def test_the_products_that_make_an_agent_are_picked_by_name(page, live_app, live
     fruit = factories.category("礼包")
     starter, bigger = factories.product(fruit, "新人礼包"), factories.product(fruit, "豪华礼包")
     factories.product(fruit, "普通商品")
-    page.goto("/admin/login")
-    page.get_by_label("用户名").fill("boss")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, create=False)
     page.goto("/admin/distribution/settings")
     page.locator("#become_agent").select_option("product")
     page.get_by_role("button", name="选择商品").click()

@@ -11,22 +11,13 @@ from playwright.sync_api import expect
 from app.catalog.models import Product
 from app.extensions import db
 from tests import factories
-from tests.admin_helpers import PASSWORD, make_staff
-
-
-def _log_in(page) -> None:
-    make_staff()
-    page.goto("/admin/login")
-    page.get_by_label("用户名").fill("boss")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+from tests.browser.console_login import log_in
 
 
 def test_a_heading_and_a_bold_line_typed_in_the_editor_are_saved_and_shown_again(page, live_app):
     # given a product with no detail, open in the console
     product = factories.product(factories.category("茶叶"), "明前龙井")
-    _log_in(page)
+    log_in(page)
     with page.expect_navigation():
         page.goto(f"/admin/products/{product.id}")
     editor = page.locator("[data-rich-text='detail_html'] [data-slate-editor]")
@@ -58,7 +49,7 @@ def test_the_picture_button_inserts_pictures_from_the_media_library(page, live_a
     product = factories.product(factories.category("茶叶"), "龙井礼盒")
     picture = tmp_path / "茶园.png"
     Image.new("RGB", (40, 30), (60, 140, 80)).save(picture)
-    _log_in(page)
+    log_in(page)
     with page.expect_navigation():
         page.goto(f"/admin/products/{product.id}")
     editor = page.locator("[data-rich-text='detail_html'] [data-slate-editor]")
@@ -106,7 +97,7 @@ WORD_CLIPBOARD = (
 def test_pasting_from_word_keeps_the_structure_and_drops_words_markup(page, live_app):
     # given a product open in the console
     product = factories.product(factories.category("茶叶"), "白茶")
-    _log_in(page)
+    log_in(page)
     with page.expect_navigation():
         page.goto(f"/admin/products/{product.id}")
     editor = page.locator("[data-rich-text='detail_html'] [data-slate-editor]")

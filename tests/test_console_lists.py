@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
+
 from tests import factories
 from tests.admin_helpers import log_in, make_staff
 
@@ -57,3 +59,21 @@ def test_an_empty_shop_says_to_create_a_product_and_a_fruitless_search_to_clear_
     searched = client.get("/admin/products?q=没有这种商品").get_data(as_text=True)
     assert "没有符合筛选条件的商品" in searched and "清除筛选条件" in searched
     assert "还没有订单" in client.get("/admin/orders").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path, empty, filtered", [
+    ("/admin/distribution/agents", "还没有分销员", "/admin/distribution/agents?q=无此人"),
+    ("/admin/distribution/entries", "还没有佣金流水。分销员", "/admin/distribution/entries?user_id=999999"),
+    ("/admin/after-sales", "还没有售后申请", "/admin/after-sales?q=S0000"),
+    ("/admin/distribution/withdrawals", "这里还没有提现申请", None),
+])
+def test_the_distribution_and_after_sale_lists_say_what_to_do_when_empty_and_take_a_page_size(app, path, empty,
+                                                                                              filtered):
+    client = _console(app)
+    page = client.get(path).get_data(as_text=True)
+    assert empty in page and 'small page-size"' in page
+    assert '<span class="btn btn-secondary active" aria-current="true">50</span>' in client.get(
+        f"{path}{'&' if '?' in path else '?'}size=50").get_data(as_text=True)
+    if filtered:
+        narrowed = client.get(filtered).get_data(as_text=True)
+        assert empty not in narrowed and "清除筛选条件" in narrowed

@@ -22,7 +22,8 @@ from app.extensions import db
 from app.media import library
 from app.media.immutable import CACHE_CONTROL
 from app.media.storage import storage
-from app.posters import template_settings
+from app.posters import services, template_settings
+from tests import distribution_helpers, factories
 from tests.admin_helpers import csrf_token, log_in, make_staff, post
 from tests.poster_helpers import template_json, write_template
 
@@ -61,6 +62,10 @@ def _keys(bucket) -> list[str]:
 @pytest.fixture
 def console(make_app, s3_endpoint, bucket, tmp_path):
     write_template(tmp_path, "plain", template_json())
+    picture_box = {"type": "product_image", "x": 0, "y": 0, "width": 600, "height": 400}
+    write_template(tmp_path, "prod", template_json(
+        kind="product", short_id="p9", elements=[picture_box],
+        code={"type": "url", "x": 300, "y": 600, "size": 280, "link": "{base_url}/h5/?scene={scene}"}))
     app = make_app(MEDIA_BACKEND="s3", MEDIA_S3_ENDPOINT=s3_endpoint, MEDIA_S3_BUCKET=bucket[0],
                    MEDIA_S3_ADDRESSING="path", MEDIA_URL=f"{s3_endpoint}/{bucket[0]}/",
                    MEDIA_ROOT=str(tmp_path / "never-used"), POSTER_TEMPLATES_DIR=str(tmp_path), **KEYS)
@@ -131,6 +136,18 @@ def test_a_poster_background_from_the_library_is_read_back_from_the_bucket(conso
     assert head["ContentType"] == "image/jpeg" and head["CacheControl"] == CACHE_CONTROL
     preview = Image.open(io.BytesIO(console.get("/admin/posters/plain/preview.png").data)).convert("RGB")
     assert all(abs(got - want) <= 3 for got, want in zip(preview.getpixel((5, 880)), (200, 60, 10), strict=True))
+
+
+def test_a_product_poster_draws_the_library_picture_from_the_bucket_and_stores_itself_there(console, bucket):
+    [picture] = library.upload(Actor(None), None, [("红茶.png", _png(800, 600, (20, 40, 220)))])
+    product = factories.product(factories.category(), "有机红茶", share_image_url=picture.web_url)
+    user = distribution_helpers.agent("小红")
+    url = services.render_and_store(services.product_plan(user.id, product.id, "prod"))
+    key = url.removeprefix(f"{storage().url_prefix}")
+    assert key.startswith("posters/") and key in _keys(bucket)
+    assert bucket[1].head_object(Bucket=bucket[0], Key=key)["ContentType"] == "image/png"
+    drawn = Image.open(io.BytesIO(requests.get(url, timeout=5).content)).convert("RGB")
+    assert all(abs(got - want) <= 3 for got, want in zip(drawn.getpixel((300, 200)), (20, 40, 220), strict=True))
 
 
 def test_reading_a_missing_object_is_like_a_missing_file(console, bucket):

@@ -1,8 +1,8 @@
 """The media store on an S3-compatible bucket, against a real S3 HTTP server (moto's server
 mode, on a free port): console uploads land in the bucket with their content type and cache
 lifetime, their URLs answer, deleting a picture deletes its objects, posters read a library
-background back from the bucket, the console's CSP lets the bucket's pictures show, and a
-half-configured bucket stops the app at start-up."""
+background and a product picture back from the bucket, the console's CSP lets the bucket's
+pictures show, and a half-configured bucket stops the app at start-up."""
 
 from __future__ import annotations
 

@@ -7,14 +7,9 @@ pictures show, and a half-configured bucket stops the app at start-up."""
 from __future__ import annotations
 
 import io
-import json
-import socket
-import uuid
 
-import boto3
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from app.audit.services import Actor
@@ -26,32 +21,7 @@ from app.posters import services, template_settings
 from tests import distribution_helpers, factories
 from tests.admin_helpers import csrf_token, log_in, make_staff, post
 from tests.poster_helpers import template_json, write_template
-
-KEYS = {"MEDIA_S3_ACCESS_KEY": "test-key", "MEDIA_S3_SECRET_KEY": "test-secret", "MEDIA_S3_REGION": "ap-shanghai"}
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint):
-    """A fresh bucket and a client of our own to look into it (not the app's)."""
-    name = f"fenxiao-{uuid.uuid4().hex[:12]}"
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name=KEYS["MEDIA_S3_REGION"],
-                          aws_access_key_id="test-key", aws_secret_access_key="test-secret")
-    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": KEYS["MEDIA_S3_REGION"]})
-    # the README's bucket policy: anyone may read an object, nobody may list or write anonymously
-    client.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{name}/*"}]}))
-    return name, client
+from tests.s3_helpers import KEYS, s3_settings
 
 
 def _keys(bucket) -> list[str]:
@@ -66,9 +36,8 @@ def console(make_app, s3_endpoint, bucket, tmp_path):
     write_template(tmp_path, "prod", template_json(
         kind="product", short_id="p9", elements=[picture_box],
         code={"type": "url", "x": 300, "y": 600, "size": 280, "link": "{base_url}/h5/?scene={scene}"}))
-    app = make_app(MEDIA_BACKEND="s3", MEDIA_S3_ENDPOINT=s3_endpoint, MEDIA_S3_BUCKET=bucket[0],
-                   MEDIA_S3_ADDRESSING="path", MEDIA_URL=f"{s3_endpoint}/{bucket[0]}/",
-                   MEDIA_ROOT=str(tmp_path / "never-used"), POSTER_TEMPLATES_DIR=str(tmp_path), **KEYS)
+    app = make_app(**s3_settings(s3_endpoint, bucket[0]), MEDIA_ROOT=str(tmp_path / "never-used"),
+                   POSTER_TEMPLATES_DIR=str(tmp_path))
     with app.app_context():
         make_staff()
         client = app.test_client()

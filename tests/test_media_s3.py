@@ -119,7 +119,7 @@ def test_a_product_poster_draws_the_library_picture_from_the_bucket_and_stores_i
     assert all(abs(got - want) <= 3 for got, want in zip(drawn.getpixel((300, 200)), (20, 40, 220), strict=True))
 
 
-def test_reading_a_missing_object_is_like_a_missing_file(console, bucket):
+def test_reading_a_missing_object_is_like_a_missing_file(console, bucket, tmp_path):
     files = storage()
     assert not files.exists("library/none.png") and files.version("library/none.png") is None
     with pytest.raises(FileNotFoundError):
@@ -131,6 +131,10 @@ def test_reading_a_missing_object_is_like_a_missing_file(console, bucket):
         assert handle.read() == b"hello"
     head = bucket[1].head_object(Bucket=bucket[0], Key="uploads/note.txt")
     assert head["ContentType"] == "text/plain" and head["CacheControl"] == "public, max-age=3600"
+    source = tmp_path / "big.csv"
+    source.write_bytes(b"a,b\n" * 50_000)
+    files.save_file("uploads/big.csv", source)  # streamed from disk
+    assert bucket[1].get_object(Bucket=bucket[0], Key="uploads/big.csv")["Body"].read() == source.read_bytes()
     # an old /media/ address is still answered, read through the store
     assert console.get("/media/uploads/note.txt").data == b"hello"
     assert console.get("/media/uploads/gone.txt").status_code == 404

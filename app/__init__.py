@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from app.config import Config, describe_backends, engine_options
+from app.config import Config, check_media_settings, describe_backends, engine_options
 
 log = logging.getLogger("fenxiao")
 
@@ -23,6 +23,7 @@ def create_app(config: Any = None) -> Flask:
     app.config.update(overrides)
     if "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:  # follow the database actually chosen
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    check_media_settings(app.config)
     from app.core.json_answers import BeijingJSONProvider
 
     app.json = BeijingJSONProvider(app)
@@ -48,7 +49,8 @@ def create_app(config: Any = None) -> Flask:
     install_answer_replay(app)
     from app.media.immutable import ImmutableMedia
 
-    app.wsgi_app = ImmutableMedia(app.wsgi_app, app.config["MEDIA_ROOT"], app.config["MEDIA_URL"])
+    if app.config["MEDIA_BACKEND"] == "local":  # the bucket (or its CDN) answers these itself
+        app.wsgi_app = ImmutableMedia(app.wsgi_app, app.config["MEDIA_ROOT"], app.config["MEDIA_URL"])
     log.info("Fenxiao starting: %s", describe_backends(app.config))
     from app.core import embedded_scheduler
 

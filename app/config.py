@@ -80,10 +80,18 @@ class Config:
         # Never served as is: files handed out only after a permission check (order exports).
         self.PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or str(instance / "private-media")
         # The media library (图片空间): largest upload, largest picture (a decompression bomb is
-        # refused before it is decoded), and the store (only local files are implemented yet).
+        # refused before it is decoded), and the store: local files, or an S3-compatible bucket
+        # (Tencent COS) whose public address is MEDIA_URL.
         self.MEDIA_MAX_BYTES = _env_int("MEDIA_MAX_BYTES", 10 * 1024 * 1024)
         self.MEDIA_MAX_PIXELS = _env_int("MEDIA_MAX_PIXELS", 40_000_000)
         self.MEDIA_BACKEND = os.environ.get("MEDIA_BACKEND", "local")
+        self.MEDIA_S3_ENDPOINT = os.environ.get("MEDIA_S3_ENDPOINT", "")
+        self.MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+        self.MEDIA_S3_REGION = os.environ.get("MEDIA_S3_REGION", "")
+        self.MEDIA_S3_ACCESS_KEY = os.environ.get("MEDIA_S3_ACCESS_KEY", "")
+        self.MEDIA_S3_SECRET_KEY = os.environ.get("MEDIA_S3_SECRET_KEY", "")
+        # "virtual" (bucket.host, what COS expects) or "path" (host/bucket, MinIO and test servers).
+        self.MEDIA_S3_ADDRESSING = os.environ.get("MEDIA_S3_ADDRESSING", "virtual")
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
         # Posters: where the template folders are, how long a remote avatar may take, and how
@@ -147,6 +155,24 @@ def engine_options(database_url: str) -> dict:
     return {"pool_pre_ping": True, "pool_recycle": 1800}
 
 
+def check_media_settings(config) -> None:
+    """Refuse to start with a media store that cannot work, rather than fail on the first upload."""
+    backend = config["MEDIA_BACKEND"]
+    if backend not in ("local", "s3"):
+        raise RuntimeError(f"MEDIA_BACKEND={backend!r}: use local or s3")
+    if backend != "s3":
+        return
+    missing = [name for name in ("MEDIA_S3_ENDPOINT", "MEDIA_S3_BUCKET", "MEDIA_S3_REGION", "MEDIA_S3_ACCESS_KEY",
+                                 "MEDIA_S3_SECRET_KEY") if not config.get(name)]
+    if missing:
+        raise RuntimeError(f"MEDIA_BACKEND=s3 needs {', '.join(missing)}")
+    if not config["MEDIA_URL"].startswith(("https://", "http://")):
+        raise RuntimeError("MEDIA_BACKEND=s3 needs MEDIA_URL set to the bucket's (or its CDN's) public "
+                           f"address, e.g. https://<bucket>.cos.<region>.myqcloud.com/ (not {config['MEDIA_URL']!r})")
+    if config["MEDIA_S3_ADDRESSING"] not in ("virtual", "path"):
+        raise RuntimeError(f"MEDIA_S3_ADDRESSING={config['MEDIA_S3_ADDRESSING']!r}: use virtual or path")
+
+
 def describe_backends(config) -> str:
     """One line naming the run mode and the backends, without any password."""
     db_url = make_url(config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
@@ -157,7 +183,10 @@ def describe_backends(config) -> str:
     mode = "production" if config.get("REDIS_URL") and not db_url.startswith("sqlite") else "embedded"
     jobs = "inline" if config.get("RQ_INLINE") else "rq-workers"
     wechat = "sandbox" if config.get("WECHAT_SANDBOX") else "live"
-    return f"mode={mode} database={db_url} redis={redis_desc} jobs={jobs} wechat={wechat}"
+    media = config.get("MEDIA_BACKEND", "local")
+    if media == "s3":
+        media = f"s3:{config.get('MEDIA_S3_BUCKET')}@{config.get('MEDIA_S3_ENDPOINT')}"
+    return f"mode={mode} database={db_url} redis={redis_desc} jobs={jobs} wechat={wechat} media={media}"
 
 
 def _hide_password(url: str) -> str:

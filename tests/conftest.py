@@ -17,6 +17,8 @@ from sqlalchemy import text
 
 from tests import backends
 
+pytest_plugins = ["tests.s3_helpers"]  # the S3 server fixtures of the object-store media tests
+
 _TMP = tempfile.mkdtemp(prefix="fenxiao-tests-")
 os.environ["FENXIAO_INSTANCE_PATH"] = _TMP  # never the demo instance folder
 for _name in ("DATABASE_URL", "REDIS_URL", "WECHAT_SANDBOX", "RQ_INLINE"):

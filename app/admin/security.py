@@ -8,6 +8,8 @@ an endpoint that declares nothing is refused, so a forgotten check fails closed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_babel import get_locale
@@ -32,6 +34,16 @@ CONTENT_SECURITY_POLICY = (
 # wangEditor draws the merchant's alignment, colours and picture widths as style attributes: a
 # page with a rich-text field lets inline styles through (never inline scripts); no other does.
 RICH_TEXT_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+@cache
+def content_security_policy(media_url: str, inline_styles: bool) -> str:
+    """The console's policy; pictures stored in a bucket (MEDIA_URL absolute) come from its origin."""
+    policy = RICH_TEXT_POLICY if inline_styles else CONTENT_SECURITY_POLICY
+    parts = urlsplit(media_url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        policy = policy.replace("img-src 'self'", f"img-src 'self' {parts.scheme}://{parts.netloc}")
+    return policy
 
 
 def area(name: str) -> Callable:
@@ -127,8 +139,8 @@ def allow_inline_styles() -> str:
 
 @bp.after_request
 def security_headers(response):
-    allowed = g.get("inline_styles_allowed")
-    response.headers["Content-Security-Policy"] = RICH_TEXT_POLICY if allowed else CONTENT_SECURITY_POLICY
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        current_app.config["MEDIA_URL"], bool(g.get("inline_styles_allowed")))
     response.headers["Cache-Control"] = response.headers.get("Cache-Control", "no-store")
     return response
 

@@ -1,13 +1,17 @@
-"""Where generated and uploaded files live. Local disk by default; the interface is what
-domains use, so an object store can replace it without touching them."""
+"""Where generated and uploaded files live. Local disk by default, or an S3-compatible object
+store (Tencent COS, MinIO, AWS S3) chosen by MEDIA_BACKEND=s3; both have the same save /
+save_file / open / exists / delete / url / version, which is all domains use."""
 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+
+from app.media.keys import checked_key
+from app.media.object_store import S3Storage, s3_client
 
 
 class LocalStorage:
@@ -16,10 +20,7 @@ class LocalStorage:
         self.url_prefix = url_prefix.rstrip("/") + "/"
 
     def _path(self, key: str) -> Path:
-        relative = PurePosixPath(key)
-        if relative.is_absolute() or ".." in relative.parts:
-            raise ValueError(f"unsafe storage key: {key!r}")
-        return self.root.joinpath(*relative.parts)
+        return self.root.joinpath(*checked_key(key).parts)
 
     def save(self, key: str, data: bytes) -> str:
         path = self._path(key)
@@ -49,16 +50,24 @@ class LocalStorage:
     def url(self, key: str) -> str:
         return self.url_prefix + key
 
+    def version(self, key: str) -> str | None:
+        """Changes whenever the stored content may have (caches of decoded pictures key on it)."""
+        try:
+            return str(self._path(key).stat().st_mtime_ns)
+        except OSError:
+            return None
 
-def storage() -> LocalStorage:
-    """The public store. Only local files exist yet; an object store (S3 / COS) would be a class
-    with the same save / open / exists / delete / url, chosen here by MEDIA_BACKEND."""
-    if current_app.config["MEDIA_BACKEND"] != "local":
-        raise RuntimeError(f"MEDIA_BACKEND={current_app.config['MEDIA_BACKEND']!r} is not implemented yet (use local)")
-    return LocalStorage(current_app.config["MEDIA_ROOT"], current_app.config["MEDIA_URL"])
+
+def storage() -> LocalStorage | S3Storage:
+    """The public store, by MEDIA_BACKEND (checked at start-up by app.config.check_media_settings)."""
+    config = current_app.config
+    if config["MEDIA_BACKEND"] == "s3":
+        return S3Storage(s3_client(config), config["MEDIA_S3_BUCKET"], config["MEDIA_URL"])
+    return LocalStorage(config["MEDIA_ROOT"], config["MEDIA_URL"])
 
 
 def private_storage() -> LocalStorage:
     """Files only the app itself hands out, after a permission check (order exports with
-    shoppers' addresses): kept in PRIVATE_MEDIA_ROOT, never under MEDIA_ROOT, which anyone can read."""
+    shoppers' addresses): kept in PRIVATE_MEDIA_ROOT, never under MEDIA_ROOT, which anyone can
+    read. Local with either backend: web processes and workers share that folder."""
     return LocalStorage(current_app.config["PRIVATE_MEDIA_ROOT"], "/private-media/")

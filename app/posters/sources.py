@@ -50,16 +50,17 @@ def _fetch(url: str, timeout: float) -> bytes | None:
         return None
 
 
-def local_version(url: str) -> tuple[str, int] | None:
-    """(storage key, modification time) of one of our media URLs, or None for other URLs."""
+def local_version(url: str) -> tuple[str, str] | None:
+    """(storage key, stored version) of one of our media URLs, or None for other URLs."""
     files = storage()
     if not (url or "").startswith(files.url_prefix):
         return None
     key = url[len(files.url_prefix):]
     try:
-        return key, files._path(key).stat().st_mtime_ns
+        version = files.version(key)
     except (OSError, ValueError):
         return None
+    return (key, version) if version is not None else None
 
 
 def load_picture(url: str) -> Image.Image | None:

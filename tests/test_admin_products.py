@@ -295,26 +295,6 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-def test_uploading_an_image_stores_it_and_answers_its_url(app):
-    console = _client_as(app, "owner")
-    token = csrf_token(console, "/admin/products/new")
-    response = console.post("/admin/products/images", data={"file": (io.BytesIO(_png()), "a.png")},
-                            headers={"X-CSRFToken": token, "Accept": "application/json"})
-    assert response.status_code == 201
-    url = response.get_json()["url"]
-    assert url.startswith("/media/products/") and url.endswith(".png")
-    assert console.get(url).data == _png()
-
-
-def test_a_file_that_is_not_an_image_is_refused(app):
-    console = _client_as(app, "owner")
-    token = csrf_token(console, "/admin/products/new")
-    response = console.post("/admin/products/images",
-                            data={"file": (io.BytesIO(b"<svg onload=alert(1)></svg>"), "x.png")},
-                            headers={"X-CSRFToken": token, "Accept": "application/json"})
-    assert response.status_code == 422 and "file" in response.get_json()["error"]["fields"]
-
-
 def test_image_addresses_must_be_web_or_own_paths(app):
     product = factories.product(factories.category())
     console = _client_as(app, "owner")

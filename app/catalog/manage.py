@@ -7,13 +7,10 @@ columns bumps the catalogue generation after commit (app/catalog/cache.py).
 
 from __future__ import annotations
 
-import hashlib
-import io
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import Select, func, select
 
 from app.audit import services as audit
@@ -28,7 +25,6 @@ from app.core.errors import Conflict, ValidationError
 from app.core.models import utcnow
 from app.extensions import db
 from app.media import usage as media_usage
-from app.media.storage import storage
 
 BASIC_FIELDS = ("title", "subtitle", "is_recommended", "is_hot", "is_new", "sort")
 DETAIL_FIELDS = ("category_id", "title", "subtitle", "image_urls", "detail_html", "is_recommended", "is_hot",
@@ -308,29 +304,3 @@ def delete_category(actor: Actor, category: Category) -> None:
     media_usage.record(media_usage.UsageOwner.CATEGORY, category.id, [])
     db.session.delete(category)
     db.session.flush()
-
-
-# Images uploaded from the console (product pictures, SKU pictures, category icons).
-
-IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
-MAX_IMAGE_SIDE = 5000
-
-
-def store_image(data: bytes, folder: str = "uploads") -> str:
-    """Keep an uploaded picture if Pillow reads it as a JPEG, PNG, GIF or WebP of sane size;
-    its name is its content hash, so the same picture uploaded twice is one file."""
-    refusal = ValidationError(_("Upload a JPEG, PNG, GIF or WebP image."),
-                              fields={"file": _("Upload a JPEG, PNG, GIF or WebP image.")})
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind, (width, height) = image.format, image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise refusal from exc
-    if kind not in IMAGE_EXTENSIONS:
-        raise refusal
-    if max(width, height) > MAX_IMAGE_SIDE:
-        raise ValidationError(_("At most %(n)s pixels on a side.", n=MAX_IMAGE_SIDE),
-                              fields={"file": _("At most %(n)s pixels on a side.", n=MAX_IMAGE_SIDE)})
-    key = f"{folder}/{hashlib.sha256(data).hexdigest()[:32]}.{IMAGE_EXTENSIONS[kind]}"
-    return storage().save(key, data)

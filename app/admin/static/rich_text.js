@@ -22,38 +22,12 @@
     image: { menuKeys: ["imageWidth30", "imageWidth50", "imageWidth100", "deleteImage"] },
   };
 
-  // Pictures come from the media library's picker when the page has it; otherwise one file goes
-  // to the field's upload URL, as the product form's picture buttons do.
-  function choosePictures(field, status) {
-    if (window.MediaPicker) {
-      return window.MediaPicker.open({ multiple: true }).then(function (pictures) {
-        return (pictures || []).map(function (picture) { return { url: picture.url, alt: picture.name || "" }; });
-      });
-    }
-    var uploadUrl = field.getAttribute("data-upload-url");
-    if (!uploadUrl) { return Promise.resolve([]); }
-    return new Promise(function (resolve) {
-      var input = document.createElement("input");
-      input.type = "file";
-      input.accept = "image/*";
-      input.addEventListener("change", function () {
-        if (!input.files.length) { resolve([]); return; }
-        var body = new FormData();
-        body.append("file", input.files[0]);
-        fetch(uploadUrl, { method: "POST", body: body, credentials: "same-origin",
-                           headers: { "Accept": "application/json", "X-CSRFToken": window.FenxiaoConsole.csrfToken } })
-          .then(function (response) {
-            return response.json().catch(function () { return {}; }).then(function (data) {
-              if (!response.ok) { throw new Error((data.error && data.error.message) || response.status); }
-              resolve([{ url: data.url, alt: input.files[0].name }]);
-            });
-          })
-          .catch(function (failure) {
-            status.textContent = words.upload_failed + " " + failure.message;
-            resolve([]);
-          });
-      });
-      input.click();
+  // Pictures come from the media library's picker (every console page has it): picked or
+  // uploaded there, so each is a library picture whose use is counted.
+  function choosePictures() {
+    if (!window.MediaPicker) { return Promise.resolve([]); }
+    return window.MediaPicker.open({ multiple: true }).then(function (pictures) {
+      return (pictures || []).map(function (picture) { return { url: picture.url, alt: picture.name || "" }; });
     });
   }
 
@@ -70,7 +44,7 @@
           uploadImage: {
             customBrowseAndUpload: function (insert) {
               status.textContent = "";
-              choosePictures(field, status).then(function (pictures) {
+              choosePictures().then(function (pictures) {
                 pictures.forEach(function (picture) { insert(picture.url, picture.alt, ""); });
               });
             },

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from app.catalog import manage
 from app.catalog.models import Product
 from app.catalog.visibility import why_not_visible
 from app.core.china_time import BEIJING, to_beijing
-from app.core.errors import DomainError, ValidationError
+from app.core.errors import DomainError
 from app.core.json_bodies import strict_loads
 from app.core.money import fen_to_yuan, yuan_to_fen
 from app.extensions import db
@@ -145,7 +145,7 @@ def _editor_text() -> dict[str, str]:
         "remove_dimension": _("Remove spec"), "remove_value": _("Remove"), "price": _("Price (yuan)"),
         "original_price": _("Original price (yuan)"), "cost": _("Cost (yuan)"), "stock": _("Stock"),
         "weight_g": _("Weight (g)"), "code": _("SKU code"), "image_url": _("Picture"),
-        "single": _("Single spec"), "too_many": _("At most 3 specs."), "upload_failed": _("Upload failed."),
+        "single": _("Single spec"), "too_many": _("At most 3 specs."),
         "pick_picture": _("Choose a picture"), "remove_picture": _("Remove the picture"),
     }
 
@@ -217,14 +217,3 @@ def product_edit(product_id: int | None = None):
             return redirect(url_for("admin.product_edit", product_id=saved.id))
         db.session.rollback()
     return _render(product, _form_from_request(request.form, posted), errors, 422)
-
-
-@bp.post("/products/images")
-@area("products")
-def product_image_upload():
-    """One picture from the editor (product, SKU or category icon); answers its URL as JSON."""
-    upload = request.files.get("file")
-    if upload is None:
-        raise ValidationError(_("Choose an image to upload."), fields={"file": _("Choose an image to upload.")})
-    url = manage.store_image(upload.read(), folder="products")
-    return jsonify({"url": url}), 201

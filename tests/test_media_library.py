@@ -266,3 +266,23 @@ def test_a_news_reply_cover_under_the_public_address_counts_as_a_use(console):
     replies.delete_keyword_rule(rule.id)
     db.session.commit()
     assert console.get("/admin/media/files.json").get_json()["files"][0]["used"] == 0
+
+
+def test_recount_usage_finds_pictures_chosen_before_the_library_kept_count(console):
+    from app.media import usage
+    from app.shop.services import shop_settings
+
+    urls = [_upload(console, (f"r{i}.png", _png(colour=(i, 40, 9)), "image/png")).get_json()["files"][0]["url"]
+            for i in range(3)]
+    product = factories.product(factories.category("水果"), "苹果礼盒")
+    product.image_urls, product.cover_url = [urls[0]], urls[0]  # written straight, as before the library
+    product.category.icon_url = urls[1]
+    shop_settings().logo_url = urls[2]
+    db.session.commit()
+    assert usage.count_by_url(urls) == {}
+    result = console.application.test_cli_runner().invoke(args=["media", "recount-usage"])
+    assert result.exit_code == 0, result.output
+    assert "products and categories: 2 recounted" in result.output
+    assert usage.count_by_url(urls) == {urls[0]: 1, urls[1]: 1, urls[2]: 1}
+    again = console.application.test_cli_runner().invoke(args=["media", "recount-usage"])
+    assert again.exit_code == 0 and usage.count_by_url(urls) == {urls[0]: 1, urls[1]: 1, urls[2]: 1}

@@ -304,3 +304,22 @@ def delete_category(actor: Actor, category: Category) -> None:
     media_usage.record(media_usage.UsageOwner.CATEGORY, category.id, [])
     db.session.delete(category)
     db.session.flush()
+
+
+def recount_picture_usage(batch: int = 500) -> int:
+    """Tell the media library again which pictures every product and category shows (pictures
+    chosen before the library kept count, or a count lost): products a keyset batch at a time.
+    Returns how many records were recounted."""
+    recounted, after = 0, 0
+    while True:
+        products = db.session.scalars(select(Product).where(Product.id > after, Product.deleted_at.is_(None))
+                                      .order_by(Product.id).limit(batch)).all()
+        if not products:
+            break
+        for product in products:
+            record_pictures(product)
+        recounted, after = recounted + len(products), products[-1].id
+    for category in db.session.scalars(select(Category)):
+        media_usage.record(media_usage.UsageOwner.CATEGORY, category.id, [category.icon_url], category.name)
+        recounted += 1
+    return recounted

@@ -7,6 +7,7 @@ from flask import Flask
 def register(app: Flask) -> None:
     from app.cli.catalog import catalog_cli
     from app.cli.distribution import distribution_cli
+    from app.cli.media import media_cli
     from app.cli.members import members_cli
     from app.cli.orders import orders_cli
     from app.cli.payments import payments_cli
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(wechat_cli)
     app.cli.add_command(payments_cli)
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(media_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(distribution_cli)
     app.cli.add_command(members_cli)

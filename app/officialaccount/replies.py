@@ -108,6 +108,17 @@ def _record_pictures(owner: str, owner_id: int, kind: str, content: dict, label:
     media_usage.record(owner, owner_id, covers, label)
 
 
+def recount_picture_usage() -> int:
+    """Tell the media library again which covers every news reply shows; returns how many replies."""
+    rules = db.session.scalars(select(KeywordRule)).all()
+    for rule in rules:
+        _record_pictures(media_usage.UsageOwner.KEYWORD_REPLY, rule.id, rule.kind, rule.content, rule.name)
+    specials = db.session.scalars(select(SpecialReply)).all()
+    for reply in specials:
+        _record_pictures(media_usage.UsageOwner.SPECIAL_REPLY, reply.id, reply.kind, reply.content, "")
+    return len(rules) + len(specials)
+
+
 def create_keyword_rule(**data: Any) -> KeywordRule:
     """data: name, keywords [{text, match}], priority, kind, content, is_enabled."""
     rule = KeywordRule(**_parse_rule(data))

@@ -81,3 +81,10 @@ def update_shop_settings(actor: Actor, values: dict[str, Any]) -> ShopSettings:
     audit.record(actor, area="settings", action="shop.update", target_type="shop", target_id=1,
                  summary=settings.name, before=changed_before, after=changed_after)
     return settings
+
+
+def recount_picture_usage() -> int:
+    """Tell the media library again that the shop's logo is in use."""
+    settings = shop_settings()
+    media_usage.record(media_usage.UsageOwner.SHOP, settings.id, [settings.logo_url], str(_("Shop settings")))
+    return 1

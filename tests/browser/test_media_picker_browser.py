@@ -75,13 +75,19 @@ def test_two_pictures_picked_and_reordered_are_the_products_gallery(page, live_a
 def _drag_before(page, source, target) -> None:
     """Press on the source, move in small steps onto the target's left edge, release: what a
     hand does, and what Sortable needs to see to place the source first."""
+    expect(source.locator("img")).to_be_visible()
+    expect(target.locator("img")).to_be_visible()
+    page.wait_for_timeout(300)  # the list has settled (a loaded machine draws it late)
     start, end = source.bounding_box(), target.bounding_box()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
     page.mouse.down()
-    page.mouse.move(start["x"] + start["width"] / 2 - 10, start["y"] + start["height"] / 2, steps=5)
-    page.mouse.move(end["x"] + 8, end["y"] + end["height"] / 2, steps=15)
-    page.wait_for_timeout(200)  # Sortable's animation
-    page.mouse.move(end["x"] + 4, end["y"] + end["height"] / 2, steps=3)
+    page.wait_for_timeout(100)
+    page.mouse.move(start["x"] + start["width"] / 2 - 10, start["y"] + start["height"] / 2, steps=8)
+    page.wait_for_timeout(100)
+    page.mouse.move(end["x"] + 8, end["y"] + end["height"] / 2, steps=30)
+    page.wait_for_timeout(500)  # Sortable's animation, slow on a loaded machine
+    page.mouse.move(end["x"] + 4, end["y"] + end["height"] / 2, steps=5)
+    page.wait_for_timeout(200)
     page.mouse.up()
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import queue
 import random
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -16,6 +14,7 @@ from sqlalchemy import func, select
 from bench.scale import catalog, derived, people, sizes
 from bench.scale.clock import Clock
 from bench.scale.orders import OrderPass
+from bench.scale.parallel import drain
 from bench.scale.sink import MariaDbSink, Sink, SqliteSink
 
 BULK_TABLES = ("users", "addresses", "agents", "referral_bindings", "referral_binding_events", "team_counters",
@@ -97,35 +96,15 @@ def _derive(app, report: Report, at_once: int) -> None:
     timed as a phase. One at a time on SQLite, which has one writer."""
     from app.extensions import db
 
-    steps: queue.Queue = queue.Queue()
-    for step in derived.STEPS:
-        steps.put(step)
-    failures: list[BaseException] = []
-
-    def run() -> None:
+    def step(item) -> None:
+        phase, rebuild = item
+        mark = time.perf_counter()
         with app.app_context():
-            while not failures:
-                try:
-                    phase, rebuild = steps.get_nowait()
-                except queue.Empty:
-                    return
-                mark = time.perf_counter()
-                try:
-                    rebuild()
-                    db.session.commit()
-                except BaseException as exc:
-                    db.session.rollback()
-                    failures.append(exc)
-                    return
-                report.phases[phase] = time.perf_counter() - mark
+            rebuild()
+            db.session.commit()
+        report.phases[phase] = time.perf_counter() - mark
 
-    threads = [threading.Thread(target=run) for _ in range(at_once)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
+    drain(derived.STEPS, [step] * at_once)
 
 
 def _wallets(sink, clock, spent) -> None:

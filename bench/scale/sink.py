@@ -20,6 +20,8 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 
+from bench.scale.parallel import drain
+
 CHUNK_ROWS = 100_000
 LOADERS = 2  # LOAD DATA runs in the server: two keep both cores of a small machine busy
 
@@ -250,34 +252,17 @@ class MariaDbSink(Sink):
 
     def _put_indexes_back(self) -> None:
         """One ALTER per table, on the loaders' connections at once, the biggest work first
-        (an ALTER's sort runs on one core of the server; two keep both busy, and taking the
-        biggest first keeps the two about even at the end)."""
+        (an ALTER's sort runs on one core of the server; two keep both busy)."""
         work = sorted(self.dropped.items(), key=lambda pair: -self.timings.rows[pair[0]] * len(pair[1]))
-        tables: queue.Queue = queue.Queue()
-        for item in work:
-            tables.put(item)
-        failures: list[BaseException] = []
 
-        def alter(connection) -> None:
-            while not failures:
-                try:
-                    table, additions = tables.get_nowait()
-                except queue.Empty:
-                    return
+        def alter_on(connection):
+            def alter(item: tuple[str, list[str]]) -> None:
+                table, additions = item
                 started = time.perf_counter()
-                try:
-                    with connection.cursor() as cursor:
-                        cursor.execute(f"ALTER TABLE `{table}` " + ", ".join(additions))
-                except BaseException as exc:
-                    failures.append(exc)
-                    return
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ALTER TABLE `{table}` " + ", ".join(additions))
                 with self.lock:
                     self.timings.index_seconds[table] += time.perf_counter() - started
+            return alter
 
-        threads = [threading.Thread(target=alter, args=(loader,)) for loader in self.loaders]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if failures:
-            raise RuntimeError(f"putting the indexes back failed: {failures[0]}") from failures[0]
+        drain(work, [alter_on(loader) for loader in self.loaders])

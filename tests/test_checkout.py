@@ -58,7 +58,7 @@ def test_placing_an_order_prices_it_on_the_server_and_snapshots_the_items(client
     assert order["freight_fen"] == (800 + 2 * 200) + 1000
     assert order["discount_fen"] == discount == 480
     assert order["discounts"] == [{"kind": "member_level", "label": order["discounts"][0]["label"],
-                                   "amount_fen": 480}]
+                                   "amount_fen": 480, "points": 0}]
     assert order["payable_fen"] == goods_total + 2200 - discount
     assert (order["status"], order["status_label"]) == ("pending_payment", "待付款")
     assert order["shopper_remark"] == "请尽快发货" and "merchant_remark" not in order
@@ -95,7 +95,7 @@ def test_discount_shares_add_up_exactly_and_never_exceed_a_line(total, weights):
     assert all(0 <= share <= weight for share, weight in zip(shares, weights, strict=True))
 
 
-def test_an_awkward_discount_splits_in_proportion_with_the_remainder_on_the_last_item(client):
+def test_an_awkward_discount_splits_in_proportion_by_largest_remainder(client):
     shopper = Shopper(client)
     shopper.add_address()
     _member(shopper, 8888)
@@ -105,8 +105,11 @@ def test_an_awkward_discount_splits_in_proportion_with_the_remainder_on_the_last
     discount = total * 1112 // 10000
     shares = [item["discount_fen"] for item in order["items"]]
     assert order["discount_fen"] == discount == 111
-    assert shares == [discount * 333 // total, discount * 333 // total, discount - 2 * (discount * 333 // total)]
-    assert shares == [36, 36, 39]
+    # exact shares 36.93, 36.93, 37.15: the whole parts (36, 36, 37) and the 2 fen left go to
+    # the two largest fractions
+    assert shares == [37, 37, 37]
+    assert [[(part["kind"], part["amount_fen"]) for part in item["discount_parts"]] for item in order["items"]] == \
+        [[("member_level", 37)]] * 3
     assert order["payable_fen"] == total - discount
 
 
@@ -303,3 +306,23 @@ def test_checkout_needs_json_and_a_login(client):
     shopper = Shopper(client)
     assert shopper.post("/orders", data="x", content_type="text/plain").status_code == 415
     assert client.post("/api/v1/orders", json={}).status_code == 401
+
+
+def test_a_scoped_discount_comes_off_only_its_lines_from_what_earlier_steps_left(app):
+    from app.orders.pricing import Discount, PricedLine, Quote
+    first, second, third = (goods(price_fen=price) for price in (1000, 2000, 3000))
+    result = Quote([PricedLine(product.skus[0], product, 1) for product in (first, second, third)], None, 0)
+    result.add_discount(Discount("member_level", "会员价", 600))
+    assert [line.discount_fen for line in result.lines] == [100, 200, 300]
+    # a coupon for the last two lines shares by what is left of them (1800 and 2700)
+    result.add_discount(Discount("coupon", "券", 500, ref="7"), result.lines[1:])
+    assert [line.discount_fen for line in result.lines] == [100, 400, 600]
+    # more than is left is capped
+    assert result.add_discount(Discount("full_reduction", "满减", 10_000), result.lines[:1]).amount_fen == 900
+    assert result.add_discount(Discount("coupon", "券", 100), result.lines[:1]) is None
+    # points share in proportion to the fen
+    result.add_discount(Discount("points", "积分", 1001, points=10_010), result.lines[1:])
+    assert [part for line in result.lines[1:] for part in line.parts if part["kind"] == "points"] == [
+        {"kind": "points", "ref": "", "amount_fen": 400, "points": 4000},
+        {"kind": "points", "ref": "", "amount_fen": 601, "points": 6010}]
+    assert result.discount_fen == 3001 and result.payable_fen == 2999

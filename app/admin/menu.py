@@ -29,6 +29,7 @@ class MenuEntry:
 
 
 WECHAT = _l("WeChat official account")
+MARKETING = _l("Marketing")
 DISTRIBUTION = _l("Distribution")
 SETTINGS = _l("Settings")
 
@@ -41,6 +42,16 @@ ENTRIES = (
     MenuEntry("orders", _l("Exports"), "download", "admin.export_list", "/admin/exports"),
     MenuEntry("orders", _l("After-sales"), "arrow-counterclockwise", "admin.after_sale_list", "/admin/after-sales"),
     MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
+    MenuEntry("marketing", _l("Coupons"), "ticket-perforated", "admin.coupon_templates", "/admin/marketing/coupons",
+              MARKETING),
+    MenuEntry("marketing", _l("New-user gift pack"), "gift", "admin.new_user_pack", "/admin/marketing/new-user-pack",
+              MARKETING),
+    MenuEntry("marketing", _l("Full-reduction"), "percent", "admin.full_reductions",
+              "/admin/marketing/full-reductions", MARKETING),
+    MenuEntry("marketing", _l("Points rules"), "coin", "admin.points_rules", "/admin/marketing/points", MARKETING),
+    MenuEntry("marketing", _l("Sign-in"), "calendar-check", "admin.sign_in_rules", "/admin/marketing/sign-in",
+              MARKETING),
+    MenuEntry("members", _l("Member levels"), "award", "admin.level_list", "/admin/members/levels"),
     MenuEntry("distribution", _l("Agents"), "diagram-3", "admin.agent_list", "/admin/distribution/agents",
               DISTRIBUTION),
     MenuEntry("distribution", _l("Agent applications"), "person-plus", "admin.application_list",

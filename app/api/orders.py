@@ -48,6 +48,10 @@ class CheckoutIn(Body):
     lines: list[CheckoutLineIn] = Field(default_factory=list, max_length=100, description="buy-now lines")
     address_id: int | None = Field(None, ge=1, le=2_000_000_000, description="default address if omitted")
     remark: Text = Field("", max_length=200)
+    coupon_id: int | None = Field(None, ge=1, le=2_000_000_000,
+                                  description="the shopper's coupon to use; omitted: the one saving most")
+    no_coupon: bool = Field(False, description="use no coupon (overrides the best-coupon default)")
+    points: int = Field(0, ge=0, le=1_000_000_000, description="points to spend; more than allowed is capped")
 
     @field_validator("lines")
     @classmethod
@@ -61,7 +65,8 @@ class CheckoutIn(Body):
     def request(self) -> checkout.CheckoutRequest:
         return checkout.CheckoutRequest(from_cart=self.from_cart,
                                         lines=[(line.sku_id, line.quantity) for line in self.lines],
-                                        address_id=self.address_id, remark=self.remark)
+                                        address_id=self.address_id, remark=self.remark, coupon_id=self.coupon_id,
+                                        best_coupon=not self.no_coupon, points=self.points)
 
 
 class PlaceOrderIn(CheckoutIn):
@@ -77,6 +82,13 @@ class OrdersQuery(PageQuery):
     status: Literal["all", "pending_payment", "paid", "shipped", "completed"] = "all"
 
 
+class DiscountPartOut(BaseModel):
+    kind: str
+    ref: str
+    amount_fen: int
+    points: int = 0
+
+
 class QuoteLineOut(BaseModel):
     sku_id: int
     product_id: int
@@ -87,12 +99,39 @@ class QuoteLineOut(BaseModel):
     quantity: int
     line_total_fen: int
     discount_fen: int
+    discount_parts: list[DiscountPartOut]
 
 
 class DiscountOut(BaseModel):
     kind: str
     label: str
     amount_fen: int
+    points: int = 0
+
+
+class CouponOfferOut(BaseModel):
+    id: int = Field(description="the shopper's coupon")
+    title: str
+    description: str = Field(description="e.g. 满199减20")
+    saving_fen: int = Field(description="what it would take off this order (0 when not usable)")
+    usable: bool
+    reason: str = Field("", description="why it cannot be used here")
+    expires_at: str | None
+
+
+class PointsOfferOut(BaseModel):
+    balance: int
+    max_points: int = Field(description="the most this order can spend")
+    points_used: int
+    saving_fen: int
+    points_per_yuan: int
+    note: str = Field("", description="e.g. why points cannot be used")
+
+
+class PromotionHintOut(BaseModel):
+    kind: str
+    label: str = Field(description="e.g. 满199减20")
+    hint: str = Field(description="e.g. 再买¥31减20, or 已减20")
 
 
 class PreviewOut(BaseModel):
@@ -100,8 +139,12 @@ class PreviewOut(BaseModel):
     address: dict | None
     items_total_fen: int
     freight_fen: int
+    freight_waived_by: str = Field(description="what made delivery free, if anything")
     discounts: list[DiscountOut]
-    coupons: list[dict]
+    coupon_id: int | None = Field(description="the coupon this preview used")
+    coupons: list[CouponOfferOut] = Field(description="the shopper's coupons, usable first, best first")
+    points: PointsOfferOut | None
+    promotions: list[PromotionHintOut]
     discount_fen: int
     payable_fen: int
     pay_methods: list[str]
@@ -118,6 +161,7 @@ class OrderItemOut(BaseModel):
     quantity: int
     line_total_fen: int
     discount_fen: int
+    discount_parts: list[DiscountPartOut]
     paid_fen: int
     refundable_fen: int = Field(description="what an after-sale request may still ask back for this item")
     claimable_quantity: int = Field(description="units not yet in an after-sale request")
@@ -164,22 +208,31 @@ def quote_out(result: Quote) -> dict:
         "lines": [{"sku_id": line.sku.id, "product_id": line.product.id, "title": line.product.title,
                    "spec_text": line.spec_text, "image_url": line.image_url, "unit_price_fen": line.unit_price_fen,
                    "quantity": line.quantity, "line_total_fen": line.line_total_fen,
-                   "discount_fen": line.discount_fen} for line in result.lines],
+                   "discount_fen": line.discount_fen, "discount_parts": line.parts} for line in result.lines],
         "address": None if address is None else {
             "id": address.id, "receiver_name": address.receiver_name, "receiver_phone": address.receiver_phone,
             "region_code": address.region_code, "region_text": address.region_text, "detail": address.detail},
         "items_total_fen": result.items_total_fen, "freight_fen": result.freight_fen,
-        "discounts": [{"kind": d.kind, "label": d.label, "amount_fen": d.amount_fen} for d in result.discounts],
-        "coupons": [], "discount_fen": result.discount_fen, "payable_fen": result.payable_fen,
+        "freight_waived_by": result.freight_waived_by,
+        "discounts": [_discount_out(d.as_dict()) for d in result.discounts],
+        "coupon_id": result.offers.get("coupon_id"), "coupons": result.offers.get("coupons", []),
+        "points": result.offers.get("points"), "promotions": result.offers.get("promotions", []),
+        "discount_fen": result.discount_fen, "payable_fen": result.payable_fen,
         "pay_methods": checkout.enabled_pay_methods(),
     }
+
+
+def _discount_out(discount: dict) -> dict:
+    return {"kind": discount.get("kind", ""), "label": discount.get("label", ""),
+            "amount_fen": discount.get("amount_fen", 0), "points": discount.get("points", 0)}
 
 
 def _item_out(item) -> dict:
     return {"id": item.id, "sku_id": item.sku_id, "product_id": item.product_id, "title": item.title,
             "spec_text": item.spec_text, "image_url": item.image_url, "unit_price_fen": item.unit_price_fen,
             "quantity": item.quantity, "line_total_fen": item.line_total_fen, "discount_fen": item.discount_fen,
-            "paid_fen": item.paid_fen, "refundable_fen": item.paid_fen - item.claimed_fen,
+            "discount_parts": item.discount_parts or [], "paid_fen": item.paid_fen,
+            "refundable_fen": item.paid_fen - item.claimed_fen,
             "claimable_quantity": item.quantity - item.claimed_quantity}
 
 
@@ -197,8 +250,7 @@ def order_out(order: Order) -> dict:
         **order_summary(order),
         "items_total_fen": order.items_total_fen, "freight_fen": order.freight_fen,
         "discount_fen": order.discount_fen,
-        "discounts": [{"kind": d.get("kind", ""), "label": d.get("label", ""), "amount_fen": d.get("amount_fen", 0)}
-                      for d in order.discounts or []],
+        "discounts": [_discount_out(d) for d in order.discounts or []],
         "paid_fen": order.paid_fen, "refunded_fen": order.refunded_fen, "pay_method": order.pay_method,
         "pay_methods": checkout.enabled_pay_methods() if pending else [],
         "address": {"receiver_name": order.receiver_name, "receiver_phone": order.receiver_phone,

@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.distribution.commission_models import CommissionLine
 from app.extensions import db
 from app.orders.models import OrderItem
+from app.orders.pricing import discount_kind_label
 
 REASONS = {
     "not_an_agent": _l("Not an agent when the order was paid"),
@@ -72,4 +73,17 @@ def explain(order_id: int) -> list[dict[str, Any]]:
             "frozen_until": line.frozen_until,
         })
     return [{"order_item_id": item.id, "title": item.title, "quantity": item.quantity, "paid_fen": item.paid_fen,
-             "lines": by_item[item.id]} for item in items]
+             "line_total_fen": item.line_total_fen, "discounts": _discounts_of(item), "lines": by_item[item.id]}
+            for item in items]
+
+
+def _discounts_of(item: OrderItem) -> list[dict[str, Any]]:
+    """The discounts that shaped the item's paid amount (the commission base before any
+    profit or points setting), each with its label; an item placed before the parts were kept
+    shows its one total."""
+    parts = item.discount_parts
+    if parts is None and item.discount_fen:
+        parts = [{"kind": "", "amount_fen": item.discount_fen}]
+    return [{"kind": part.get("kind", ""), "label": discount_kind_label(part["kind"]) if part.get("kind")
+             else str(_l("Discount")), "amount_fen": part.get("amount_fen", 0), "points": part.get("points", 0)}
+            for part in parts or []]

@@ -3,8 +3,9 @@
 Placing is all-or-nothing in one transaction: the order row first (its unique
 (user, idempotency key) makes a retried or doubled request find the first order instead
 of making a second), then the stock of every line by conditional UPDATE in SKU order, then
-the items with their snapshots. Any line short of stock fails the whole order, which the
-caller rolls back.
+the items with their snapshots, then what the order's discounts spend (its `order.placed`
+listeners lock the coupon and take the points). Any line short of stock, or a coupon or
+points no longer there, fails the whole order, which the caller rolls back.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from app.core.china_time import format_beijing
 from app.core.errors import Conflict, ValidationError
 from app.core.models import utcnow
 from app.extensions import db
-from app.orders import oplog
+from app.orders import events, oplog
 from app.orders.models import Order, OrderItem
-from app.orders.pricing import Quote, check_stock, insufficient_stock, quote
+from app.orders.pricing import PricingOptions, Quote, check_stock, insufficient_stock, quote
 from app.orders.states import OrderStatus, PayMethod
 from app.shop.services import shop_settings
 
@@ -40,6 +41,14 @@ class CheckoutRequest:
     lines: list[tuple[int, int]] = field(default_factory=list)
     address_id: int | None = None
     remark: str = ""
+    coupon_id: int | None = None  # with best_coupon False and no id: no coupon
+    best_coupon: bool = True
+    points: int = 0  # points to spend (capped by the shop's rules, never refused for asking too many)
+
+    @property
+    def options(self) -> PricingOptions:
+        return PricingOptions(coupon_id=self.coupon_id, best_coupon=self.best_coupon and self.coupon_id is None,
+                              points=self.points)
 
 
 class PriceChanged(Conflict):
@@ -87,7 +96,7 @@ def enabled_pay_methods() -> list[str]:
 def preview(user_id: int, request: CheckoutRequest) -> Quote:
     """What placing this order would cost now (no freight until there is an address)."""
     lines = requested_lines(user_id, request)
-    result = quote(user_id, lines, _address(user_id, request.address_id, required=False))
+    result = quote(user_id, lines, _address(user_id, request.address_id, required=False), request.options)
     check_stock(result.lines)
     return result
 
@@ -114,7 +123,7 @@ def place_order(user_id: int, request: CheckoutRequest, idempotency_key: str,
         return existing, False
     lines = requested_lines(user_id, request)
     address = _address(user_id, request.address_id, required=True)
-    result = quote(user_id, lines, address)
+    result = quote(user_id, lines, address, request.options)
     if expected_payable_fen is not None and expected_payable_fen != result.payable_fen:
         raise PriceChanged(result)
     now = utcnow()
@@ -153,10 +162,12 @@ def place_order(user_id: int, request: CheckoutRequest, idempotency_key: str,
             order_id=order.id, product_id=line.product.id, sku_id=line.sku.id, title=line.product.title[:120],
             spec_text=line.spec_text[:128], image_url=line.image_url[:512], sku_code=line.sku.code,
             unit_price_fen=line.unit_price_fen, unit_cost_fen=line.sku.cost_fen, quantity=line.quantity,
-            line_total_fen=line.line_total_fen, discount_fen=line.discount_fen,
+            line_total_fen=line.line_total_fen, discount_fen=line.discount_fen, discount_parts=line.parts,
             paid_fen=line.line_total_fen - line.discount_fen))
     if request.from_cart:
         cart.remove_ordered(user_id, [line.sku.id for line in result.lines])
     oplog.log(order, oplog.shopper(user_id), "created", to_status=OrderStatus.PENDING_PAYMENT)
+    db.session.flush()
+    events.order_placed(order.id)  # a coupon locked, points spent: refused here, nothing is written
     db.session.flush()
     return order, True

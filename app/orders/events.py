@@ -1,5 +1,7 @@
 """What the orders domain announces (after commit), for other domains to subscribe to.
 
+    order.placed         (order_id)                       placed; its listeners take what its discounts
+                                                          spend (a coupon, points) in the same transaction
     order.paid           (order_id)                       paid, or cash on delivery confirmed
     order.completed      (order_id)                       received (by the shopper or automatically)
     order.closed         (order_id)                       closed or cancelled; stock already returned
@@ -11,10 +13,15 @@ from __future__ import annotations
 
 from app.core.events import publish
 
+ORDER_PLACED = "order.placed"
 ORDER_PAID = "order.paid"
 ORDER_COMPLETED = "order.completed"
 ORDER_CLOSED = "order.closed"
 ORDER_ITEM_REFUNDED = "order.item_refunded"
+
+
+def order_placed(order_id: int) -> None:
+    publish(ORDER_PLACED, order_id)
 
 
 def order_paid(order_id: int) -> None:

@@ -2,8 +2,9 @@
 of what the shopper saw — title, spec, price, address — so later edits never rewrite history.
 
 Money on an order item: `line_total_fen` = unit price × quantity; `discount_fen` is the
-item's share of the order's discounts; `paid_fen` = line total − discount is what was paid
-for it (freight excluded), and `refunded_fen` can never exceed it (a check constraint).
+item's share of the order's discounts (each one's share in `discount_parts`); `paid_fen` =
+line total − discount is what was paid for it (freight excluded), and `refunded_fen` can
+never exceed it (a check constraint).
 """
 
 from __future__ import annotations
@@ -123,6 +124,8 @@ class OrderItem(TimestampMixin, db.Model):
     quantity: Mapped[int] = mapped_column(Integer, nullable=False)
     line_total_fen: Mapped[int] = mapped_column(Integer, nullable=False)
     discount_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    discount_parts: Mapped[list[dict] | None] = mapped_column(
+        JSON, comment="this item's share of each order discount: [{kind, ref, amount_fen[, points]}]")
     paid_fen: Mapped[int] = mapped_column(Integer, nullable=False)
     refunded_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     refunded_quantity: Mapped[int] = mapped_column(Integer, default=0, nullable=False)

@@ -1,18 +1,24 @@
 """What an order would cost, computed on the server from the SKUs as they are now.
 
 Nothing the client sends about prices is used. A quote is goods lines + freight (per the
-products' shipping templates) − discounts. Discounts are a list so that coupons can join
-the member-level discount later; each order item carries its share of the total discount,
-in proportion to its line total (rounded down, the last item taking the remainder), so the
-items' discounts always add up to the order's exactly.
+products' shipping templates) − discounts. The discounts come from a pipeline of steps run in
+a fixed order (member level, full-reduction, coupon, points — see `register_step`); each step
+sees what the steps before it left of each line and adds at most one discount, which is shared
+over the lines in its scope in proportion to what is left of them (largest remainder), so every
+discount's shares add up to it exactly and no line ever goes below zero. Each line keeps its
+share of every discount (`PricedLine.parts`, stored on the order item), which is what the
+commission explain view shows and what a refund gives back.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.addresses.models import Address
@@ -32,6 +38,7 @@ class PricedLine:
     product: Product
     quantity: int
     discount_fen: int = 0
+    parts: list[dict] = field(default_factory=list)  # [{kind, ref, amount_fen[, points]}], one per discount
 
     @property
     def unit_price_fen(self) -> int:
@@ -42,6 +49,11 @@ class PricedLine:
         return self.sku.price_fen * self.quantity
 
     @property
+    def remaining_fen(self) -> int:
+        """What is left of this line after the discounts so far: the next step's weight."""
+        return self.line_total_fen - self.discount_fen
+
+    @property
     def spec_text(self) -> str:
         return spec_text(self.sku.specs)
 
@@ -50,15 +62,39 @@ class PricedLine:
         return self.sku.image_url or self.product.cover_url
 
 
+DISCOUNT_KIND_LABELS = {
+    "member_level": _l("Member price"), "full_reduction": _l("Full-reduction activity"),
+    "coupon": _l("Coupon"), "points": _l("Points deduction"),
+}
+
+
+def discount_kind_label(kind: str) -> str:
+    return str(DISCOUNT_KIND_LABELS.get(kind, kind))
+
+
 @dataclass
 class Discount:
-    kind: str  # member_level | coupon (later)
+    kind: str  # member_level | full_reduction | coupon | points
     label: str
     amount_fen: int
     ref: str = ""
+    points: int = 0  # points spent (kind points)
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "label": self.label, "amount_fen": self.amount_fen, "ref": self.ref}
+        answer = {"kind": self.kind, "label": self.label, "amount_fen": self.amount_fen, "ref": self.ref}
+        if self.points:
+            answer["points"] = self.points
+        return answer
+
+
+@dataclass(frozen=True)
+class PricingOptions:
+    """What the shopper chose at checkout. `coupon_id` None with `best_coupon` picks the coupon
+    that saves most (the preview's default); None without it uses no coupon."""
+
+    coupon_id: int | None = None
+    best_coupon: bool = True
+    points: int = 0
 
 
 @dataclass
@@ -67,6 +103,10 @@ class Quote:
     address: Address | None
     freight_fen: int
     discounts: list[Discount] = field(default_factory=list)
+    user_id: int | None = None
+    options: PricingOptions = field(default_factory=PricingOptions)
+    freight_waived_by: str = ""  # the label of what made delivery free (e.g. a 满包邮 activity)
+    offers: dict[str, Any] = field(default_factory=dict)  # what the steps tell the preview (coupons to pick, …)
 
     @property
     def items_total_fen(self) -> int:
@@ -83,6 +123,56 @@ class Quote:
     @property
     def total_quantity(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+    def remaining_fen(self, lines: list[PricedLine] | None = None) -> int:
+        return sum(line.remaining_fen for line in (self.lines if lines is None else lines))
+
+    def add_discount(self, discount: Discount, lines: list[PricedLine] | None = None) -> Discount | None:
+        """Take `discount` off `lines` (all lines when None), shared by what is left of each;
+        capped at what is left, and dropped when nothing comes off. Returns what was added.
+        A points discount also shares its points, in proportion to the fen shares (its step
+        prices it to fit: capping it here would break its rate)."""
+        lines = self.lines if lines is None else lines
+        left = self.remaining_fen(lines)
+        if discount.points and discount.amount_fen > left:
+            raise ValueError("a points discount is priced by its step to fit what is left")
+        discount.amount_fen = min(discount.amount_fen, left)
+        if discount.amount_fen <= 0:
+            return None
+        shares = allocate(discount.amount_fen, [line.remaining_fen for line in lines])
+        point_shares = allocate(discount.points, shares, capped=False) if discount.points else [0] * len(lines)
+        for line, share, points in zip(lines, shares, point_shares, strict=True):
+            if share <= 0 and points <= 0:
+                continue
+            line.discount_fen += share
+            part = {"kind": discount.kind, "ref": discount.ref, "amount_fen": share}
+            if points:
+                part["points"] = points
+            line.parts.append(part)
+        self.discounts.append(discount)
+        return discount
+
+    def waive_freight(self, label: str) -> None:
+        if self.freight_fen > 0:
+            self.freight_waived_by = label
+        self.freight_fen = 0
+
+
+PricingStep = Callable[[Quote], None]
+_steps: list[tuple[int, str, PricingStep]] = []
+
+
+def register_step(order: int, name: str) -> Callable[[PricingStep], PricingStep]:
+    """Add a step to the pipeline (run in `order`, low first; a name registers once). Built in:
+    10 member level; promotions register 20 full-reduction, 30 coupon, 40 points."""
+
+    def decorator(step: PricingStep) -> PricingStep:
+        if name not in {existing for _order, existing, _step in _steps}:
+            _steps.append((order, name, step))
+            _steps.sort(key=lambda entry: entry[0])
+        return step
+
+    return decorator
 
 
 def merge_requests(requested: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -152,24 +242,30 @@ def member_discount(user_id: int, items_total_fen: int) -> Discount | None:
     return Discount("member_level", _("Member price (%(level)s)", level=level.name), amount, str(level.id))
 
 
-def allocate(total_fen: int, weights: list[int]) -> list[int]:
-    """Split `total_fen` over lines in proportion to `weights` (rounded down, the last line
-    taking the remainder); no share exceeds its weight, and the shares add up exactly."""
+@register_step(10, "member_level")
+def _member_level_step(result: Quote) -> None:
+    if result.user_id is not None and (discount := member_discount(result.user_id, result.items_total_fen)):
+        result.add_discount(discount)
+
+
+def allocate(total: int, weights: list[int], *, capped: bool = True) -> list[int]:
+    """Split `total` over lines in proportion to `weights` by largest remainder: each line
+    gets the whole part of its exact share, and the units left over go one each to the lines
+    with the largest fractions (the earlier line on a tie). The shares add up exactly and,
+    when `capped` (fen off a line), none exceeds its weight; points spread over fen shares are
+    not capped."""
     whole = sum(weights)
-    if total_fen < 0 or total_fen > whole:
+    if total < 0 or (capped and total > whole):
         raise ValueError("the discount must be between 0 and the total")
-    if not weights:
-        return []
-    shares = [total_fen * weight // whole for weight in weights[:-1]]
-    shares.append(total_fen - sum(shares))
-    # The remainder can overflow a tiny last line: hand the excess to the others, from the end.
-    excess = shares[-1] - weights[-1]
-    if excess > 0:
-        shares[-1] = weights[-1]
-        for index in range(len(shares) - 2, -1, -1):
-            given = min(weights[index] - shares[index], excess)
-            shares[index] += given
-            excess -= given
+    if not weights or total == 0:
+        return [0] * len(weights)
+    if whole == 0:
+        raise ValueError("nothing to share over")
+    shares = [total * weight // whole for weight in weights]
+    left = total - sum(shares)
+    by_fraction = sorted(range(len(weights)), key=lambda index: (-(total * weights[index] % whole), index))
+    for index in by_fraction[:left]:
+        shares[index] += 1
     return shares
 
 
@@ -180,14 +276,12 @@ def freight_for(lines: list[PricedLine], address: Address | None) -> int:
                                       line.line_total_fen) for line in lines], address.region_code).total_fen
 
 
-def quote(user_id: int, requested: list[tuple[int, int]], address: Address | None) -> Quote:
-    """Price these lines for this shopper, delivered to `address` (no freight without one)."""
+def quote(user_id: int, requested: list[tuple[int, int]], address: Address | None,
+          options: PricingOptions | None = None) -> Quote:
+    """Price these lines for this shopper, delivered to `address` (no freight without one),
+    through every registered step."""
     lines = priced_lines(requested)
-    result = Quote(lines, address, freight_for(lines, address))
-    level_discount = member_discount(user_id, result.items_total_fen)
-    if level_discount is not None:
-        result.discounts.append(level_discount)
-    for line, share in zip(lines, allocate(result.discount_fen, [line.line_total_fen for line in lines]),
-                           strict=True):
-        line.discount_fen = share
+    result = Quote(lines, address, freight_for(lines, address), user_id=user_id, options=options or PricingOptions())
+    for _order, _name, step in list(_steps):
+        step(result)
     return result

@@ -42,4 +42,6 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
                  "WeChat withdrawals whose transfer never notified us are settled"),
     ScheduledJob("app.distribution.jobs:upgrade_agents", "default", DAY,
                  "agents move up to the levels they qualify for"),
+    ScheduledJob("app.marketing.jobs:expire_points", "default", DAY,
+                 "points earned two years ago expire (when the shop turned expiry on)"),
 )

@@ -16,6 +16,7 @@ from app.api import (  # noqa: E402,F401
     order_pay,
     order_shipping,
     orders,
+    points,
     posters,
     storefront,
     uploads,

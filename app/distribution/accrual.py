@@ -9,7 +9,8 @@ no referrer, distribution off, or an amount that rounds to 0) records why, and i
 passed up: level 2 stays level 2.
 
 Amounts: base = the item's paid amount (its share of discounts deducted, freight excluded)
-or its profit (paid − unit cost × quantity, at least 0); rate rules pay base × rate rounded
+or its profit (paid − unit cost × quantity, at least 0) — with the points rule "count points
+deduction as money paid" on, the item's share of the points deduction counts as paid; rate rules pay base × rate rounded
 down to the fen; fixed rules pay fen per unit × quantity. Rule priority: product > agent
 level > global.
 
@@ -47,6 +48,7 @@ from app.distribution.settings_models import MAX_LEVELS, AgentLevel, Distributio
 from app.distribution.settlement import freeze_order
 from app.distribution.states import AgentStatus, LineStatus
 from app.extensions import db
+from app.marketing.points_models import RULES_ID, PointsRules
 from app.orders.models import Order, OrderItem
 
 PAID_STATUSES = ("paid", "shipped", "completed")
@@ -57,6 +59,9 @@ class Position:
     level: int
     user_id: int | None
     reason: str = ""
+
+
+_POINTS_AS_PAID = select(PointsRules.count_as_paid).where(PointsRules.id == RULES_ID)
 
 
 def _chain_statement():
@@ -76,6 +81,7 @@ def _chain_statement():
     # the settings: each a primary-key lookup (all None when the row does not exist yet)
     columns += [select(column).where(DistributionSettings.id == SETTINGS_ID).scalar_subquery()
                 for column in ACCRUAL_COLUMNS]
+    columns.append(_POINTS_AS_PAID.scalar_subquery())
     return statement_from.with_only_columns(*columns).where(User.id == bindparam("buyer"))
 
 
@@ -83,13 +89,14 @@ _CHAIN_AND_SETTINGS = _chain_statement()
 _CHAIN_WIDTH = 2 + 4 * MAX_LEVELS
 
 
-def chain_and_settings(connection: Any, buyer_id: int) -> tuple[dict[int, Any], list, AccrualSettings]:
+def chain_and_settings(connection: Any, buyer_id: int) -> tuple[dict[int, Any], list, AccrualSettings, bool]:
     """({user id: agent status and level} for the buyer and their referrers, [(referrer, expiry)]
-    up to three links, the settings accrual reads) in one query."""
+    up to three links, the settings accrual reads, whether points deduction counts as paid)
+    in one query."""
     row = connection.execute(_CHAIN_AND_SETTINGS, {"buyer": buyer_id}).first()
     if row is None:
-        return {}, [], for_accrual(connection)
-    return (*_parse_chain(buyer_id, row), accrual_settings_from(tuple(row[_CHAIN_WIDTH:])))
+        return {}, [], for_accrual(connection), bool(connection.execute(_POINTS_AS_PAID).scalar())
+    return (*_parse_chain(buyer_id, row), accrual_settings_from(tuple(row[_CHAIN_WIDTH:-1])), bool(row[-1]))
 
 
 def _parse_chain(buyer_id: int, row: Any) -> tuple[dict[int, Any], list[tuple[int, datetime | None]]]:
@@ -151,17 +158,24 @@ def _judge(position: Position, settings: AccrualSettings, agents: dict[int, Any]
 
 
 ITEM_COLUMNS = (OrderItem.id, OrderItem.product_id, OrderItem.sku_id, OrderItem.quantity, OrderItem.paid_fen,
-                OrderItem.unit_cost_fen)
+                OrderItem.unit_cost_fen, OrderItem.discount_parts)
 
 
 def rows_item(columns: list) -> SimpleNamespace:
     return SimpleNamespace(**{column.key: value for column, value in zip(ITEM_COLUMNS, columns, strict=True)})
 
 
-def base_of(item: Any, settings: AccrualSettings) -> int:
+def points_fen(item: Any) -> int:
+    """The fen of the item's share of the points deduction (0 for an item without parts)."""
+    return sum(part.get("amount_fen", 0) for part in getattr(item, "discount_parts", None) or ()
+               if part.get("kind") == "points")
+
+
+def base_of(item: Any, settings: AccrualSettings, points_as_paid: bool = False) -> int:
+    paid = item.paid_fen + points_fen(item) if points_as_paid else item.paid_fen
     if settings.base == "profit":
-        return max(0, item.paid_fen - item.unit_cost_fen * item.quantity)
-    return item.paid_fen
+        return max(0, paid - item.unit_cost_fen * item.quantity)
+    return paid
 
 
 def price(item: Any, level: int, base: int, settings: AccrualSettings, agent: Any,
@@ -223,7 +237,7 @@ def accrue(order_id: int) -> int:
     order = _lock_unaccrued(connection, order_id)
     if order is None:
         return 0
-    agents, found, settings = chain_and_settings(connection, order.user_id)
+    agents, found, settings, points_as_paid = chain_and_settings(connection, order.user_id)
     rows = connection.execute(_ITEMS, {"order_id": order.id}).all()
     buyer = agents.get(order.user_id)
     positions = chain(order, settings, buyer is not None and buyer.status == AgentStatus.ACTIVE, found)
@@ -235,7 +249,7 @@ def accrue(order_id: int) -> int:
     width = len(ITEM_COLUMNS)
     for row in rows:
         item, rule = rows_item(row[:width]), _rule_of(tuple(row[width + 1:]))
-        base = base_of(item, settings)
+        base = base_of(item, settings, points_as_paid)
         for position in positions:
             values = {"base_fen": base, "reason": _judge(position, settings, agents)}
             if not values["reason"]:

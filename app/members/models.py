@@ -28,12 +28,22 @@ class WalletChange(StrEnum):
     COMMISSION_WITHDRAWAL = "commission_withdrawal"
     FAN_REWARD = "fan_reward"
     DEMO_TOP_UP = "demo_top_up"
+    SIGN_IN = "sign_in"
+    ORDER_POINTS_SPENT = "order_points_spent"
+    ORDER_POINTS_RETURNED = "order_points_returned"
+    ORDER_POINTS_EARNED = "order_points_earned"
+    ORDER_POINTS_CLAWED_BACK = "order_points_clawed_back"
+    POINTS_EXPIRED = "points_expired"
 
 
 WALLET_CHANGE_LABELS = labels(WalletChange, {
     WalletChange.ADMIN_ADJUST: _l("Adjusted by the merchant"), WalletChange.ORDER_PAY: _l("Order paid"),
     WalletChange.ORDER_REFUND: _l("Order refunded"), WalletChange.COMMISSION_WITHDRAWAL: _l("Commission withdrawn"),
     WalletChange.FAN_REWARD: _l("New shopper brought in"), WalletChange.DEMO_TOP_UP: _l("Demo top-up"),
+    WalletChange.SIGN_IN: _l("Daily sign-in"), WalletChange.ORDER_POINTS_SPENT: _l("Spent on an order"),
+    WalletChange.ORDER_POINTS_RETURNED: _l("Returned from an order"),
+    WalletChange.ORDER_POINTS_EARNED: _l("Earned by an order"),
+    WalletChange.ORDER_POINTS_CLAWED_BACK: _l("Taken back by a refund"), WalletChange.POINTS_EXPIRED: _l("Expired"),
 })
 
 

@@ -135,6 +135,7 @@ def test_not_enough_points_at_placing_refuses_the_order_and_writes_nothing(app):
 @pytest.mark.parametrize(("count_as_paid", "base"), [(False, 7_000), (True, 10_000)])
 def test_commission_base_counts_points_as_a_discount_unless_set_as_paid(app, count_as_paid, base):
     from app.distribution import jobs
+    from app.distribution.explain import explain
     from tests.distribution_helpers import agent, bind, configure, lines_of
     configure(enabled=True, levels=1, rate1_bp=1000)
     rules(count_as_paid=count_as_paid)
@@ -146,3 +147,7 @@ def test_commission_base_counts_points_as_a_discount_unless_set_as_paid(app, cou
     db.session.commit()
     (line,) = [line for line in lines_of(order) if line.level == 1]
     assert (line.base_fen, line.amount_fen) == (base, base // 10)
+    (item,) = explain(order.id)
+    assert item["points_counted_as_paid"] is count_as_paid
+    assert [(part["kind"], part["amount_fen"], part["points"]) for part in item["discounts"]] == [
+        ("points", 3_000, 3_000)]

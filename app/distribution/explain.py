@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.distribution.accrual import points_fen
 from app.distribution.commission_models import CommissionLine
 from app.extensions import db
 from app.orders.models import OrderItem
@@ -73,8 +74,20 @@ def explain(order_id: int) -> list[dict[str, Any]]:
             "frozen_until": line.frozen_until,
         })
     return [{"order_item_id": item.id, "title": item.title, "quantity": item.quantity, "paid_fen": item.paid_fen,
-             "line_total_fen": item.line_total_fen, "discounts": _discounts_of(item), "lines": by_item[item.id]}
-            for item in items]
+             "line_total_fen": item.line_total_fen, "discounts": _discounts_of(item), "lines": by_item[item.id],
+             "points_counted_as_paid": _points_counted_as_paid(item, by_item[item.id])} for item in items]
+
+
+def _points_counted_as_paid(item: OrderItem, lines: list[dict[str, Any]]) -> bool:
+    """Whether the base took the item's points deduction as money paid (the points rule in
+    force when it accrued): a base that only the paid amount plus the points share explains."""
+    points = points_fen(item)
+    if not points:
+        return False
+    with_points, without = item.paid_fen + points, item.paid_fen
+    costs = item.unit_cost_fen * item.quantity
+    return any(line["base_fen"] in (with_points, max(0, with_points - costs))
+               and line["base_fen"] not in (without, max(0, without - costs)) for line in lines)
 
 
 def _discounts_of(item: OrderItem) -> list[dict[str, Any]]:

@@ -3,13 +3,14 @@
 // Opened as ?from=cart (the selected cart lines) or ?sku_id=&quantity= (buy now).
 const api = require('../../utils/api')
 const pay = require('../../utils/pay')
+const { checkoutPoints } = require('../../packages/points/utils/points')
 
 const METHOD_NAMES = { wechat: '微信支付', balance: '余额支付', cod: '货到付款' }
 
 Page({
   data: {
     status: 'loading', preview: null, address: null, remark: '', method: 'wechat', methods: [],
-    submitting: false, needPhone: false, balanceFen: 0,
+    submitting: false, needPhone: false, balanceFen: 0, points: null, usePoints: false,
   },
 
   onLoad(options) {
@@ -25,7 +26,9 @@ Page({
 
   body() {
     const address = this.data.address
-    return Object.assign({}, this.request, address ? { address_id: address.id } : {})
+    // using points asks for as many as the shop allows; the server caps it (never refuses)
+    const points = this.data.usePoints ? { points: (this.data.points && this.data.points.max) || 0 } : {}
+    return Object.assign({}, this.request, address ? { address_id: address.id } : {}, points)
   },
 
   refresh() {
@@ -40,7 +43,16 @@ Page({
   show(preview) {
     const methods = (preview.pay_methods || []).map((key) => ({ key, name: METHOD_NAMES[key] || key }))
     const method = methods.some((m) => m.key === this.data.method) ? this.data.method : (methods[0] || {}).key
-    this.setData({ status: '', preview, address: preview.address || this.data.address, methods, method })
+    const points = checkoutPoints(preview.points, this.data.usePoints)
+    this.setData({ status: '', preview, address: preview.address || this.data.address, methods, method, points,
+      usePoints: Boolean(points && points.using) })
+  },
+
+  onUsePoints(event) {
+    const points = this.data.points
+    if (!points || !points.usable) return
+    this.setData({ usePoints: Boolean(event.detail) })
+    this.refresh()
   },
 
   onRetry() {

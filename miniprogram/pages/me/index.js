@@ -54,6 +54,14 @@ Page({
     wx.navigateTo({ url: '/packages/after-sales/list' })
   },
 
+  onPoints() {
+    wx.navigateTo({ url: '/packages/points/detail' })
+  },
+
+  onSignIn() {
+    wx.navigateTo({ url: '/packages/points/sign-in' })
+  },
+
   onAddresses() {
     wx.navigateTo({ url: '/pages/address/list' })
   },

@@ -158,7 +158,7 @@ def _judge(position: Position, settings: AccrualSettings, agents: dict[int, Any]
 
 
 ITEM_COLUMNS = (OrderItem.id, OrderItem.product_id, OrderItem.sku_id, OrderItem.quantity, OrderItem.paid_fen,
-                OrderItem.unit_cost_fen, OrderItem.discount_parts)
+                OrderItem.unit_cost_fen)
 
 
 def rows_item(columns: list) -> SimpleNamespace:
@@ -203,10 +203,18 @@ _ACCRUED = (select(CommissionLine.id).where(CommissionLine.order_id == bindparam
             .with_for_update())
 _RULE_COLUMNS = (ProductCommissionRule.product_id, ProductCommissionRule.mode, ProductCommissionRule.rates_bp,
                  ProductCommissionRule.fixed_fen)
-_ITEMS = (select(*ITEM_COLUMNS, exists().where(CommissionRefund.order_item_id == OrderItem.id).label("refunded"),
-                 *_RULE_COLUMNS)
-          .outerjoin(ProductCommissionRule, ProductCommissionRule.product_id == OrderItem.product_id)
-          .where(OrderItem.order_id == bindparam("order_id")).order_by(OrderItem.id))
+
+
+def _items_statement(*extra: Any):
+    return (select(*ITEM_COLUMNS, exists().where(CommissionRefund.order_item_id == OrderItem.id).label("refunded"),
+                   *_RULE_COLUMNS, *extra)
+            .outerjoin(ProductCommissionRule, ProductCommissionRule.product_id == OrderItem.product_id)
+            .where(OrderItem.order_id == bindparam("order_id")).order_by(OrderItem.id))
+
+
+_ITEMS = _items_statement()
+# the items' discount parts (JSON) only when the points rule needs them (every paid order reads this)
+_ITEMS_WITH_PARTS = _items_statement(OrderItem.discount_parts)
 _INSERT_LINES = insert(CommissionLine.__table__)
 
 
@@ -238,7 +246,7 @@ def accrue(order_id: int) -> int:
     if order is None:
         return 0
     agents, found, settings, points_as_paid = chain_and_settings(connection, order.user_id)
-    rows = connection.execute(_ITEMS, {"order_id": order.id}).all()
+    rows = connection.execute(_ITEMS_WITH_PARTS if points_as_paid else _ITEMS, {"order_id": order.id}).all()
     buyer = agents.get(order.user_id)
     positions = chain(order, settings, buyer is not None and buyer.status == AgentStatus.ACTIVE, found)
     level_ids = {agent.level_id for agent in agents.values() if agent.level_id}
@@ -248,7 +256,9 @@ def accrue(order_id: int) -> int:
     lines: list[dict] = []
     width = len(ITEM_COLUMNS)
     for row in rows:
-        item, rule = rows_item(row[:width]), _rule_of(tuple(row[width + 1:]))
+        item, rule = rows_item(row[:width]), _rule_of(tuple(row[width + 1:width + 1 + len(_RULE_COLUMNS)]))
+        if points_as_paid:
+            item.discount_parts = row[-1]
         base = base_of(item, settings, points_as_paid)
         for position in positions:
             values = {"base_fen": base, "reason": _judge(position, settings, agents)}

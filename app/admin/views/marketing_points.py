@@ -67,9 +67,12 @@ def sign_in_rules_page():
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.sign_in_rules"))
-    page = paginate(select(SignIn).order_by(SignIn.id.desc()), validate(PageQuery, request.args.to_dict()),
-                    lambda row: row)
-    user_ids = {row.user_id for row in page["items"]}
+    member_id = request.args.get("user_id", type=int)
+    statement = select(SignIn).order_by(SignIn.id.desc())
+    if member_id:  # one member's sign-ins: a range of the (user_id, day) index
+        statement = statement.where(SignIn.user_id == member_id)
+    page = paginate(statement, validate(PageQuery, request.args.to_dict()), lambda row: row)
+    user_ids = {row.user_id for row in page["items"]} | ({member_id} if member_id else set())
     names = dict(db.session.execute(select(User.id, User.nickname).where(User.id.in_(user_ids))).all()) \
         if user_ids else {}
-    return render_template("admin/marketing/sign_in.html", form=form, page=page, names=names)
+    return render_template("admin/marketing/sign_in.html", form=form, page=page, names=names, member_id=member_id)

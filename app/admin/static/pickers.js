@@ -1,6 +1,8 @@
 // The console's pickers: one dialog (base.html, #picker-dialog) that lists members, agents,
 // products, a product's SKUs or categories from /admin/pick/…, searched and paged as the
-// console's lists are, so that no form asks the merchant to type an id.
+// console's lists are, so that no form asks the merchant to type an id; and the official
+// account's WeChat materials ("wechat_material": a media_id) and published articles
+// ("wechat_article": an article_id), read from WeChat.
 //
 //   window.Pickers.open("member", {multiple: false}) -> Promise<[{id, title, subtitle, image}]>
 //     (resolves [] when the dialog is closed without choosing)
@@ -34,6 +36,21 @@
   }
 
   window.Pickers = { open: open };
+
+  // <button data-pick-wechat-material="image"> beside a text input: fill it with the media_id of
+  // one of the official account's permanent materials of that type (an image reply's picture).
+  // Delegated, so panels a page's script shows later get it too.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-pick-wechat-material]");
+    if (!button) { return; }
+    var input = button.parentElement.querySelector("input");
+    open("wechat_material", { params: { type: button.getAttribute("data-pick-wechat-material") } }).then(function (picked) {
+      if (!picked.length) { return; }
+      input.value = String(picked[0].id);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  });
 
   document.addEventListener("alpine:init", function () {
     window.Alpine.data("pickerDialog", function () {

@@ -257,3 +257,34 @@ def test_menus_are_reordered_by_dragging_their_grip(page, live_app, live_server)
     assert [(button["name"], button["key"]) for button in menus.get_menu().buttons] == [
         ("我的", "MINE"), ("优惠", "PROMO"), ("商城", "SHOP")]
     assert page.console_errors == []
+
+
+def test_sub_menus_are_reordered_by_dragging_within_their_menu(page, live_app, live_server):
+    from app.extensions import db
+    from app.officialaccount import menus
+
+    # given 我的 with the sub-menus 订单 · 佣金 · 客服
+    make_staff()
+    _log_in(page)
+    with page.expect_navigation():
+        page.goto("/admin/wechat/menu")
+    page.get_by_role("button", name="添加一级菜单").click()
+    page.get_by_label("菜单名称").fill("我的")
+    for index, (name, key) in enumerate((("订单", "ORDERS"), ("佣金", "COMMISSION"), ("客服", "SERVICE"))):
+        page.get_by_role("button", name="添加子菜单").click()
+        sub = page.locator(".menu-sub").nth(index)
+        sub.get_by_label("子菜单名称").fill(name)
+        sub.get_by_label("菜单 KEY").fill(key)
+    subs = page.locator(".menu-sub")
+    # when the merchant drags 客服 by its grip above 订单
+    _drag_onto_top_of(page, subs.nth(2).locator(".menu-grip-sub"), subs.nth(0))
+    # then the sub-menus have that order, with their keys, and are saved so
+    expect(subs.nth(0).locator(".menu-name")).to_have_value("客服")
+    expect(subs.nth(1).locator(".menu-name")).to_have_value("订单")
+    expect(subs.nth(0).get_by_label("菜单 KEY")).to_have_value("SERVICE")
+    expect(page.locator(".menu-top")).to_have_count(1)
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("已保存")
+    db.session.rollback()
+    assert [sub["key"] for sub in menus.get_menu().buttons[0]["sub_button"]] == ["SERVICE", "ORDERS", "COMMISSION"]
+    assert page.console_errors == []

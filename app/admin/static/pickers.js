@@ -79,13 +79,29 @@
         picked: [],
         modal: null,
         chosenTemplate: "",
+        root: null,
+        opening: false,
+        closeWhenShown: false,
 
         init: function () {
           this.kinds = JSON.parse(this.$el.dataset.kinds || "{}");
           this.linkTabs = JSON.parse(this.$el.dataset.linkTabs || "[]");
           this.chosenTemplate = this.$el.querySelector("[data-chosen-template]").dataset.chosenTemplate;
+          this.root = this.$el;
           this.modal = window.bootstrap.Modal.getOrCreateInstance(this.$el);
           this.$el.addEventListener("hidden.bs.modal", function () { answer([]); });
+          var self = this;
+          this.$el.addEventListener("shown.bs.modal", function () {
+            self.opening = false;
+            if (self.closeWhenShown) { self.closeWhenShown = false; self.modal.hide(); }
+          });
+        },
+
+        // Bootstrap ignores hide() while the dialog is still fading in: a pick made that early
+        // (a short list loads before the fade ends) closes it once it is shown.
+        close: function () {
+          if (this.opening) { this.closeWhenShown = true; return; }
+          this.modal.hide();
         },
 
         show: function (detail) {
@@ -104,6 +120,8 @@
           this.linkMode = detail.kind === "link";
           this.list = detail.kind;
           this.typing = false;
+          this.opening = !this.root.classList.contains("show");  // shown already: no fade to wait for
+          this.closeWhenShown = false;
           this.modal.show();
           if (this.linkMode) {
             var types = detail.types;
@@ -159,7 +177,7 @@
             var link = reply.data.link;
             link.path = reply.data.path;
             answer([link]);
-            self.modal.hide();
+            self.close();
           });
         },
 
@@ -217,7 +235,7 @@
 
         confirm: function () {
           answer(this.picked.slice());
-          this.modal.hide();
+          this.close();
         }
       };
     });

@@ -81,7 +81,8 @@ def test_products_their_skus_and_categories(app, owner):
 
 def test_a_picker_needs_the_role_of_its_page(app):
     finance = console_as(app, "finance")  # orders, distribution, finance, reports
-    for path in ("/admin/pick/members", "/admin/pick/products", "/admin/pick/categories"):
+    for path in ("/admin/pick/members", "/admin/pick/products", "/admin/pick/categories",
+                 "/admin/pick/wechat-materials", "/admin/pick/wechat-articles"):
         answer = finance.get(path, headers=JSON)
         assert answer.status_code == 403 and answer.get_json()["error"]["code"], path
     assert finance.get("/admin/pick/agents", headers=JSON).status_code == 200
@@ -101,3 +102,42 @@ def test_appointing_takes_a_picked_member_and_the_ledger_filters_by_a_picked_age
     assert "请先选择会员" in owner.get(nothing.headers["Location"]).get_data(as_text=True)
     ledger = owner.get(f"/admin/distribution/entries?user_id={member.id}").get_data(as_text=True)
     assert f"#{member.id} 待任命" in ledger and 'data-pick-field="user_id"' in ledger
+
+
+@pytest.fixture
+def live_owner(live_app):
+    """The owner on the live server, whose WeChat calls reach the sandbox over HTTP."""
+    return console_as(live_app)
+
+
+def test_the_material_picker_lists_the_official_accounts_materials_type_after_type(live_app, live_owner):
+    owner = live_owner
+    # the sandbox answers material/batchget_material one type at a time, as WeChat does
+    pages, cursor = [], None
+    while True:
+        answer = owner.get("/admin/pick/wechat-materials" + (f"?cursor={cursor}" if cursor else ""), headers=JSON)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        pages.append(answer.get_json()["items"])
+        cursor = answer.get_json()["next_cursor"]
+        if not cursor:
+            break
+    items = [item for page in pages for item in page]
+    assert items[0] == {"id": "sandbox_news_0000", "title": "双十二会员日：全场满199减30",
+                        "subtitle": "图文素材 · 2026-11-28 08:53", "image": ""}
+    assert [item["subtitle"].split(" · ")[0] for item in items] == ["图文素材"] * 3 + ["图片"] * 4 + ["视频", "语音"]
+    assert "新品主图-保温杯.jpg" in [item["title"] for item in items]
+    assert len({item["id"] for item in items}) == len(items) == 9
+
+
+def test_the_article_picker_lists_the_published_articles(live_app, live_owner):
+    answer = live_owner.get("/admin/pick/wechat-articles", headers=JSON).get_json()
+    assert [item["title"] for item in answer["items"]] == [
+        "店铺上新：秋季礼盒开售", "佣金规则更新说明", "会员等级与权益一览"]
+    assert answer["items"][1]["id"] == "sandbox_article_0001" and answer["next_cursor"] is None
+
+
+def test_an_image_reply_lists_only_the_image_materials(live_app, live_owner):
+    answer = live_owner.get("/admin/pick/wechat-materials?type=image", headers=JSON).get_json()
+    assert [item["title"] for item in answer["items"]] == [
+        "店铺横幅-双十二.jpg", "新品主图-保温杯.jpg", "客服二维码.png", "分销海报底图.jpg"]
+    assert answer["next_cursor"] is None

@@ -12,7 +12,7 @@ import zlib
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.audit.models import AuditEntry
 from app.audit.services import Actor
@@ -20,7 +20,7 @@ from app.catalog import manage
 from app.catalog.models import Category
 from app.extensions import db
 from app.media import library
-from app.media.models import MediaFile, MediaFolder
+from app.media.models import MediaFile, MediaFolder, MediaUsage
 from app.officialaccount import replies
 from tests import factories
 from tests.admin_helpers import csrf_token, log_in, make_staff, post
@@ -286,3 +286,75 @@ def test_recount_usage_finds_pictures_chosen_before_the_library_kept_count(conso
     assert usage.count_by_url(urls) == {urls[0]: 1, urls[1]: 1, urls[2]: 1}
     again = console.application.test_cli_runner().invoke(args=["media", "recount-usage"])
     assert again.exit_code == 0 and usage.count_by_url(urls) == {urls[0]: 1, urls[1]: 1, urls[2]: 1}
+
+
+def _placed_with(product) -> None:
+    """A new shopper places an order for one of `product` through checkout."""
+    from app.addresses.services import create_address
+    from app.orders.checkout import CheckoutRequest, place_order
+    from tests.checkout_helpers import NANSHAN
+
+    shopper = factories.shopper()
+    create_address(shopper.id, {"receiver_name": "张三", "receiver_phone": "13800000001", "region_code": NANSHAN,
+                                "detail": "科技园1号"}, is_default=True)
+    place_order(shopper.id, CheckoutRequest(lines=[(product.skus[0].id, 1)]), f"media-order-{shopper.id}")
+    db.session.commit()
+
+
+def _delete(console, picture_id):
+    return console.post(f"/admin/media/{picture_id}/delete", headers={
+        "X-CSRFToken": csrf_token(console, "/admin/media"), "Accept": "application/json"})
+
+
+def test_a_picture_in_order_history_cannot_be_deleted_after_the_product_changed_it(console, media_root):
+    sold = _upload(console, ("sold.png", _png(colour=(1, 2, 3)), "image/png")).get_json()["files"][0]
+    product = factories.product(factories.category("水果"), "苹果礼盒", stock=10)
+    product.image_urls, product.cover_url = [sold["url"]], sold["url"]
+    db.session.commit()
+    # given two orders placed with the picture, and the product showing another one since
+    _placed_with(product)
+    _placed_with(product)
+    product.image_urls, product.cover_url = [], ""
+    manage.record_pictures(product)
+    db.session.commit()
+    snapshot_rows = db.session.scalars(select(MediaUsage).where(MediaUsage.owner_type == "order_snapshot")).all()
+    assert [(row.url, row.owner_id) for row in snapshot_rows] == [(sold["url"], product.id)]  # marked once
+    assert console.get("/admin/media/files.json").get_json()["files"][0]["used"] == 1
+    # when the merchant deletes it
+    refused = _delete(console, sold["id"])
+    # then it is refused in Chinese, naming order history, and the picture stays
+    assert refused.status_code == 409
+    error = refused.get_json()["error"]
+    assert error["code"] == "media_in_order_history"
+    assert "历史订单" in error["message"] and "苹果礼盒" in error["message"]
+    assert db.session.get(MediaFile, sold["id"]) is not None and len(_stored(media_root)) == 3
+
+
+def test_a_picture_never_sold_deletes_while_orders_show_others(console, media_root):
+    sold = _upload(console, ("sold.png", _png(colour=(1, 2, 3)), "image/png")).get_json()["files"][0]
+    spare = _upload(console, ("spare.png", _png(colour=(3, 2, 1)), "image/png")).get_json()["files"][0]
+    product = factories.product(factories.category("水果"), "苹果礼盒", stock=10)
+    product.image_urls, product.cover_url = [sold["url"]], sold["url"]
+    db.session.commit()
+    _placed_with(product)
+    assert _delete(console, spare["id"]).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(MediaFile, spare["id"]) is None and len(_stored(media_root)) == 3
+
+
+def test_recount_usage_marks_pictures_of_orders_placed_before_the_library_kept_them(console):
+    from app.media import usage
+
+    sold = _upload(console, ("old.png", _png(colour=(7, 7, 7)), "image/png")).get_json()["files"][0]
+    product = factories.product(factories.category("水果"), "旧礼盒", stock=10)
+    product.image_urls, product.cover_url = [sold["url"]], sold["url"]
+    db.session.commit()
+    _placed_with(product)
+    db.session.execute(delete(MediaUsage))  # as before the library kept count
+    db.session.commit()
+    result = console.application.test_cli_runner().invoke(args=["media", "recount-usage"])
+    assert result.exit_code == 0, result.output
+    assert "order history: 1 recounted" in result.output
+    assert usage.count_by_url([sold["url"]]) == {sold["url"]: 2}  # the product and its order history
+    again = console.application.test_cli_runner().invoke(args=["media", "recount-usage"])
+    assert "order history: 0 recounted" in again.output

@@ -16,7 +16,7 @@ from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.labels import label
 from app.extensions import db
 from app.media import usage
-from app.media.models import MediaFile, MediaFolder
+from app.media.models import MediaFile, MediaFolder, MediaUsage
 from app.media.storage import storage
 from app.media.uploads import THUMB_SIDE, WEB_WIDTH, Prepared, prepare
 
@@ -136,17 +136,28 @@ def move(actor: Actor, file_ids: list[int], folder_id: int | None) -> int:
 
 def where_used(picture: MediaFile) -> list[str]:
     """The records showing this picture, as the merchant names them (商品「…」)."""
-    return [f"{label(row.owner_type, 'UsageOwner')}「{row.owner_label}」" if row.owner_label
-            else label(row.owner_type, "UsageOwner") for row in usage.owners(picture.urls())]
+    return [_owner_name(row) for row in usage.owners(picture.urls())]
+
+
+def _owner_name(row: MediaUsage) -> str:
+    kind = label(row.owner_type, "UsageOwner")
+    return f"{kind}「{row.owner_label}」" if row.owner_label else kind
 
 
 def delete(actor: Actor, picture: MediaFile) -> None:
-    """Gone from the library and the store; refused (409) while any record shows it."""
-    users = where_used(picture)
-    if users:
-        names = "、".join(users)
+    """Gone from the library and the store; refused (409) while any record shows it. Once sold
+    in an order the picture stays for good: the order history shows it."""
+    rows = usage.owners(picture.urls())
+    sold = [row for row in rows if row.owner_type == usage.UsageOwner.ORDER_SNAPSHOT]
+    if sold:
+        names = "、".join(f"「{row.owner_label}」" for row in sold)
+        raise Conflict(_("Past orders show this picture (order history of %(names)s); it is kept so that "
+                         "order history stays complete, and cannot be deleted.", names=names),
+                       code="media_in_order_history", fields={"used_by": names})
+    if rows:
+        names = "、".join(_owner_name(row) for row in rows)
         raise Conflict(_("This picture is still used by %(n)s: %(names)s. Replace it there first.",
-                         n=len(users), names=names), code="media_in_use", fields={"used_by": names})
+                         n=len(rows), names=names), code="media_in_use", fields={"used_by": names})
     audit.record(actor, area="products", action="media.delete", target_type="media_file", target_id=picture.id,
                  summary=picture.name, before={"name": picture.name, "url": picture.url}, after={})
     keys = rendition_keys(picture.storage_key)

@@ -1,6 +1,7 @@
 """Which records show which picture. Each owning domain calls `record` from its save function
 with every picture URL the record now shows; the library reads the rows by exact URL (an
-index), so "used by N" never scans products' galleries."""
+index), so "used by N" never scans products' galleries. Pictures sold in orders are marked
+once per (picture, product) at checkout (`order_pictures`), never per order item."""
 
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ class UsageOwner(StrEnum):
     KEYWORD_REPLY = "keyword_reply"
     SPECIAL_REPLY = "special_reply"
     SHOP = "shop"  # the shop's logo
+    ORDER_SNAPSHOT = "order_snapshot"  # sold in an order with this picture: owner id is the product (order_pictures)
 
 
 USAGE_OWNER_LABELS = labels(UsageOwner, {
     UsageOwner.PRODUCT: _l("Product"), UsageOwner.CATEGORY: _l("Category"),
     UsageOwner.KEYWORD_REPLY: _l("Keyword reply"), UsageOwner.SPECIAL_REPLY: _l("Special reply"),
-    UsageOwner.SHOP: _l("Shop settings"),
+    UsageOwner.SHOP: _l("Shop settings"), UsageOwner.ORDER_SNAPSHOT: _l("Order history"),
 })
 
 
@@ -35,10 +37,7 @@ def record(owner_type: str, owner_id: int, urls: Iterable[str], label: str = "")
     """Replace what this record uses; only our own media URLs are kept (a picture elsewhere
     on the web is not the library's). A full address under PUBLIC_BASE_URL (what WeChat is
     given) counts as its path."""
-    prefix = current_app.config["MEDIA_URL"]
-    public = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    paths = (url.removeprefix(public) for url in urls if url)
-    wanted = sorted({url for url in paths if url.startswith(prefix)})
+    wanted = sorted({path for url in urls if (path := library_path(url))})
     db.session.execute(delete(MediaUsage).where(MediaUsage.owner_type == owner_type,
                                                 MediaUsage.owner_id == owner_id))
     db.session.add_all(MediaUsage(url=url, owner_type=owner_type, owner_id=owner_id, owner_label=label[:120])
@@ -46,13 +45,23 @@ def record(owner_type: str, owner_id: int, urls: Iterable[str], label: str = "")
     db.session.flush()
 
 
+def library_path(url: str) -> str:
+    """The library's own path of a picture URL, or "" for a picture elsewhere on the web; a
+    full address under PUBLIC_BASE_URL (what WeChat is given) counts as its path."""
+    public = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    path = (url or "").removeprefix(public)
+    return path if path.startswith(current_app.config["MEDIA_URL"]) else ""
+
+
 def count_by_url(urls: Iterable[str]) -> dict[str, int]:
-    """How many records use each URL (distinct owners), for a page of pictures at once."""
+    """How many records use each URL (distinct owners: a twin row from two checkouts at once
+    counts once), for a page of pictures at once."""
     urls = list(set(urls))
     if not urls:
         return {}
-    rows = db.session.execute(select(MediaUsage.url, func.count(MediaUsage.id))
-                              .where(MediaUsage.url.in_(urls)).group_by(MediaUsage.url))
+    owners_of = (select(MediaUsage.url, MediaUsage.owner_type, MediaUsage.owner_id)
+                 .where(MediaUsage.url.in_(urls)).distinct().subquery())
+    rows = db.session.execute(select(owners_of.c.url, func.count()).group_by(owners_of.c.url))
     return dict(rows.all())
 
 

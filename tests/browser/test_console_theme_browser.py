@@ -107,6 +107,35 @@ def test_leaving_an_edited_form_asks_first_and_saving_it_does_not(page, live_app
     assert shop_settings().service_phone == "400-800-1234"
 
 
+def test_a_short_form_has_the_same_save_bar_and_guard_as_the_long_ones(page, live_app):
+    category = factories.category("水果")
+    log_in(page)
+    dialogs: list[str] = []
+
+    def decline(dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", decline)
+    page.goto(f"/admin/categories/{category.id}")
+    save_bar = page.locator("form[data-dirty-guard] [data-save-bar]")
+    expect(save_bar.get_by_role("button", name="保存")).to_be_in_viewport()
+    expect(save_bar.get_by_text("有未保存的修改")).to_be_hidden()
+    # when the merchant renames the category and clicks away, the browser asks first
+    page.get_by_label("名称", exact=True).fill("时令水果")
+    expect(save_bar.get_by_text("有未保存的修改")).to_be_visible()
+    save_bar.get_by_role("link", name="取消").click()
+    expect(page).to_have_url(re.compile(rf"/admin/categories/{category.id}$"))
+    assert dialogs == ["beforeunload"]
+    # and saving from the bar goes without asking
+    save_bar.get_by_role("button", name="保存").click()
+    expect(page).to_have_url(re.compile(r"/admin/categories$"))
+    assert dialogs == ["beforeunload"]
+    db.session.rollback()
+    assert db.session.get(type(category), category.id).name == "时令水果"
+    assert page.console_errors == []
+
+
 def test_the_product_list_shows_the_page_size_chosen_through_its_pages(page, live_app):
     category = factories.category("页数分类")
     for index in range(55):

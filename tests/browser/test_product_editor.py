@@ -132,3 +132,43 @@ def test_adding_values_and_a_second_spec_keeps_every_typed_value_and_price(page,
     assert sorted((sku["specs"]["规格"], sku["specs"]["颜色"], sku["price_fen"]) for sku in shown["skus"]) == [
         ("款1", "红", 1800), ("款1", "蓝", 1800), ("款2", "红", 2200), ("款2", "蓝", 2200)]
     assert page.console_errors == []
+
+
+def test_a_spec_value_dragged_first_orders_the_values_and_their_skus(page, live_app):
+    make_staff()
+    product = factories.product(factories.category("服装"), "纯棉T恤", skus=3, price_fen=1990)  # 款1, 款2, 款3
+    page.goto("/admin/login")
+    page.get_by_label("用户名").fill("boss")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    with page.expect_navigation():
+        page.goto(f"/admin/products/{product.id}")
+    values = page.locator(".spec-value")
+    expect(values).to_have_text(["款1", "款2", "款3"])
+    page.get_by_label("售价（元） 款3").fill("39.90")
+
+    # when the merchant drags 款3 before 款1
+    page.wait_for_timeout(300)  # the list has settled (a loaded machine draws it late)
+    start, end = values.nth(2).bounding_box(), values.nth(0).bounding_box()
+    page.mouse.move(start["x"] + 8, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(100)
+    page.mouse.move(start["x"] - 2, start["y"] + start["height"] / 2, steps=8)
+    page.wait_for_timeout(100)
+    page.mouse.move(end["x"] + 6, end["y"] + end["height"] / 2, steps=30)
+    page.wait_for_timeout(500)  # Sortable's animation, slow on a loaded machine
+    page.mouse.move(end["x"] + 3, end["y"] + end["height"] / 2, steps=5)
+    page.wait_for_timeout(200)
+    page.mouse.up()
+
+    # then the values and the SKU rows follow, each row keeping what was typed in it, and so it is saved
+    expect(values).to_have_text(["款3", "款1", "款2"])
+    expect(page.locator("#sku-table tbody tr").first).to_contain_text("款3")
+    expect(page.get_by_label("售价（元） 款3")).to_have_value("39.90")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存")).to_be_visible()
+    db.session.rollback()
+    assert db.session.get(Product, product.id).spec_matrix == [{"name": "规格", "values": ["款3", "款1", "款2"]}]
+    assert page.console_errors == []

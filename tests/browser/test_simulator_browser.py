@@ -3,6 +3,7 @@ pays a test payment. Everything goes through the sandbox to the live server's re
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -107,4 +108,55 @@ def test_a_test_payment_is_created_and_marked_paid(page, live_app):
     refund.get_by_role("button", name="完成退款").click()
     expect(refund).to_contain_text("成功")
     expect(refund).to_contain_text("应答 204")
+    assert page.console_errors == []
+
+
+def _is_dark(page, selector: str, prop: str = "backgroundColor") -> bool:
+    """The element's computed colour is dark (luminance under a third)."""
+    return page.locator(selector).first.evaluate(
+        """(node, prop) => { const [r, g, b] = getComputedStyle(node)[prop].match(/\\d+/g).map(Number);
+                             return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.33; }""", prop)
+
+
+def _screenshot(page, name: str) -> None:
+    """SIMULATOR_SCREENSHOTS=docs/screenshots keeps the pages as the README shows them."""
+    if os.environ.get("SIMULATOR_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["SIMULATOR_SCREENSHOTS"], f"{name}.png"), full_page=True)
+
+
+def test_the_simulator_follows_the_dark_theme(page, live_app):
+    make_staff()
+    seed_official_account()
+    _publish_demo_menu()
+    _log_in(page)
+    page.goto("/admin/simulator/fan")
+    page.get_by_role("button", name="输入消息").click()
+    page.get_by_label("消息", exact=True).fill("菜单")
+    page.get_by_role("button", name="发送", exact=True).click()
+    expect(page.locator(".from-oa .sim-bubble").last).to_contain_text("常用功能")
+    assert not _is_dark(page, ".sim-phone") and not _is_dark(page, ".from-oa .sim-bubble")
+    _screenshot(page, "simulator_fan_light")
+    # when the staff member switches the console to dark
+    page.get_by_role("button", name="深色模式").click()
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
+    # then the phone is WeChat's dark mode: dark surfaces, light words on them
+    for surface in (".sim-phone", ".sim-titlebar", ".from-oa .sim-bubble", ".sim-bottom", ".sim-input"):
+        assert _is_dark(page, surface), surface
+    assert not _is_dark(page, ".from-oa .sim-bubble", "color")
+    assert not _is_dark(page, ".sim-titlebar", "color")
+    _screenshot(page, "simulator_fan_dark")
+    # and the pay side's cards, table heads and badges too
+    page.goto("/admin/simulator/pay")
+    page.locator("#sim-payment-amount").fill("8.80")
+    page.locator("#sim-test-payment").get_by_role("button", name="创建").click()
+    expect(page.locator("[data-rows='payments'] tr").first).to_contain_text("¥8.80")
+    for surface in (".card-header", ".sim-pay-table thead th", "[data-count='payments']", ".card"):
+        assert _is_dark(page, surface), surface
+    assert not _is_dark(page, ".sim-pay-table thead th", "color")
+    assert not _is_dark(page, "[data-rows='payments'] td", "color")
+    _screenshot(page, "simulator_pay_dark")
+    page.get_by_role("button", name="深色模式").click()  # and back
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "light")
+    assert not _is_dark(page, ".card-header")
+    _screenshot(page, "simulator_pay_light")
     assert page.console_errors == []

@@ -130,3 +130,161 @@ def test_a_mini_program_button_takes_its_page_from_the_link_picker(page, live_ap
     published = live_server.sandbox.records["menus"][live_app.config["WECHAT_OA_APPID"]]
     assert published["button"][0]["pagepath"] == f"pages/product/index?id={apple.id}"
     assert page.console_errors == []
+
+
+def test_material_and_article_buttons_take_their_ids_from_the_official_accounts_lists(page, live_app, live_server):
+    # given the menu editor with two buttons: one sends a material, one a published article
+    make_staff()
+    _log_in(page)
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.goto("/admin/wechat/menu")
+    page.get_by_role("button", name="添加一级菜单").click()
+    page.get_by_label("菜单名称").fill("会员日")
+    page.get_by_label("菜单动作").select_option("media_id")
+    dialog = page.locator("#picker-dialog")
+
+    # when the merchant picks the material from what WeChat lists, a type at a time
+    page.get_by_role("button", name="选择素材").click()
+    expect(dialog.get_by_role("heading", name="选择公众号素材")).to_be_visible()
+    expect(dialog.locator(".picker-items button")).to_have_count(3)  # the article materials first
+    dialog.get_by_role("button", name="更多").click()
+    expect(dialog.get_by_role("button", name=re.compile("新品主图-保温杯.jpg"))).to_be_visible()
+    dialog.get_by_role("button", name=re.compile("双十二会员日")).click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("input[name='buttons.0.media_id']")).to_have_value("sandbox_news_0000")
+    expect(page.locator("#menu-form").get_by_text("双十二会员日：全场满199减30")).to_be_visible()
+
+    # and the second button's published article
+    page.get_by_role("button", name="添加一级菜单").click()
+    second = page.locator(".menu-top").nth(1)
+    second.get_by_label("菜单名称").fill("佣金规则")
+    second.get_by_label("菜单动作").select_option("article_id")
+    second.get_by_role("button", name="选择文章").click()
+    expect(dialog.get_by_role("heading", name="选择已发表的文章")).to_be_visible()
+    dialog.get_by_role("button", name=re.compile("佣金规则更新说明")).click()
+    expect(second.locator("input[name='buttons.1.article_id']")).to_have_value("sandbox_article_0001")
+
+    # then the menu is saved and published with the picked ids
+    page.get_by_role("button", name="保存并发布").click()
+    expect(page.get_by_text(re.compile("已发布到微信"))).to_be_visible()
+    published = live_server.sandbox.records["menus"][live_app.config["WECHAT_OA_APPID"]]
+    assert [(button["type"], button.get("media_id") or button.get("article_id")) for button in published["button"]] \
+        == [("media_id", "sandbox_news_0000"), ("article_id", "sandbox_article_0001")]
+    from app.extensions import db
+    from app.officialaccount import menus
+
+    db.session.rollback()
+    assert [button.get("media_id") or button.get("article_id") for button in menus.get_menu().buttons] \
+        == ["sandbox_news_0000", "sandbox_article_0001"]
+    assert page.console_errors == []
+
+
+def test_an_image_reply_takes_its_picture_from_the_official_accounts_materials(page, live_app, live_server):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.officialaccount.models import KeywordRule
+
+    make_staff()
+    _log_in(page)
+    with page.expect_navigation():
+        page.goto("/admin/wechat/replies/keywords/new")
+    page.get_by_label("规则名称").fill("客服")
+    page.get_by_label("关键词 1").fill("客服")
+    page.locator("label[for='kind-image']").click()
+    # when the merchant picks the picture among the account's image materials
+    page.locator("[data-kind-panel='image']").get_by_role("button", name="选择素材").click()
+    dialog = page.locator("#picker-dialog")
+    expect(dialog.locator(".picker-items button")).to_have_count(4)
+    dialog.get_by_role("button", name=re.compile("客服二维码.png")).click()
+    expect(dialog).to_be_hidden()
+    # then the rule replies with that material
+    expect(page.locator("input[name='content.media_id']")).to_have_value("sandbox_image_0002")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存，粉丝从现在起收到新的回复。")).to_be_visible()
+    db.session.rollback()
+    rule = db.session.scalar(select(KeywordRule).where(KeywordRule.name == "客服"))
+    assert (rule.kind, rule.content) == ("image", {"media_id": "sandbox_image_0002"})
+    assert page.console_errors == []
+
+
+def _drag_onto_top_of(page, grip, target) -> None:
+    """Press on the grip, move in small steps onto the target's top edge, release: what a hand
+    does, and what Sortable needs to see to place the dragged card first."""
+    page.wait_for_timeout(300)  # the list has settled (a loaded machine draws it late)
+    start, end = grip.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(100)
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2 - 10, steps=8)
+    page.wait_for_timeout(100)
+    page.mouse.move(end["x"] + 40, end["y"] + 10, steps=30)
+    page.wait_for_timeout(500)  # Sortable's animation, slow on a loaded machine
+    page.mouse.move(end["x"] + 40, end["y"] + 5, steps=5)
+    page.wait_for_timeout(200)
+    page.mouse.up()
+
+
+def test_menus_are_reordered_by_dragging_their_grip(page, live_app, live_server):
+    from app.extensions import db
+    from app.officialaccount import menus
+
+    # given three menus, 优惠 · 商城 · 我的
+    make_staff()
+    _log_in(page)
+    with page.expect_navigation():
+        page.goto("/admin/wechat/menu")
+    for index, (name, key) in enumerate((("优惠", "PROMO"), ("商城", "SHOP"), ("我的", "MINE"))):
+        page.get_by_role("button", name="添加一级菜单").click()
+        card = page.locator(".menu-top").nth(index)
+        card.get_by_label("菜单名称").fill(name)
+        card.get_by_label("菜单 KEY").fill(key)
+    names = page.locator(".menu-top > .card-header .menu-name")
+    expect(names).to_have_count(3)
+    # when the merchant drags 我的 by its grip above 优惠
+    cards = page.locator(".menu-top")
+    _drag_onto_top_of(page, cards.nth(2).locator(".menu-grip-top"), cards.nth(0))
+    # then the editor, its phone preview and the saved menu all have 我的 first, fields intact
+    expect(names.nth(0)).to_have_value("我的")
+    expect(names.nth(1)).to_have_value("优惠")
+    expect(names.nth(2)).to_have_value("商城")
+    expect(page.locator("[data-menu-preview] .wx-menubar-name")).to_have_text(["我的", "优惠", "商城"])
+    expect(page.locator(".menu-top").nth(0).get_by_label("菜单 KEY")).to_have_value("MINE")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("已保存")
+    db.session.rollback()
+    assert [(button["name"], button["key"]) for button in menus.get_menu().buttons] == [
+        ("我的", "MINE"), ("优惠", "PROMO"), ("商城", "SHOP")]
+    assert page.console_errors == []
+
+
+def test_sub_menus_are_reordered_by_dragging_within_their_menu(page, live_app, live_server):
+    from app.extensions import db
+    from app.officialaccount import menus
+
+    # given 我的 with the sub-menus 订单 · 佣金 · 客服
+    make_staff()
+    _log_in(page)
+    with page.expect_navigation():
+        page.goto("/admin/wechat/menu")
+    page.get_by_role("button", name="添加一级菜单").click()
+    page.get_by_label("菜单名称").fill("我的")
+    for index, (name, key) in enumerate((("订单", "ORDERS"), ("佣金", "COMMISSION"), ("客服", "SERVICE"))):
+        page.get_by_role("button", name="添加子菜单").click()
+        sub = page.locator(".menu-sub").nth(index)
+        sub.get_by_label("子菜单名称").fill(name)
+        sub.get_by_label("菜单 KEY").fill(key)
+    subs = page.locator(".menu-sub")
+    # when the merchant drags 客服 by its grip above 订单
+    _drag_onto_top_of(page, subs.nth(2).locator(".menu-grip-sub"), subs.nth(0))
+    # then the sub-menus have that order, with their keys, and are saved so
+    expect(subs.nth(0).locator(".menu-name")).to_have_value("客服")
+    expect(subs.nth(1).locator(".menu-name")).to_have_value("订单")
+    expect(subs.nth(0).get_by_label("菜单 KEY")).to_have_value("SERVICE")
+    expect(page.locator(".menu-top")).to_have_count(1)
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("已保存")
+    db.session.rollback()
+    assert [sub["key"] for sub in menus.get_menu().buttons[0]["sub_button"]] == ["SERVICE", "ORDERS", "COMMISSION"]
+    assert page.console_errors == []

@@ -1,6 +1,8 @@
 // The console's pickers: one dialog (base.html, #picker-dialog) that lists members, agents,
 // products, a product's SKUs or categories from /admin/pick/…, searched and paged as the
-// console's lists are, so that no form asks the merchant to type an id.
+// console's lists are, so that no form asks the merchant to type an id; and the official
+// account's WeChat materials ("wechat_material": a media_id) and published articles
+// ("wechat_article": an article_id), read from WeChat.
 //
 //   window.Pickers.open("member", {multiple: false}) -> Promise<[{id, title, subtitle, image}]>
 //     (resolves [] when the dialog is closed without choosing)
@@ -35,6 +37,21 @@
 
   window.Pickers = { open: open };
 
+  // <button data-pick-wechat-material="image"> beside a text input: fill it with the media_id of
+  // one of the official account's permanent materials of that type (an image reply's picture).
+  // Delegated, so panels a page's script shows later get it too.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-pick-wechat-material]");
+    if (!button) { return; }
+    var input = button.parentElement.querySelector("input");
+    open("wechat_material", { params: { type: button.getAttribute("data-pick-wechat-material") } }).then(function (picked) {
+      if (!picked.length) { return; }
+      input.value = String(picked[0].id);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  });
+
   document.addEventListener("alpine:init", function () {
     window.Alpine.data("pickerDialog", function () {
       return {
@@ -62,13 +79,29 @@
         picked: [],
         modal: null,
         chosenTemplate: "",
+        root: null,
+        opening: false,
+        closeWhenShown: false,
 
         init: function () {
           this.kinds = JSON.parse(this.$el.dataset.kinds || "{}");
           this.linkTabs = JSON.parse(this.$el.dataset.linkTabs || "[]");
           this.chosenTemplate = this.$el.querySelector("[data-chosen-template]").dataset.chosenTemplate;
+          this.root = this.$el;
           this.modal = window.bootstrap.Modal.getOrCreateInstance(this.$el);
           this.$el.addEventListener("hidden.bs.modal", function () { answer([]); });
+          var self = this;
+          this.$el.addEventListener("shown.bs.modal", function () {
+            self.opening = false;
+            if (self.closeWhenShown) { self.closeWhenShown = false; self.modal.hide(); }
+          });
+        },
+
+        // Bootstrap ignores hide() while the dialog is still fading in: a pick made that early
+        // (a short list loads before the fade ends) closes it once it is shown.
+        close: function () {
+          if (this.opening) { this.closeWhenShown = true; return; }
+          this.modal.hide();
         },
 
         show: function (detail) {
@@ -87,6 +120,8 @@
           this.linkMode = detail.kind === "link";
           this.list = detail.kind;
           this.typing = false;
+          this.opening = !this.root.classList.contains("show");  // shown already: no fade to wait for
+          this.closeWhenShown = false;
           this.modal.show();
           if (this.linkMode) {
             var types = detail.types;
@@ -142,7 +177,7 @@
             var link = reply.data.link;
             link.path = reply.data.path;
             answer([link]);
-            self.modal.hide();
+            self.close();
           });
         },
 
@@ -200,7 +235,7 @@
 
         confirm: function () {
           answer(this.picked.slice());
-          this.modal.hide();
+          this.close();
         }
       };
     });

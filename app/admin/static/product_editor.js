@@ -77,6 +77,7 @@
       }),
       rows: (data.matrix.skus || []).map(function (row) { return newRow(row.specs || {}, row); }),
       batch: { price: "", stock: "", weight: "" },
+      generation: 0,
       hasPicker: Boolean(window.MediaPicker),
 
       get dims() { return this.matrix.filter(function (spec) { return spec.values.length > 0; }); },
@@ -187,6 +188,24 @@
 
       removeValue: function (spec, index) {
         spec.values.splice(index, 1);
+        this.rebuild();
+      },
+
+      // A dimension's values are dragged into the order the shop shows them (and the rows
+      // follow). Sortable drags a copy of the value inside its list: Alpine must not start that
+      // copy's bindings outside x-for, so the list is marked before the drag begins; after it,
+      // new keys make x-for draw the values afresh instead of reconciling Sortable's moves.
+      armSort: function (event) {
+        var list = event.target.closest && event.target.closest("[data-sort-list]");
+        if (list) { list._x_ignoreMutationObserver = true; }
+      },
+      valueKey: function (value) { return this.generation + ":" + value; },
+      reorderValues: function (spec) {
+        var list = this.$root.querySelector("[data-values-of='" + spec.uid + "']");
+        spec.values = Array.prototype.map.call(list.querySelectorAll(".spec-value"), function (node) {
+          return node.getAttribute("data-value");
+        });
+        this.generation += 1;
         this.rebuild();
       },
 

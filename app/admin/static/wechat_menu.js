@@ -25,6 +25,8 @@
     raw = raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
     var item = { uid: ++serial, name: String(raw.name || ""), errors: errorsAt(errors, base), subs: [] };
     LEAF.forEach(function (field) { item[field] = raw[field] ? String(raw[field]) : ""; });
+    item.media_id_title = "";  // what a picked material or article is called, shown under its id
+    item.article_id_title = "";
     item.type = item.type || "click";
     return item;
   }
@@ -47,6 +49,7 @@
       mpAppid: data.mp_appid || "",
       openIndex: -1,
       selected: -1,
+      generation: 0,
 
       // The server-rendered editor and bar (what the page shows before scripts run) give way
       // to this component's.
@@ -79,6 +82,18 @@
         });
       },
 
+      // A media_id button's permanent material, an article_id button's published article:
+      // listed from the official account through WeChat, so no id is copied by hand.
+      pickMaterial: function (item) { this.pickInto(item, "media_id", "wechat_material"); },
+      pickArticle: function (item) { this.pickInto(item, "article_id", "wechat_article"); },
+      pickInto: function (item, field, kind) {
+        window.Pickers.open(kind).then(function (picked) {
+          if (!picked.length) { return; }
+          item[field] = String(picked[0].id);
+          item[field + "_title"] = picked[0].title;
+        });
+      },
+
       addTop: function () {
         if (this.fullTop) { return; }
         this.buttons.push(button({ type: "click" }, "", {}));
@@ -99,6 +114,33 @@
           var cards = this.$root.querySelectorAll(selector);
           cards[index].querySelector(".menu-name").focus();
         }.bind(this));
+      },
+
+      // Drag to reorder (the grip of a menu or a sub-menu; the arrows stay for the keyboard).
+      // Sortable drags a copy of the card inside its list: Alpine must not start that copy's
+      // bindings outside x-for, so the list is marked before the drag begins.
+      armSort: function (event) {
+        var list = event.target.closest && event.target.closest("[data-sort-list]");
+        if (list) { list._x_ignoreMutationObserver = true; }
+      },
+      // new keys after a drag: x-for draws the list afresh instead of reconciling Sortable's moves
+      keyOf: function (item) { return this.generation + ":" + item.uid; },
+      inDomOrder: function (list, container) {
+        var byUid = {};
+        list.forEach(function (item) { byUid[item.uid] = item; });
+        return Array.prototype.map.call(container.querySelectorAll(":scope > [data-uid]"), function (node) {
+          return byUid[node.getAttribute("data-uid")];
+        }).filter(Boolean);
+      },
+      reorderTops: function () {
+        this.buttons = this.inDomOrder(this.buttons, this.$refs.tops);
+        this.selected = -1;
+        this.openIndex = -1;
+        this.generation += 1;
+      },
+      reorderSubs: function (top) {
+        top.subs = this.inDomOrder(top.subs, this.$root.querySelector("[data-subs-of='" + top.uid + "']"));
+        this.generation += 1;
       },
 
       // Moves list[index] one place up (-1) or down (1).

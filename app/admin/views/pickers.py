@@ -1,5 +1,6 @@
 """What the console's pickers list (app/admin/static/pickers.js): members, agents, products,
-a product's SKUs, categories and the shop's pages, as JSON for the picker dialog, so that no
+a product's SKUs, categories, the shop's pages and the official account's WeChat materials
+and published articles (read from WeChat, its offsets as the cursor), as JSON for the picker dialog, so that no
 form asks the merchant for an id; and the typed link (app/shop/links.py) of what was picked.
 Each list is the console list's own query (the same keyword rules: an id
 or an exact code, or the start of a name or phone — indexed, never a scan for text in the
@@ -25,6 +26,7 @@ from app.distribution import agent_listing
 from app.distribution.states import AGENT_STATUS_LABELS
 from app.extensions import db
 from app.members import services as members
+from app.officialaccount import materials
 from app.shop import links
 
 PICKER_PAGE_SIZE = 20
@@ -112,6 +114,20 @@ def pick_categories():
 def pick_pages():
     items = [{"id": path, "title": str(title), "subtitle": path, "image": ""} for path, title in links.PAGES]
     return jsonify({"items": items, "next_cursor": None})
+
+
+@bp.get("/pick/wechat-materials")
+@area("wechat")
+def pick_wechat_materials():
+    page = materials.material_page(request.args.get("cursor"), only=request.args.get("type"))
+    return jsonify({"items": page.items, "next_cursor": page.next_cursor})
+
+
+@bp.get("/pick/wechat-articles")
+@area("wechat")
+def pick_wechat_articles():
+    page = materials.published_article_page(request.args.get("cursor"))
+    return jsonify({"items": page.items, "next_cursor": page.next_cursor})
 
 
 @bp.get("/pick/link")

@@ -4,6 +4,7 @@ from app.wechat.sandbox import (  # noqa: F401
     index,
     mp_api,
     oa_api,
+    oa_materials,
     oa_qrcode,
     pay,
     pay_refunds,

@@ -1,14 +1,11 @@
 """Imports every module that subscribes jobs to (or listens to) domain events, so they are registered."""
 
 from app.distribution import jobs as distribution_jobs  # noqa: F401
-<<<<<<< HEAD
 from app.marketing import (
     points_orders,  # noqa: F401  (points spent, returned, earned with their orders)
     points_pricing,  # noqa: F401  (checkout step 40: points deduction)
 )
-=======
 from app.media import order_pictures  # noqa: F401  (pictures sold in orders stay in the library)
->>>>>>> console17
 from app.orders import (
     after_sale_subscribers,  # noqa: F401
     fulfilment_jobs,  # noqa: F401  (ships partly shipped orders whose rest was refunded)

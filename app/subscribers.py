@@ -1,6 +1,7 @@
 """Imports every module that subscribes jobs to (or listens to) domain events, so they are registered."""
 
 from app.distribution import jobs as distribution_jobs  # noqa: F401
+from app.marketing import full_reduction_pricing  # noqa: F401  (pricing step 20: full-reduction activities)
 from app.orders import (
     after_sale_subscribers,  # noqa: F401
     fulfilment_jobs,  # noqa: F401  (ships partly shipped orders whose rest was refunded)

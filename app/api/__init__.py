@@ -17,6 +17,7 @@ from app.api import (  # noqa: E402,F401
     order_shipping,
     orders,
     posters,
+    promotions,
     storefront,
     uploads,
     wechat,

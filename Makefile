@@ -8,7 +8,7 @@ PORT   ?= 5000
 # The address the demo is served at: the seeded menu's links and the sandbox's callbacks use it.
 BASE_URL = $(or $(PUBLIC_BASE_URL),http://$(HOST):$(PORT))
 
-.PHONY: run install system-packages assets miniprogram translations test lint format worker gunicorn bench bench-storefront bench-poster clean
+.PHONY: run install system-packages assets miniprogram translations test lint format worker gunicorn bench bench-storefront bench-poster bench-checkout clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,6 +80,9 @@ bench-storefront: install  ## product list and detail over 10,000 products vs a 
 
 bench-poster: install  ## drawing a poster vs bare Pillow; fetching a cached one vs a static file
 	$(PY) bench/poster.py
+
+bench-checkout: install  ## the order preview with coupons and a full-reduction activity vs the same preview without
+	$(PY) bench/checkout.py
 
 gunicorn: install
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app

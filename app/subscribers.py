@@ -2,6 +2,7 @@
 
 from app.distribution import jobs as distribution_jobs  # noqa: F401
 from app.marketing import (
+    full_reduction_pricing,  # noqa: F401  (checkout step 20: full-reduction activities)
     points_orders,  # noqa: F401  (points spent, returned, earned with their orders)
     points_pricing,  # noqa: F401  (checkout step 40: points deduction)
 )

@@ -76,11 +76,12 @@ def wait_until_answering(port: int, path: str, *, answers: int = 20, timeout: fl
 
 @dataclass(frozen=True)
 class Call:
-    """One request: GET a path, or POST a body to it."""
+    """One request: GET a path, or POST a body to it (with `headers`, e.g. a shopper's token)."""
 
     path: str
     body: bytes | None = None
     content_type: str = "application/octet-stream"
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -106,10 +107,10 @@ def drive(port: int, calls: list[Call], concurrency: int, deadline: float) -> Ou
             started = time.perf_counter()
             try:
                 if call.body is None:
-                    connection.request("GET", call.path)
+                    connection.request("GET", call.path, headers=dict(call.headers))
                 else:
                     connection.request("POST", call.path, body=call.body,
-                                       headers={"Content-Type": call.content_type})
+                                       headers={"Content-Type": call.content_type, **dict(call.headers)})
                 response = connection.getresponse()
                 body = response.read()
                 outcome.latencies.append(time.perf_counter() - started)

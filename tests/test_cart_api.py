@@ -197,5 +197,5 @@ def test_the_cart_needs_a_login(client):
 
 
 def test_an_empty_cart_answers_zero_totals(client):
-    assert Shopper(client).get("/cart").get_json() == {"items": [],
+    assert Shopper(client).get("/cart").get_json() == {"items": [], "promotions": [],
                                                        "totals": {"lines": 0, "quantity": 0, "amount_fen": 0}}

@@ -16,6 +16,7 @@ from app.admin.views import (  # noqa: E402,F401
                distribution_agent,
                distribution_team,
                exports,
+               full_reductions,
                marketing_points,
                media,
                members,

@@ -1,4 +1,5 @@
-"""The shopper's cart: list with flags, add, change, select, remove, clear invalid lines."""
+"""The shopper's cart: list with flags and promotion hints, add, change, select, remove, clear
+invalid lines."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from app.cart.services import MAX_LINES, MAX_QUANTITY
 from app.core.request_models import Body
 from app.core.validation import documented, use_body
 from app.extensions import db
+from app.marketing.full_reduction_pricing import cart_hints
+from app.orders.pricing import PricedLine
 
 ItemId = Annotated[int, Field(ge=1, le=2_000_000_000)]
 
@@ -59,9 +62,16 @@ class CartTotalsOut(BaseModel):
     amount_fen: int
 
 
+class CartPromotionOut(BaseModel):
+    kind: str = Field(description="full_reduction")
+    label: str = Field(description="e.g. 满199减20")
+    hint: str = Field(description="over the selected lines: e.g. 再买¥31减20, or 已减20")
+
+
 class CartOut(BaseModel):
     items: list[CartLineOut]
     totals: CartTotalsOut
+    promotions: list[CartPromotionOut]
 
 
 def line_out(line: cart.CartLine) -> dict:
@@ -78,9 +88,12 @@ def line_out(line: cart.CartLine) -> dict:
 
 def _cart_answer(status: int = 200):
     """The whole cart; showing it acknowledges changed prices (flagged this once)."""
-    lines = cart.cart_lines(current_user().id, acknowledge_prices=True)
+    user_id = current_user().id
+    lines = cart.cart_lines(user_id, acknowledge_prices=True)
+    hints = cart_hints(user_id, [PricedLine(line.sku, line.product, line.item.quantity) for line in lines
+                                 if line.item.is_selected and line.purchasable])
     db.session.commit()
-    return jsonify(items=[line_out(line) for line in lines], totals=cart.totals(lines)), status
+    return jsonify(items=[line_out(line) for line in lines], totals=cart.totals(lines), promotions=hints), status
 
 
 @bp.get("/cart")

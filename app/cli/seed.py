@@ -20,6 +20,7 @@ def demo(if_empty: bool) -> None:
     from app.catalog.models import Product
     from app.catalog.seed import seed_catalog
     from app.distribution.seed import seed_distribution
+    from app.marketing.full_reduction_seed import seed_full_reductions
     from app.marketing.points_seed import seed_points
     from app.media.seed import seed_media
     from app.notifications.seed import seed_subscribe_templates
@@ -42,6 +43,7 @@ def demo(if_empty: bool) -> None:
         report += seed_subscribe_templates()
         report += seed_official_account()
         report += seed_distribution()
+        report += seed_full_reductions()
         db.session.commit()
         report += seed_orders()
         db.session.commit()

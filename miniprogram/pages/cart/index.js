@@ -1,5 +1,6 @@
 // The cart: select lines, change quantities, remove; lines that cannot be bought are greyed with
-// the reason and can be cleared together. Every change answers the whole cart again.
+// the reason and can be cleared together; full-reduction hints over the selected lines (再买¥31减20)
+// show above the total. Every change answers the whole cart again.
 const api = require('../../utils/api')
 const { yuan } = require('../../utils/money')
 
@@ -26,13 +27,14 @@ function decorate(cart) {
     valid,
     invalid,
     totals: cart.totals,
+    promotionTip: (cart.promotions || []).map((promotion) => promotion.hint).join('；'),
     allSelected: valid.length > 0 && selected.length === valid.length,
     selectedCount: selected.reduce((sum, line) => sum + line.quantity, 0),
   }
 }
 
 Page({
-  data: { status: 'loading', valid: [], invalid: [], totals: { amount_fen: 0, quantity: 0, lines: 0 }, allSelected: false, selectedCount: 0, editing: false },
+  data: { status: 'loading', valid: [], invalid: [], totals: { amount_fen: 0, quantity: 0, lines: 0 }, promotionTip: '', allSelected: false, selectedCount: 0, editing: false },
 
   onShow() {
     this.load(this.data.valid.length + this.data.invalid.length > 0)

@@ -9,7 +9,7 @@ const METHOD_NAMES = { wechat: '微信支付', balance: '余额支付', cod: '�
 
 Page({
   data: {
-    status: 'loading', preview: null, address: null, remark: '', method: 'wechat', methods: [],
+    status: 'loading', preview: null, promotionHints: [], address: null, remark: '', method: 'wechat', methods: [],
     submitting: false, needPhone: false, balanceFen: 0, points: null, usePoints: false,
   },
 
@@ -44,8 +44,10 @@ Page({
     const methods = (preview.pay_methods || []).map((key) => ({ key, name: METHOD_NAMES[key] || key }))
     const method = methods.some((m) => m.key === this.data.method) ? this.data.method : (methods[0] || {}).key
     const points = checkoutPoints(preview.points, this.data.usePoints)
-    this.setData({ status: '', preview, address: preview.address || this.data.address, methods, method, points,
-      usePoints: Boolean(points && points.using) })
+    // a reached tier is already a discount line; only what more would save is worth a line
+    const promotionHints = (preview.promotions || []).filter((promotion) => promotion.hint.indexOf('再买') >= 0)
+    this.setData({ status: '', preview, promotionHints, address: preview.address || this.data.address, methods,
+      method, points, usePoints: Boolean(points && points.using) })
   },
 
   onUsePoints(event) {

@@ -11,7 +11,7 @@ Page({
     id: 0, status: 'loading', product: null, current: 0, isAgent: false, pickerShow: false, pickerAction: 'both',
     chosenText: '', chosen: null, quantity: 1, cartCount: 0, shareShow: false,
     shareActions: [{ name: '分享给好友', openType: 'share' }, { name: '生成分享海报', value: 'poster' }],
-    posterUrl: '', posterShow: false, posterBusy: false,
+    posterUrl: '', posterShow: false, posterBusy: false, promotions: [],
   },
 
   onLoad(options) {
@@ -53,8 +53,18 @@ Page({
         this.setData({ product, status: '', chosenText: sku.selectionText(product.spec_matrix, selected) })
         wx.setNavigationBarTitle({ title: product.title })
         this.addCommission()
+        this.loadPromotions()
       })
       .catch((err) => this.setData({ status: err.status === 404 ? 'missing' : 'error' }))
+  },
+
+  /** The full-reduction activities covering this product, as tags (满99减10，满199减30). */
+  loadPromotions() {
+    return api.get('/api/v1/products/' + this.data.id + '/promotions', {}, { silent: true })
+      .then((answer) => this.setData({
+        promotions: (answer.activities || []).map((activity) => ({ id: activity.id, text: activity.tiers.join('，') })),
+      }))
+      .catch(() => {})
   },
 
   onRetry() {

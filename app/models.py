@@ -23,6 +23,14 @@ from app.distribution.models import (  # noqa: F401
     Withdrawal,
 )
 from app.exports.models import ExportJob  # noqa: F401
+from app.marketing.coupon_models import (  # noqa: F401
+    Coupon,
+    CouponDailyClaim,
+    CouponEvent,
+    CouponHolding,
+    CouponSettings,
+    CouponTemplate,
+)
 from app.media.models import MediaFile, MediaFolder, MediaUsage  # noqa: F401
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet  # noqa: F401
 from app.notifications.models import SubscribeMessage, SubscribeTemplate  # noqa: F401

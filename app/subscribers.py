@@ -1,7 +1,10 @@
 """Imports every module that subscribes jobs to (or listens to) domain events, so they are registered."""
 
 from app.distribution import jobs as distribution_jobs  # noqa: F401
-from app.marketing import coupon_lifecycle  # noqa: F401  (a coupon follows its order; pricing step 30)
+from app.marketing import (
+    coupon_gifts,  # noqa: F401  (the new-user pack at first login, the invitee's gift at binding)
+    coupon_lifecycle,  # noqa: F401  (a coupon follows its order; pricing step 30)
+)
 from app.orders import (
     after_sale_subscribers,  # noqa: F401
     fulfilment_jobs,  # noqa: F401  (ships partly shipped orders whose rest was refunded)

@@ -28,12 +28,14 @@ class WalletChange(StrEnum):
     COMMISSION_WITHDRAWAL = "commission_withdrawal"
     FAN_REWARD = "fan_reward"
     DEMO_TOP_UP = "demo_top_up"
+    COUPON_EXCHANGE = "coupon_exchange"
 
 
 WALLET_CHANGE_LABELS = labels(WalletChange, {
     WalletChange.ADMIN_ADJUST: _l("Adjusted by the merchant"), WalletChange.ORDER_PAY: _l("Order paid"),
     WalletChange.ORDER_REFUND: _l("Order refunded"), WalletChange.COMMISSION_WITHDRAWAL: _l("Commission withdrawn"),
     WalletChange.FAN_REWARD: _l("New shopper brought in"), WalletChange.DEMO_TOP_UP: _l("Demo top-up"),
+    WalletChange.COUPON_EXCHANGE: _l("Exchanged for a coupon"),
 })
 
 

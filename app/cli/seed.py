@@ -20,6 +20,7 @@ def demo(if_empty: bool) -> None:
     from app.catalog.models import Product
     from app.catalog.seed import seed_catalog
     from app.distribution.seed import seed_distribution
+    from app.marketing.coupon_seed import seed_coupons
     from app.media.seed import seed_media
     from app.notifications.seed import seed_subscribe_templates
     from app.notifications.services import held
@@ -43,6 +44,8 @@ def demo(if_empty: bool) -> None:
         report += seed_distribution()
         db.session.commit()
         report += seed_orders()
+        db.session.commit()
+        report += seed_coupons()
         db.session.commit()
     # The history was written with its own dates, not lived day by day: count it in the
     # dashboard's daily rollups from the rows, as `flask reports rebuild` does.

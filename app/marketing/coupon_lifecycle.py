@@ -36,13 +36,13 @@ def coupon_ids_of(order: Order) -> list[int]:
             if discount.get("kind") == "coupon" and str(discount.get("ref", "")).isdigit()]
 
 
-def _move(coupon_id: int, from_status: str, **values) -> bool:
+def move(coupon_id: int, from_status: str, **values) -> bool:
     return db.session.execute(
         update(Coupon).where(Coupon.id == coupon_id, Coupon.status == from_status)
         .values(updated_at=utcnow(), **values).execution_options(synchronize_session=False)).rowcount == 1
 
 
-def _count(template_id: int, **deltas: int) -> None:
+def count(template_id: int, **deltas: int) -> None:
     db.session.execute(update(CouponTemplate).where(CouponTemplate.id == template_id)
                        .values({getattr(CouponTemplate, name): getattr(CouponTemplate, name) + delta
                                 for name, delta in deltas.items()})
@@ -81,23 +81,23 @@ def lock_for_order(order_id: int) -> None:
 def use_for_order(order_id: int) -> None:
     now = utcnow()
     for coupon in _coupons_of(order_id, CouponStatus.LOCKED):
-        if _move(coupon.id, CouponStatus.LOCKED, status=CouponStatus.USED, used_at=now):
-            _count(coupon.template_id, used=1)
+        if move(coupon.id, CouponStatus.LOCKED, status=CouponStatus.USED, used_at=now):
+            count(coupon.template_id, used=1)
             record_move(coupon, CouponMove.USED, order_id=order_id, actor=shopper_actor(coupon.user_id))
     db.session.flush()
 
 
-def _give_back(coupon: Coupon, order_id: int, from_status: str, move: CouponMove, **counts: int) -> None:
+def _give_back(coupon: Coupon, order_id: int, from_status: str, kind: CouponMove, **counts: int) -> None:
     """Back to unused for the shopper, or expired when its dates have passed meanwhile."""
     still_valid = coupon.valid_until > utcnow()
     status = CouponStatus.UNUSED if still_valid else CouponStatus.EXPIRED
-    if not _move(coupon.id, from_status, status=status, order_id=None, used_at=None):
+    if not move(coupon.id, from_status, status=status, order_id=None, used_at=None):
         return
     if not still_valid:
         counts["expired"] = counts.get("expired", 0) + 1
     if counts:
-        _count(coupon.template_id, **counts)
-    record_move(coupon, move, order_id=order_id)
+        count(coupon.template_id, **counts)
+    record_move(coupon, kind, order_id=order_id)
     if not still_valid:
         record_move(coupon, CouponMove.EXPIRED, order_id=order_id)
 

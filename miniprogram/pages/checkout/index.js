@@ -25,7 +25,21 @@ Page({
 
   body() {
     const address = this.data.address
-    return Object.assign({}, this.request, address ? { address_id: address.id } : {})
+    return Object.assign({}, this.request, address ? { address_id: address.id } : {}, this.couponChoice || {})
+  },
+
+  // The coupon: the server picks the best by default; the shopper may pick another usable one or none.
+  onChooseCoupon() {
+    const usable = ((this.data.preview && this.data.preview.coupons) || []).filter((c) => c.usable).slice(0, 5)
+    if (!usable.length) return
+    const names = usable.map((c) => `${c.title}（省¥${(c.saving_fen / 100).toFixed(2)}）`).concat('不使用优惠券')
+    wx.showActionSheet({
+      itemList: names,
+      success: ({ tapIndex }) => {
+        this.couponChoice = tapIndex < usable.length ? { coupon_id: usable[tapIndex].id } : { no_coupon: true }
+        this.refresh()
+      },
+    })
   },
 
   refresh() {
@@ -40,7 +54,10 @@ Page({
   show(preview) {
     const methods = (preview.pay_methods || []).map((key) => ({ key, name: METHOD_NAMES[key] || key }))
     const method = methods.some((m) => m.key === this.data.method) ? this.data.method : (methods[0] || {}).key
-    this.setData({ status: '', preview, address: preview.address || this.data.address, methods, method })
+    const usable = (preview.coupons || []).filter((c) => c.usable).length
+    const chosen = (preview.coupons || []).find((c) => c.id === preview.coupon_id)
+    const couponText = chosen ? `-¥${(chosen.saving_fen / 100).toFixed(2)}` : (usable ? `${usable}张可用` : '无可用')
+    this.setData({ status: '', preview, address: preview.address || this.data.address, methods, method, couponText })
   },
 
   onRetry() {

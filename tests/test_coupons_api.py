@@ -92,3 +92,16 @@ def test_the_new_user_pack_is_given_once_on_the_first_login(client):
     shopper = Shopper(client, "newbie")
     Shopper(client, "newbie")  # logs in again
     assert coupon_count(user_id=shopper.id, source="new_user") == 2
+
+
+def test_the_invite_poster_promises_a_new_user_gift_only_while_a_pack_is_configured(app):
+    from app.posters.services import invite_promise
+
+    assert invite_promise() == "扫码进店逛逛"
+    pack = template(kind="no_threshold", amount_fen=500)
+    save_coupon_settings(SYSTEM, {"new_user_template_ids": [pack.id]})
+    db.session.commit()
+    assert invite_promise() == "扫码进店，领新人好礼"
+    pack.enabled = False
+    db.session.commit()
+    assert invite_promise() == "扫码进店逛逛"

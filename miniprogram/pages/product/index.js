@@ -11,7 +11,7 @@ Page({
     id: 0, status: 'loading', product: null, current: 0, isAgent: false, pickerShow: false, pickerAction: 'both',
     chosenText: '', chosen: null, quantity: 1, cartCount: 0, shareShow: false,
     shareActions: [{ name: '分享给好友', openType: 'share' }, { name: '生成分享海报', value: 'poster' }],
-    posterUrl: '', posterShow: false, posterBusy: false,
+    posterUrl: '', posterShow: false, posterBusy: false, couponTags: [],
   },
 
   onLoad(options) {
@@ -53,12 +53,25 @@ Page({
         this.setData({ product, status: '', chosenText: sku.selectionText(product.spec_matrix, selected) })
         wx.setNavigationBarTitle({ title: product.title })
         this.addCommission()
+        this.loadCoupons()
       })
       .catch((err) => this.setData({ status: err.status === 404 ? 'missing' : 'error' }))
   },
 
   onRetry() {
     this.load()
+  },
+
+  // The coupon centre's coupons this product can use, as 满199减20 tags (a logged-out or failed
+  // answer just shows none).
+  loadCoupons() {
+    return api.get(`/api/v1/products/${this.data.id}/coupons`, {}, { silent: true })
+      .then((answer) => this.setData({ couponTags: answer.items.slice(0, 3).map((c) => c.description) }))
+      .catch(() => {})
+  },
+
+  openCoupons() {
+    wx.navigateTo({ url: '/packages/coupons/centre' })
   },
 
   refreshCartCount() {

@@ -4,6 +4,7 @@ const { mountPage, wxWithRoutes, settle, allText, tap } = require('../helpers/pa
 
 afterEach(() => {
   delete global.wx
+  delete global.getApp
 })
 
 const centreCoupon = { template_id: 3, title: '满199减20', description: '满199减20', kind: 'amount_off', scope: 'all',
@@ -120,5 +121,24 @@ describe('the coupon at checkout', () => {
     await settle()
     expect(bodies[2]).toMatchObject({ no_coupon: true })
     expect(page.instance.data.couponText).toBe('2张可用')
+  })
+})
+
+describe('the product page', () => {
+  test('shows the centre coupons the product can use and opens the centre', async () => {
+    global.wx = wxWithRoutes({
+      'GET /api/v1/products/5': { id: 5, title: '好茶', subtitle: '', image_urls: [], cover_url: '', spec_matrix: [],
+        skus: [{ id: 11, specs: {}, price_fen: 5000, stock: 3 }], min_price_fen: 5000, max_price_fen: 5000, stock: 3,
+        sold_out: false, ships_free: true, description_html: '' },
+      'GET /api/v1/products/5/coupons': { items: [centreCoupon, Object.assign({}, centreCoupon,
+        { template_id: 4, description: '无门槛减5' })] },
+    })
+    global.getApp = () => ({})
+    const page = mountPage('pages/product/index')
+    page.instance.onLoad({ id: '5' })
+    await settle()
+    expect(page.instance.data.couponTags).toEqual(['满199减20', '无门槛减5'])
+    page.instance.openCoupons()
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/packages/coupons/centre' })
   })
 })

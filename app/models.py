@@ -23,6 +23,14 @@ from app.distribution.models import (  # noqa: F401
     Withdrawal,
 )
 from app.exports.models import ExportJob  # noqa: F401
+from app.marketing.coupon_models import (  # noqa: F401
+    Coupon,
+    CouponDailyClaim,
+    CouponEvent,
+    CouponHolding,
+    CouponSettings,
+    CouponTemplate,
+)
 from app.marketing.full_reduction_models import FullReductionActivity, FullReductionTier  # noqa: F401
 from app.marketing.points_models import OrderPoints, PointsRules, SignIn, SignInRules  # noqa: F401
 from app.media.models import MediaFile, MediaFolder, MediaUsage  # noqa: F401

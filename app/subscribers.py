@@ -2,7 +2,10 @@
 
 from app.distribution import jobs as distribution_jobs  # noqa: F401
 from app.marketing import (
+    coupon_gifts,  # noqa: F401  (the new-user pack at first login, the invitee's gift at binding)
+    coupon_lifecycle,  # noqa: F401  (a coupon follows its order; pricing step 30)
     full_reduction_pricing,  # noqa: F401  (checkout step 20: full-reduction activities)
+    order_gifts,  # noqa: F401  (a full-reduction tier's points or coupon, given with a completed order)
     points_orders,  # noqa: F401  (points spent, returned, earned with their orders)
     points_pricing,  # noqa: F401  (checkout step 40: points deduction)
 )

@@ -11,6 +11,7 @@ from app.admin.views import (  # noqa: E402,F401
                audit,
                auth,
                categories,
+               coupons,
                dashboard,
                distribution,
                distribution_agent,

@@ -11,6 +11,7 @@ from app.api import (  # noqa: E402,F401
     auth,
     cart,
     catalog,
+    coupons,
     distribution,
     docs,
     order_pay,

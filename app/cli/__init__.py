@@ -1,11 +1,12 @@
 """Flask CLI commands: `flask seed demo`, `flask rq worker`, `flask staff ...`, `flask wechat ...`,
-`flask distribution ...`, `flask members ...`, `flask reports ...`."""
+`flask distribution ...`, `flask members ...`, `flask reports ...`, `flask coupons ...`."""
 
 from flask import Flask
 
 
 def register(app: Flask) -> None:
     from app.cli.catalog import catalog_cli
+    from app.cli.coupons import coupons_cli
     from app.cli.distribution import distribution_cli
     from app.cli.media import media_cli
     from app.cli.members import members_cli
@@ -28,3 +29,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(distribution_cli)
     app.cli.add_command(members_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(coupons_cli)

@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.core.models import utcnow
-from app.distribution import agents, fan_rewards, rollups, team
+from app.distribution import agents, events, fan_rewards, rollups, team
 from app.distribution.agent_models import Agent, BindingEvent, BindingSource, ReferralBinding
 from app.distribution.settings import SETTINGS_ID, current
 from app.distribution.settings_models import DistributionSettings
@@ -161,4 +161,6 @@ def bind(user_id: int, referrer: int | str, source: str, *, now: datetime | None
     db.session.add(BindingEvent(user_id=user_id, referrer_user_id=referrer_id, previous_referrer_user_id=previous,
                                 action=action, source=source, touch_id=touch_id, created_at=now))
     db.session.flush()
+    if action == "bind":  # e.g. the invitee's gift coupon, in this transaction
+        events.recruit_bound(user_id, referrer_id)
     return BindOutcome("bound" if current_binding is None else "rebound", "", referrer_id)

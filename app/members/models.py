@@ -34,6 +34,7 @@ class WalletChange(StrEnum):
     ORDER_POINTS_EARNED = "order_points_earned"
     ORDER_POINTS_CLAWED_BACK = "order_points_clawed_back"
     POINTS_EXPIRED = "points_expired"
+    COUPON_EXCHANGE = "coupon_exchange"
 
 
 WALLET_CHANGE_LABELS = labels(WalletChange, {
@@ -44,6 +45,7 @@ WALLET_CHANGE_LABELS = labels(WalletChange, {
     WalletChange.ORDER_POINTS_RETURNED: _l("Returned from an order"),
     WalletChange.ORDER_POINTS_EARNED: _l("Earned by an order"),
     WalletChange.ORDER_POINTS_CLAWED_BACK: _l("Taken back by a refund"), WalletChange.POINTS_EXPIRED: _l("Expired"),
+    WalletChange.COUPON_EXCHANGE: _l("Exchanged for a coupon"),
 })
 
 

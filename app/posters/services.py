@@ -25,6 +25,7 @@ from app.catalog.visibility import why_not_visible
 from app.core.errors import Forbidden, NotFound
 from app.distribution import agents
 from app.extensions import db, redis_client
+from app.marketing.coupon_gifts import new_user_pack
 from app.media.storage import storage
 from app.posters import renderer
 from app.posters.codes import target_for
@@ -100,11 +101,16 @@ def _digest(state: TemplateState, user_id: int, product_id: int | None, inputs: 
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def invite_promise() -> str:
+    """What an invite poster promises: a new-user gift only while the shop has a pack to give."""
+    return _("Scan to visit the shop and get a new-user gift") if new_user_pack() else _("Scan to visit the shop")
+
+
 def plan(state: TemplateState, user: User, invite_code: str | None, product: Product | None) -> PosterPlan:
     values = {"nickname": user.nickname or _("A friend"), "shop_name": shop_name(),
               "invite_code": invite_code or "", "product_title": product.title if product else "",
               "product_subtitle": product.subtitle if product else "",
-              "price": price_text(product.min_price_fen) if product else ""}
+              "price": price_text(product.min_price_fen) if product else "", "invite_promise": invite_promise()}
     picture = (product.share_image_url or product.cover_url or (product.image_urls or [""])[0]) if product else ""
     spec = state.template.spec
     inputs = PosterInputs(values=values, avatar_url=user.avatar_url or "", product_image_url=picture,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from app.core.labels import labels
 
 COLOUR = r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"
-VARIABLES = ("nickname", "shop_name", "product_title", "product_subtitle", "price", "invite_code")
+VARIABLES = ("nickname", "shop_name", "product_title", "product_subtitle", "price", "invite_code", "invite_promise")
 Colour = Annotated[str, Field(pattern=COLOUR)]
 Coord = Annotated[int, Field(ge=-2000, le=4000)]
 Length = Annotated[int, Field(ge=1, le=4000)]

@@ -28,7 +28,21 @@ Page({
     const address = this.data.address
     // using points asks for as many as the shop allows; the server caps it (never refuses)
     const points = this.data.usePoints ? { points: (this.data.points && this.data.points.max) || 0 } : {}
-    return Object.assign({}, this.request, address ? { address_id: address.id } : {}, points)
+    return Object.assign({}, this.request, address ? { address_id: address.id } : {}, points, this.couponChoice || {})
+  },
+
+  // The coupon: the server picks the best by default; the shopper may pick another usable one or none.
+  onChooseCoupon() {
+    const usable = ((this.data.preview && this.data.preview.coupons) || []).filter((c) => c.usable).slice(0, 5)
+    if (!usable.length) return
+    const names = usable.map((c) => `${c.title}（省¥${(c.saving_fen / 100).toFixed(2)}）`).concat('不使用优惠券')
+    wx.showActionSheet({
+      itemList: names,
+      success: ({ tapIndex }) => {
+        this.couponChoice = tapIndex < usable.length ? { coupon_id: usable[tapIndex].id } : { no_coupon: true }
+        this.refresh()
+      },
+    })
   },
 
   refresh() {
@@ -46,8 +60,11 @@ Page({
     const points = checkoutPoints(preview.points, this.data.usePoints)
     // a reached tier is already a discount line; only what more would save is worth a line
     const promotionHints = (preview.promotions || []).filter((promotion) => promotion.hint.indexOf('再买') >= 0)
+    const usable = (preview.coupons || []).filter((c) => c.usable).length
+    const chosen = (preview.coupons || []).find((c) => c.id === preview.coupon_id)
+    const couponText = chosen ? `-¥${(chosen.saving_fen / 100).toFixed(2)}` : (usable ? `${usable}张可用` : '无可用')
     this.setData({ status: '', preview, promotionHints, address: preview.address || this.data.address, methods,
-      method, points, usePoints: Boolean(points && points.using) })
+      method, points, usePoints: Boolean(points && points.using), couponText })
   },
 
   onUsePoints(event) {

@@ -14,7 +14,7 @@ const ORDER_TABS = [
 const APPLICATION_TEXT = { pending: '审核中', rejected: '未通过，可重新申请', disabled: '已停用', removed: '已移除' }
 
 Page({
-  data: { me: null, distribution: null, counts: {}, tabs: ORDER_TABS, loadFailed: false, applicationText: '' },
+  data: { me: null, distribution: null, counts: {}, tabs: ORDER_TABS, loadFailed: false, applicationText: '', couponCount: '' },
 
   onShow() {
     this.load()
@@ -38,7 +38,10 @@ Page({
         .then((answer) => this.setData({ applicationText: APPLICATION_TEXT[answer.status] || '' }))
         .catch(() => {})
     })
-    return Promise.all([me, counts, distribution])
+    const coupons = api.get('/api/v1/coupons/mine', { tab: 'usable', size: 1 }, { silent: true })
+      .then((answer) => this.setData({ couponCount: answer.counts.usable > 99 ? '99+' : `${answer.counts.usable}张` }))
+      .catch(() => {})
+    return Promise.all([me, counts, distribution, coupons])
   },
 
   onRetry() {
@@ -60,6 +63,10 @@ Page({
 
   onSignIn() {
     wx.navigateTo({ url: '/packages/points/sign-in' })
+  },
+
+  onCoupons() {
+    wx.navigateTo({ url: '/packages/coupons/mine' })
   },
 
   onAddresses() {

@@ -11,7 +11,7 @@ Page({
     id: 0, status: 'loading', product: null, current: 0, isAgent: false, pickerShow: false, pickerAction: 'both',
     chosenText: '', chosen: null, quantity: 1, cartCount: 0, shareShow: false,
     shareActions: [{ name: '分享给好友', openType: 'share' }, { name: '生成分享海报', value: 'poster' }],
-    posterUrl: '', posterShow: false, posterBusy: false, promotions: [],
+    posterUrl: '', posterShow: false, posterBusy: false, promotions: [], couponTags: [],
   },
 
   onLoad(options) {
@@ -54,6 +54,7 @@ Page({
         wx.setNavigationBarTitle({ title: product.title })
         this.addCommission()
         this.loadPromotions()
+        this.loadCoupons()
       })
       .catch((err) => this.setData({ status: err.status === 404 ? 'missing' : 'error' }))
   },
@@ -69,6 +70,18 @@ Page({
 
   onRetry() {
     this.load()
+  },
+
+  // The coupon centre's coupons this product can use, as 满199减20 tags (a logged-out or failed
+  // answer just shows none).
+  loadCoupons() {
+    return api.get(`/api/v1/products/${this.data.id}/coupons`, {}, { silent: true })
+      .then((answer) => this.setData({ couponTags: answer.items.slice(0, 3).map((c) => c.description) }))
+      .catch(() => {})
+  },
+
+  openCoupons() {
+    wx.navigateTo({ url: '/packages/coupons/centre' })
   },
 
   refreshCartCount() {

@@ -1,0 +1,214 @@
+"""Marketing → coupons: the templates (list, form, who holds them and which orders used them),
+sending one to members, and the gifts (new-user pack, invitee, order amount) with the refund
+setting. The views parse and call app.marketing; every change is audited there."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.admin import bp
+from app.admin.coupon_forms import CouponGiftSettingsForm, CouponSendForm, CouponTemplateForm
+from app.admin.security import actor, area
+from app.catalog.models import Category, Product
+from app.core.china_time import day_start_utc, to_beijing
+from app.core.errors import DomainError
+from app.core.money import yuan_to_fen
+from app.core.pagination import PageQuery, paginate
+from app.core.validation import validate
+from app.extensions import db
+from app.marketing import coupon_templates as templates_service
+from app.marketing.coupon_models import COUPON_KIND_LABELS, COUPON_STATUS_LABELS, CouponTemplate
+from app.marketing.coupon_pricing import describe
+from app.marketing.coupon_settings import coupon_settings, save_coupon_settings
+from app.members.models import MemberLevel
+
+
+def _ids(text: str) -> list[int]:
+    return list(dict.fromkeys(int(part) for part in (text or "").replace(" ", "").split(",")
+                              if part.isascii() and part.isdigit() and len(part) < 10))
+
+
+def _chosen(model, column, ids: list[int]) -> list[dict]:
+    names = dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all()) if ids else {}
+    return [{"id": row_id, "title": names.get(row_id, f"#{row_id}")} for row_id in ids]
+
+
+@bp.get("/marketing/coupons")
+@area("marketing")
+def coupon_templates():
+    kind, status = request.args.get("kind", ""), request.args.get("status", "")
+    page = paginate(templates_service.search_templates(kind if kind in COUPON_KIND_LABELS else "",
+                                                      status if status in ("enabled", "disabled") else ""),
+                    validate(PageQuery, request.args.to_dict()), lambda template: template)
+    return render_template("admin/marketing/coupon_list.html", page=page, kind=kind, status=status,
+                           kinds=COUPON_KIND_LABELS, describe=describe)
+
+
+def _yuan_field(field, *, required: bool = True) -> int | None:
+    text = (field.data or "").strip()
+    if not text and not required:
+        return None
+    try:
+        return yuan_to_fen(text or "0")
+    except ValueError:
+        field.errors.append(_("Enter an amount like 12.50."))
+        return 0
+
+
+def _date_field(field) -> date | None:
+    text = (field.data or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        field.errors.append(_("Enter a date like 2026-12-31."))
+        return None
+
+
+def _form_values(form: CouponTemplateForm) -> dict:
+    try:
+        rate_bp = int(Decimal(form.rate.data.strip()) * 1000) if (form.rate.data or "").strip() else 10_000
+    except InvalidOperation:
+        form.rate.errors.append(_("Enter a number like 9.5."))
+        rate_bp = 10_000
+    start, end = _date_field(form.valid_from), _date_field(form.valid_until)
+    return {
+        "name": form.name.data.strip(), "kind": form.kind.data, "threshold_fen": _yuan_field(form.threshold),
+        "amount_fen": _yuan_field(form.amount), "rate_bp": rate_bp, "cap_fen": _yuan_field(form.cap, required=False),
+        "scope": form.scope.data, "product_ids": _ids(form.product_ids.data),
+        "category_ids": _ids(form.category_ids.data), "validity": form.validity.data,
+        "valid_from": day_start_utc(start) if start else None,
+        "valid_until": day_start_utc(end + timedelta(days=1)) if end else None,
+        "valid_days": form.valid_days.data or 0, "total": form.total.data, "per_user_limit": form.per_user_limit.data,
+        "per_user_daily_limit": form.per_user_daily_limit.data,
+        "stacks_with_full_reduction": form.stacks_with_full_reduction.data, "enabled": form.enabled.data,
+        "points_price": form.points_price.data or 0, "in_centre": form.in_centre.data,
+        "centre_sort": form.centre_sort.data or 0,
+    }
+
+
+def _fill(form: CouponTemplateForm, template: CouponTemplate) -> None:
+    form.name.data, form.kind.data, form.scope.data = template.name, template.kind, template.scope
+    form.threshold.data, form.amount.data = f"{template.threshold_fen / 100:.2f}", f"{template.amount_fen / 100:.2f}"
+    form.rate.data = f"{template.rate_bp / 1000:g}" if template.rate_bp < 10_000 else ""
+    form.cap.data = f"{template.cap_fen / 100:.2f}" if template.cap_fen is not None else ""
+    form.product_ids.data = ",".join(str(i) for i in template.product_ids or [])
+    form.category_ids.data = ",".join(str(i) for i in template.category_ids or [])
+    form.validity.data, form.valid_days.data = template.validity, template.valid_days
+    form.valid_from.data = to_beijing(template.valid_from).date().isoformat() if template.valid_from else ""
+    form.valid_until.data = (to_beijing(template.valid_until) - timedelta(days=1)).date().isoformat() \
+        if template.valid_until else ""
+    for name in ("total", "per_user_limit", "per_user_daily_limit", "stacks_with_full_reduction", "enabled",
+                 "points_price", "in_centre", "centre_sort"):
+        getattr(form, name).data = getattr(template, name)
+
+
+@bp.route("/marketing/coupons/new", methods=["GET", "POST"])
+@bp.route("/marketing/coupons/<int:template_id>/edit", methods=["GET", "POST"])
+@area("marketing")
+def coupon_template_edit(template_id: int | None = None):
+    template = db.get_or_404(CouponTemplate, template_id) if template_id else None
+    form = CouponTemplateForm()
+    if request.method == "GET" and template is not None:
+        _fill(form, template)
+    if form.validate_on_submit():
+        values = _form_values(form)
+        if not any(field.errors for field in form):
+            try:
+                saved = templates_service.save_template(actor(), template, values)
+            except DomainError as refusal:
+                db.session.rollback()
+                mapping = {"threshold_fen": form.threshold, "amount_fen": form.amount, "rate_bp": form.rate,
+                           "product_ids": form.scope, "category_ids": form.scope}
+                for name, message in (refusal.fields or {}).items():
+                    getattr(form, name, mapping.get(name, form.name)).errors.append(message)
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("admin.coupon_template_detail", template_id=saved.id))
+    return render_template("admin/marketing/coupon_form.html", form=form, template=template,
+                           chosen_products=_chosen(Product, Product.title, _ids(form.product_ids.data)),
+                           chosen_categories=_chosen(Category, Category.name, _ids(form.category_ids.data)))
+
+
+@bp.get("/marketing/coupons/<int:template_id>")
+@area("marketing")
+def coupon_template_detail(template_id: int):
+    template = db.get_or_404(CouponTemplate, template_id)
+    status = request.args.get("status", "")
+    page = paginate(templates_service.template_coupons(template.id, status if status in COUPON_STATUS_LABELS else ""),
+                    validate(PageQuery, request.args.to_dict()), lambda coupon: coupon)
+    send_form = CouponSendForm()
+    send_form.request_key.data = secrets.token_hex(8)
+    send_form.level_id.choices = [("", _("None"))] + [
+        (str(level.id), level.name) for level in db.session.scalars(select(MemberLevel).order_by(MemberLevel.id))]
+    return render_template("admin/marketing/coupon_detail.html", template=template, page=page, status=status,
+                           statuses=COUPON_STATUS_LABELS, describe=describe, send_form=send_form)
+
+
+@bp.post("/marketing/coupons/<int:template_id>/send")
+@area("marketing")
+def coupon_template_send(template_id: int):
+    template = db.get_or_404(CouponTemplate, template_id)
+    form = CouponSendForm()
+    form.level_id.choices = []
+    if not form.validate_on_submit():
+        flash(_("Please try again."), "danger")
+        return redirect(url_for("admin.coupon_template_detail", template_id=template.id))
+    user_ids = _ids(form.user_ids.data)
+    if (form.level_id.data or "").isdigit():
+        user_ids += templates_service.level_members(int(form.level_id.data))
+    if not user_ids:
+        flash(_("Choose members or a level first."), "warning")
+        return redirect(url_for("admin.coupon_template_detail", template_id=template.id))
+    request_key = form.request_key.data or secrets.token_hex(8)
+    given, refused = templates_service.send(actor(), template.id, user_ids, request_key)
+    db.session.commit()
+    flash(_("%(given)s sent, %(refused)s not (limit reached or all given out).", given=given, refused=len(refused)),
+          "success" if not refused else "warning")
+    return redirect(url_for("admin.coupon_template_detail", template_id=template.id))
+
+
+@bp.route("/marketing/new-user-pack", methods=["GET", "POST"])
+@area("marketing")
+def new_user_pack():
+    settings = coupon_settings()
+    templates = list(db.session.scalars(select(CouponTemplate).where(CouponTemplate.enabled.is_(True))
+                                        .order_by(CouponTemplate.id.desc()).limit(200)))
+    choices = [("", _("None"))] + [(str(template.id), f"{template.name} · {describe(template)}")
+                                   for template in templates]
+    form = CouponGiftSettingsForm()
+    form.invitee_template_id.choices = form.order_gift_template_id.choices = choices
+    if request.method == "GET":
+        form.invitee_template_id.data = str(settings.invitee_template_id or "")
+        form.order_gift_template_id.data = str(settings.order_gift_template_id or "")
+        form.order_gift_threshold.data = f"{settings.order_gift_threshold_fen / 100:.2f}"
+        form.return_on_full_refund.data = settings.return_on_full_refund
+    chosen = list(settings.new_user_template_ids or [])
+    if form.validate_on_submit():
+        known = {template.id for template in templates}
+        chosen = [template_id for template_id in _ids(",".join(request.form.getlist("new_user_template_ids")))
+                  if template_id in known]
+        threshold = _yuan_field(form.order_gift_threshold)
+        if not form.order_gift_threshold.errors:
+            save_coupon_settings(actor(), {
+                "new_user_template_ids": chosen, "return_on_full_refund": form.return_on_full_refund.data,
+                "invitee_template_id": _known(form.invitee_template_id.data, known),
+                "order_gift_template_id": _known(form.order_gift_template_id.data, known),
+                "order_gift_threshold_fen": threshold})
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.new_user_pack"))
+    return render_template("admin/marketing/new_user_pack.html", form=form, templates=templates, chosen=chosen,
+                           describe=describe)
+
+
+def _known(text: str | None, known: set[int]) -> int | None:
+    return int(text) if text and text.isdigit() and int(text) in known else None

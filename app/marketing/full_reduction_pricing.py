@@ -122,6 +122,12 @@ def apply(result: Quote, applied: list[Reach]) -> None:
             result.add_discount(Discount(KIND, label, chosen.saving_fen, ref=str(chosen.activity.id)), chosen.lines)
         if tier.free_shipping:
             result.waive_freight(label)
+        ref = str(chosen.activity.id)
+        if tier.points:
+            result.gifts.append({"kind": "points", "points": tier.points, "ref": ref, "label": label})
+        if tier.gift_coupon_template_id:
+            result.gifts.append({"kind": "coupon", "template_id": tier.gift_coupon_template_id, "ref": ref,
+                                 "label": label})
 
 
 def hints(applied: list[Reach], missed: list[Reach]) -> list[dict]:

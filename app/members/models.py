@@ -35,6 +35,8 @@ class WalletChange(StrEnum):
     ORDER_POINTS_CLAWED_BACK = "order_points_clawed_back"
     POINTS_EXPIRED = "points_expired"
     COUPON_EXCHANGE = "coupon_exchange"
+    ORDER_GIFT_POINTS = "order_gift_points"
+    ORDER_GIFT_POINTS_TAKEN_BACK = "order_gift_points_taken_back"
 
 
 WALLET_CHANGE_LABELS = labels(WalletChange, {
@@ -46,6 +48,8 @@ WALLET_CHANGE_LABELS = labels(WalletChange, {
     WalletChange.ORDER_POINTS_EARNED: _l("Earned by an order"),
     WalletChange.ORDER_POINTS_CLAWED_BACK: _l("Taken back by a refund"), WalletChange.POINTS_EXPIRED: _l("Expired"),
     WalletChange.COUPON_EXCHANGE: _l("Exchanged for a coupon"),
+    WalletChange.ORDER_GIFT_POINTS: _l("Activity gift with an order"),
+    WalletChange.ORDER_GIFT_POINTS_TAKEN_BACK: _l("Activity gift taken back by a refund"),
 })
 
 

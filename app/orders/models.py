@@ -67,6 +67,8 @@ class Order(TimestampMixin, db.Model):
     discount_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     discounts: Mapped[list[dict]] = mapped_column(JSON, default=list, nullable=False,
                                                   comment="[{kind, label, amount_fen, ref}] making up discount_fen")
+    gifts: Mapped[list[dict] | None] = mapped_column(
+        JSON, comment="earned at completion, taken back on a full refund: [{kind, points|template_id, ref, label}]")
     payable_fen: Mapped[int] = mapped_column(Integer, nullable=False)
     paid_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
                                           comment="received; for cash on delivery, once delivered")

@@ -107,6 +107,9 @@ class Quote:
     options: PricingOptions = field(default_factory=PricingOptions)
     freight_waived_by: str = ""  # the label of what made delivery free (e.g. a 满包邮 activity)
     offers: dict[str, Any] = field(default_factory=dict)  # what the steps tell the preview (coupons to pick, …)
+    # What the order earns when it completes (taken back if it is refunded in full): a
+    # full-reduction tier's points or coupon. [{kind: points|coupon, points|template_id, ref, label}]
+    gifts: list[dict] = field(default_factory=list)
 
     @property
     def items_total_fen(self) -> int:

@@ -5,7 +5,7 @@ records them when it is placed, and they are given when it completes and taken b
 is refunded in full. Nullable, so adding it to a big table is instant.
 
 Revision ID: b3d5f7a9c1e4
-Revises: a7c9e1b3d5f0
+Revises: c0a1b2d3e4f5
 Create Date: 2026-12-07 23:30:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = 'b3d5f7a9c1e4'
-down_revision = 'a7c9e1b3d5f0'
+down_revision = 'c0a1b2d3e4f5'
 branch_labels = None
 depends_on = None
 

@@ -24,7 +24,8 @@ from app.distribution.models import (  # noqa: F401
 )
 from app.exports.models import ExportJob  # noqa: F401
 from app.media.models import MediaFile, MediaFolder, MediaUsage  # noqa: F401
-from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet  # noqa: F401
+from app.members.growth_models import GrowthSettings, LevelChange  # noqa: F401
+from app.members.models import BalanceEntry, GrowthEntry, MemberLevel, PointsEntry, Wallet  # noqa: F401
 from app.notifications.models import SubscribeMessage, SubscribeTemplate  # noqa: F401
 from app.officialaccount.menu_models import OfficialAccountMenu  # noqa: F401
 from app.officialaccount.models import Fan, KeywordRule, SceneTouch, SpecialReply  # noqa: F401

@@ -42,4 +42,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
                  "WeChat withdrawals whose transfer never notified us are settled"),
     ScheduledJob("app.distribution.jobs:upgrade_agents", "default", DAY,
                  "agents move up to the levels they qualify for"),
+    ScheduledJob("app.members.jobs:review_levels", "default", HOUR,
+                 "with the yearly downgrade on, member levels are reviewed from the last year's growth "
+                 "at each Beijing year start"),
 )

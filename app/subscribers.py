@@ -1,6 +1,10 @@
 """Imports every module that subscribes jobs to (or listens to) domain events, so they are registered."""
 
 from app.distribution import jobs as distribution_jobs  # noqa: F401
+from app.marketing import (
+    level_benefits,  # noqa: F401  (the member free-delivery pricing step)
+    member_growth,  # noqa: F401  (growth from completed orders, refunds, sign-ins)
+)
 from app.orders import (
     after_sale_subscribers,  # noqa: F401
     fulfilment_jobs,  # noqa: F401  (ships partly shipped orders whose rest was refunded)

@@ -13,6 +13,7 @@ from app.api import (  # noqa: E402,F401
     catalog,
     distribution,
     docs,
+    member_levels,
     order_pay,
     order_shipping,
     orders,

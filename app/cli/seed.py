@@ -21,6 +21,7 @@ def demo(if_empty: bool) -> None:
     from app.catalog.seed import seed_catalog
     from app.distribution.seed import seed_distribution
     from app.media.seed import seed_media
+    from app.members.seed import seed_member_growth
     from app.notifications.seed import seed_subscribe_templates
     from app.notifications.services import held
     from app.officialaccount.menus import seed_demo_menu
@@ -41,6 +42,7 @@ def demo(if_empty: bool) -> None:
         report += seed_subscribe_templates()
         report += seed_official_account()
         report += seed_distribution()
+        report += seed_member_growth()
         db.session.commit()
         report += seed_orders()
         db.session.commit()

@@ -21,7 +21,11 @@ FEN_PER_YUAN = 100
 
 def _goods(order_id: int) -> tuple[int, int]:
     """(paid, refunded) fen of the order's goods, read locking, so that a refund of another
-    of its items that committed meanwhile counts."""
+    of its items that committed meanwhile counts: a completion and a refund of the same order
+    either see each other or wait for each other, so each refund is settled exactly once.
+    (A refund holds its item before its order and a completion its order before the items:
+    when both meet in that instant the database refuses one as a deadlock, and its job, safe
+    to run twice, runs again.)"""
     paid, refunded = db.session.execute(
         select(func.coalesce(func.sum(OrderItem.paid_fen), 0), func.coalesce(func.sum(OrderItem.refunded_fen), 0))
         .where(OrderItem.order_id == order_id).with_for_update()).one()

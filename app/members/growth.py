@@ -39,8 +39,11 @@ def change_growth(user_id: int, delta: int, *, kind: str, ref: str, reason: str 
 
 
 def earned_on_order(order_id: int) -> GrowthEntry | None:
+    """The order's growth entry, read locking: a refund must see an earning that committed
+    after its transaction began (MariaDB's snapshot would hide it, and the refund would then
+    be settled by nobody)."""
     return db.session.scalar(select(GrowthEntry).where(GrowthEntry.kind == GrowthKind.ORDER,
-                                                       GrowthEntry.ref == str(order_id)))
+                                                       GrowthEntry.ref == str(order_id)).with_for_update())
 
 
 def claw_back(order_id: int, paid_fen: int, refunded_fen: int, *, ref: str) -> GrowthEntry | None:

@@ -61,6 +61,7 @@ def test_partial_refunds_claw_back_in_proportion_and_add_up_to_what_was_earned(a
     refund(first, 6000, after_sale_id=4)
     # then every claw-back is recorded and together they take back exactly what was earned
     assert [delta for kind, delta, _after in entries(buyer) if kind == "refund"] == [-34, -50, -40, -59]
+    assert problems_of_growth() == []
     assert growth_of(buyer) == 0
     # and a replayed refund takes nothing more
     from app.orders import events
@@ -80,7 +81,7 @@ def test_a_refund_before_completion_is_settled_when_the_order_completes(app):
     db.session.execute(update(type(order)).where(type(order).id == order.id).values(status="completed"))
     events.order_completed(order.id)
     db.session.commit()
-    assert entries(buyer) == [("order", 200, 200), ("refund", -100, 100)]
+    assert entries(buyer) == [("refund", 0, 0), ("order", 200, 200), ("refund", -100, 100)]
 
 
 def test_a_sign_in_earns_the_configured_growth_once(app):
@@ -206,6 +207,10 @@ def test_the_points_multiplier_is_the_levels_or_one(app):
     assert points_multiplier_bp(shopper.id) == 15_000
 
 
+def problems_of_growth() -> list[str]:
+    return [problem for problem in verify_problems() if "growth" in problem]
+
+
 def verify_problems() -> list[str]:
     db.session.commit()
     return list(verify.problems())
@@ -229,3 +234,56 @@ def test_verify_finds_a_tampered_growth_figure(app, tamper):
     found = verify_problems()
     assert found and all(expected in problem or tamper == "entry" for problem in found)
     assert any(expected in problem for problem in found)
+
+
+def test_concurrent_refunds_of_one_order_and_its_completion_claw_back_exactly_once(app):
+    # given an order of six items of ¥33.33 (199 growth at 1 per yuan), being completed
+    import threading
+
+    from app.marketing import member_growth
+    from app.orders.models import Order, OrderItem
+
+    rules(per_yuan=1)
+    buyer = factories.shopper()
+    lines = [(factories.product(factories.category(), price_fen=3333, stock=5).skus[0], 1) for _ in range(6)]
+    order = factories.order(buyer, lines, status="completed", pay_method="wechat")
+    from app.members.services import wallet_for_update
+    wallet_for_update(buyer.id)  # the shopper's wallet exists (its first creation refuses a racer: 409 retry)
+    db.session.commit()
+    item_ids = [item.id for item in order.items]
+    errors: list[str] = []
+    barrier = threading.Barrier(len(item_ids) + 1)
+
+    def refund_item(index: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                item = db.session.get(OrderItem, item_ids[index])
+                refund(item, 3333, after_sale_id=100 + index)
+            except Exception as exc:  # the test reports whatever went wrong
+                db.session.rollback()
+                errors.append(repr(exc))
+
+    def complete() -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                db.session.get(Order, order.id)
+                member_growth.earn_from_order(order.id)
+                db.session.commit()
+            except Exception as exc:
+                db.session.rollback()
+                errors.append(repr(exc))
+
+    # when every item is refunded while the order completes, all at once
+    threads = [threading.Thread(target=refund_item, args=(index,)) for index in range(len(item_ids))]
+    threads.append(threading.Thread(target=complete))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    # then nothing failed, and the claw-backs took back exactly what was earned
+    assert errors == []
+    assert growth_of(buyer) == 0
+    assert sum(delta for kind, delta, _after in entries(buyer) if kind == "order") == 199
+    assert problems_of_growth() == []

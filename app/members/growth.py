@@ -8,7 +8,11 @@ sign-ins) is decided in app/marketing/member_growth.py; this module keeps the bo
 An order's growth is clawed back in proportion to the refunds of its goods: the order keeps
 `earned × (paid − refunded) // paid`, and each refund takes back the difference between what
 the order still holds and that, so a full refund takes back exactly what was earned however
-the refunds were split.
+the refunds were split. The ledger itself remembers the amounts (`basis_fen`: the goods paid
+on the order's entry, the goods refunded on each refund's, a refund before the order earned
+anything included, at 0 growth), and the shopper's wallet lock puts an order's completion and
+its refunds in one line: nothing here locks an order or its items, which the order flows lock
+in orders of their own.
 """
 
 from __future__ import annotations
@@ -23,14 +27,14 @@ from app.members.services import wallet_for_update
 
 
 def change_growth(user_id: int, delta: int, *, kind: str, ref: str, reason: str = "",
-                  order_id: int | None = None, staff_id: int | None = None) -> GrowthEntry:
+                  order_id: int | None = None, basis_fen: int = 0, staff_id: int | None = None) -> GrowthEntry:
     """Apply one growth change with its ledger row, then lift the level if it was a gain."""
     if (existing := db.session.scalar(select(GrowthEntry).where(GrowthEntry.kind == kind, GrowthEntry.ref == ref))):
         return existing  # already applied: a replay changes nothing
     wallet = wallet_for_update(user_id)
     wallet.growth += delta
     entry = GrowthEntry(user_id=user_id, delta=delta, growth_after=wallet.growth, kind=kind, ref=ref,
-                        reason=reason[:255], order_id=order_id, staff_id=staff_id)
+                        reason=reason[:255], order_id=order_id, basis_fen=basis_fen, staff_id=staff_id)
     db.session.add(entry)
     db.session.flush()
     if delta > 0:
@@ -38,27 +42,48 @@ def change_growth(user_id: int, delta: int, *, kind: str, ref: str, reason: str 
     return entry
 
 
-def earned_on_order(order_id: int) -> GrowthEntry | None:
-    """The order's growth entry, read locking: a refund must see an earning that committed
-    after its transaction began (MariaDB's snapshot would hide it, and the refund would then
-    be settled by nobody)."""
+def _earned(order_id: int) -> GrowthEntry | None:
+    """The order's earning, read locking (one committed after this transaction began counts)."""
     return db.session.scalar(select(GrowthEntry).where(GrowthEntry.kind == GrowthKind.ORDER,
                                                        GrowthEntry.ref == str(order_id)).with_for_update())
 
 
-def claw_back(order_id: int, paid_fen: int, refunded_fen: int, *, ref: str) -> GrowthEntry | None:
-    """Take back what refunds of `refunded_fen` out of `paid_fen` (the order's goods, read
-    locking by the caller) take off the order's growth; nothing before it was earned."""
-    earned = earned_on_order(order_id)
-    if earned is None:
+def _refunds(order_id: int) -> tuple[int, int]:
+    """(growth clawed back, goods fen refunded) by the order's refund entries so far, read locking."""
+    clawed, refunded = db.session.execute(
+        select(func.coalesce(func.sum(GrowthEntry.delta), 0), func.coalesce(func.sum(GrowthEntry.basis_fen), 0))
+        .where(GrowthEntry.order_id == order_id, GrowthEntry.kind == GrowthKind.REFUND).with_for_update()).one()
+    return -int(clawed), int(refunded)
+
+
+def _claw(earned: GrowthEntry, clawed: int, refunded_fen: int) -> int:
+    paid = earned.basis_fen
+    keeps = earned.delta * max(paid - refunded_fen, 0) // paid if paid > 0 else 0
+    return max(earned.delta - clawed - keeps, 0)
+
+
+def earn_on_order(user_id: int, order_id: int, growth: int, paid_fen: int, reason: str) -> GrowthEntry | None:
+    """Credit an order's growth on `paid_fen` of goods, less what its refunds so far take off."""
+    if growth <= 0:
         return None
-    wallet_for_update(earned.user_id)  # one shopper's claw-backs run one at a time
-    clawed = -int(db.session.scalar(
-        select(func.coalesce(func.sum(GrowthEntry.delta), 0))
-        .where(GrowthEntry.order_id == order_id, GrowthEntry.kind == GrowthKind.REFUND).with_for_update()))
-    keeps = earned.delta * max(paid_fen - refunded_fen, 0) // paid_fen if paid_fen > 0 else 0
-    claw = earned.delta - clawed - keeps
-    if claw <= 0:
-        return None
-    return change_growth(earned.user_id, -claw, kind=GrowthKind.REFUND, ref=ref, reason=earned.reason,
-                         order_id=order_id)
+    wallet_for_update(user_id)
+    if _earned(order_id) is not None:
+        return None  # a replay
+    entry = change_growth(user_id, growth, kind=GrowthKind.ORDER, ref=str(order_id), reason=reason,
+                          order_id=order_id, basis_fen=paid_fen)
+    clawed, refunded = _refunds(order_id)
+    if (claw := _claw(entry, clawed, refunded)) > 0:
+        change_growth(user_id, -claw, kind=GrowthKind.REFUND, ref=f"order:{order_id}", reason=reason,
+                      order_id=order_id)
+    return entry
+
+
+def claw_back(user_id: int, order_id: int, refunded_fen: int, *, ref: str, reason: str = "") -> GrowthEntry:
+    """A refund of `refunded_fen` of the order's goods: recorded (so that an earning to come
+    counts it), and what it takes off the order's growth taken back."""
+    wallet_for_update(user_id)
+    earned = _earned(order_id)
+    clawed, refunded = _refunds(order_id)
+    claw = _claw(earned, clawed, refunded + refunded_fen) if earned is not None else 0
+    return change_growth(user_id, -claw, kind=GrowthKind.REFUND, ref=ref, reason=reason or (earned.reason if earned
+                         else ""), order_id=order_id, basis_fen=refunded_fen)

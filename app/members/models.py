@@ -122,3 +122,5 @@ class GrowthEntry(_LedgerColumns, db.Model):
     growth_after: Mapped[int] = mapped_column(Integer, nullable=False)
     order_id: Mapped[int | None] = mapped_column(Integer, index=True,
                                                  comment="the order it was earned on or clawed back from")
+    basis_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
+                                           comment="goods fen it counts: paid (order), refunded (refund)")

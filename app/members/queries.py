@@ -10,7 +10,9 @@ from app.members.models import GrowthEntry, MemberLevel
 
 
 def entries(user_id: int) -> Select:
-    return select(GrowthEntry).where(GrowthEntry.user_id == user_id).order_by(GrowthEntry.id.desc())
+    """The changes (a refund of an order that earned nothing is booked at 0 and left out)."""
+    return (select(GrowthEntry).where(GrowthEntry.user_id == user_id, GrowthEntry.delta != 0)
+            .order_by(GrowthEntry.id.desc()))
 
 
 def level_changes(user_id: int) -> Select:

@@ -48,6 +48,7 @@ def upgrade():
     sa.Column('delta', sa.Integer(), nullable=False),
     sa.Column('growth_after', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=True, comment='the order it was earned on or clawed back from'),
+    sa.Column('basis_fen', sa.Integer(), nullable=False, comment='goods fen it counts: paid (order), refunded (refund)'),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False, comment='admin_adjust, order_pay, refund, …'),

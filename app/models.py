@@ -34,7 +34,8 @@ from app.marketing.coupon_models import (  # noqa: F401
 from app.marketing.full_reduction_models import FullReductionActivity, FullReductionTier  # noqa: F401
 from app.marketing.points_models import OrderPoints, PointsRules, SignIn, SignInRules  # noqa: F401
 from app.media.models import MediaFile, MediaFolder, MediaUsage  # noqa: F401
-from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet  # noqa: F401
+from app.members.growth_models import GrowthSettings, LevelChange  # noqa: F401
+from app.members.models import BalanceEntry, GrowthEntry, MemberLevel, PointsEntry, Wallet  # noqa: F401
 from app.notifications.models import SubscribeMessage, SubscribeTemplate  # noqa: F401
 from app.officialaccount.menu_models import OfficialAccountMenu  # noqa: F401
 from app.officialaccount.models import Fan, KeywordRule, SceneTouch, SpecialReply  # noqa: F401

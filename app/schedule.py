@@ -44,4 +44,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
                  "agents move up to the levels they qualify for"),
     ScheduledJob("app.marketing.jobs:expire_points", "default", DAY,
                  "points earned two years ago expire (when the shop turned expiry on)"),
+    ScheduledJob("app.members.jobs:review_levels", "default", HOUR,
+                 "with the yearly downgrade on, member levels are reviewed from the last year's growth "
+                 "at each Beijing year start"),
 )

@@ -30,7 +30,7 @@ def _template(first_fee_fen: int, additional_fee_fen: int, name: str = "模板")
 
 
 def _member(shopper: Shopper, discount_bp: int) -> None:
-    level = MemberLevel(name=f"金卡{discount_bp}", threshold_fen=0, discount_bp=discount_bp)
+    level = MemberLevel(name=f"金卡{discount_bp}", growth_threshold=None, discount_bp=discount_bp)
     db.session.add(level)
     db.session.flush()
     db.session.add(Wallet(user_id=shopper.id, balance_fen=0, points=0, total_spent_fen=0, level_id=level.id))

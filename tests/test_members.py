@@ -15,6 +15,7 @@ from app.core.errors import Conflict, ValidationError
 from app.extensions import db
 from app.members import services as members
 from app.members.models import BalanceEntry, Wallet
+from app.members.services import LevelFields
 from tests.admin_helpers import csrf_token, log_in, make_staff
 
 
@@ -132,11 +133,14 @@ def test_disabling_a_member_ends_their_api_tokens(app, client, login):
 
 
 def test_level_validation_and_audit(app):
-    level = members.save_level(Actor(None), None, name="金卡", threshold_fen=100_000, discount_bp=9500, benefits="95折")
+    level = members.save_level(Actor(None), None, LevelFields("金卡", 1000, discount_bp=9500, benefits="95折"))
     db.session.commit()
     with pytest.raises(ValidationError) as refusal:
-        members.save_level(Actor(None), None, name="金卡", threshold_fen=-1, discount_bp=0, benefits="")
-    assert set(refusal.value.fields) == {"name", "threshold", "discount"}
+        members.save_level(Actor(None), None, LevelFields("金卡", -1, discount_bp=0, points_multiplier_bp=9999))
+    assert set(refusal.value.fields) == {"name", "growth_threshold", "discount", "points_multiplier"}
+    with pytest.raises(ValidationError) as refusal:
+        members.save_level(Actor(None), None, LevelFields("钻石", 1000))
+    assert set(refusal.value.fields) == {"growth_threshold"}
     assert db.session.query(AuditEntry).filter_by(action="level.save", target_id=str(level.id)).count() == 1
 
 
@@ -200,7 +204,7 @@ def test_a_level_set_on_the_member_page_is_audited_and_discounts_the_next_checko
     shopper = Shopper(app.test_client())
     shopper.add_address()
     sku = factories.product(factories.category(), price_fen=10_000).skus[0]
-    gold = members.save_level(Actor(None), None, name="金卡", threshold_fen=0, discount_bp=9000, benefits="")
+    gold = members.save_level(Actor(None), None, LevelFields("金卡", None, discount_bp=9000))
     db.session.commit()
     before = shopper.post("/orders/preview", {"lines": [{"sku_id": sku.id, "quantity": 1}]}).get_json()
     assert before["discounts"] == [] and before["payable_fen"] == 10_000
@@ -236,7 +240,7 @@ def test_a_level_set_on_the_member_page_is_audited_and_discounts_the_next_checko
 def test_a_staff_role_without_members_cannot_set_a_level(app):
     # given a finance staff member (no members area) and a shopper without a level
     user = _member("小李")
-    gold = members.save_level(Actor(None), None, name="金卡", threshold_fen=0, discount_bp=9000, benefits="")
+    gold = members.save_level(Actor(None), None, LevelFields("金卡", None, discount_bp=9000))
     db.session.commit()
     make_staff("cashier", role="finance")
     console = app.test_client()
@@ -255,7 +259,7 @@ def test_a_staff_role_without_members_cannot_set_a_level(app):
 def test_an_unknown_level_is_refused_next_to_the_select_and_changes_nothing(app, level_id):
     # given a shopper on 银卡
     user = _member("小张")
-    silver = members.save_level(Actor(None), None, name="银卡", threshold_fen=0, discount_bp=9500, benefits="")
+    silver = members.save_level(Actor(None), None, LevelFields("银卡", None, discount_bp=9500))
     db.session.commit()
     members.set_level(Actor(None), user.id, silver.id)
     db.session.commit()

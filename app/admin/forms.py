@@ -76,9 +76,17 @@ class AdjustmentForm(ConsoleForm):
 
 class LevelForm(ConsoleForm):
     name = StringField(_l("Level name"), validators=[DataRequired(), Length(max=32)])
-    threshold_yuan = StringField(_l("Cumulative spend to reach it (yuan)"), validators=[DataRequired()])
+    growth_threshold = StringField(_l("Growth to reach it"), validators=[Optional(), Length(max=12)])
     discount = StringField(_l("Discount (e.g. 9.5 for 95%)"), validators=[DataRequired()])
+    points_multiplier = StringField(_l("Points multiplier (e.g. 1.5)"), validators=[DataRequired(), Length(max=8)])
+    free_shipping = BooleanField(_l("Free delivery"))
     benefits = TextAreaField(_l("Benefits"), validators=[Optional(), Length(max=2000)])
+
+
+class GrowthRulesForm(ConsoleForm):
+    per_yuan = IntegerField(_l("Growth per yuan paid"), validators=[InputRequired()])
+    per_sign_in = IntegerField(_l("Growth per daily sign-in"), validators=[InputRequired()])
+    yearly_downgrade = BooleanField(_l("Review levels every year"))
 
 
 class ShopSettingsForm(ConsoleForm):

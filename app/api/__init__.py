@@ -14,6 +14,7 @@ from app.api import (  # noqa: E402,F401
     coupons,
     distribution,
     docs,
+    member_levels,
     order_pay,
     order_shipping,
     orders,

@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     MEMBER_ENABLE = "member.enable"
     MEMBER_LEVEL_SET = "member.level"
     LEVEL_SAVE = "level.save"
+    GROWTH_SETTINGS_SAVE = "growth.settings"
     SETTINGS_SAVE = "settings.save"
     AGENT_APPOINT = "agent.appoint"
     AGENT_APPROVE = "agent.approve"
@@ -92,7 +93,8 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.BALANCE_ADJUST: _l("Balance adjusted"), AuditAction.POINTS_ADJUST: _l("Points adjusted"),
     AuditAction.MEMBER_DISABLE: _l("Member disabled"), AuditAction.MEMBER_ENABLE: _l("Member enabled"),
     AuditAction.MEMBER_LEVEL_SET: _l("Member level set"),
-    AuditAction.LEVEL_SAVE: _l("Member level saved"), AuditAction.SETTINGS_SAVE: _l("Distribution settings saved"),
+    AuditAction.LEVEL_SAVE: _l("Member level saved"), AuditAction.GROWTH_SETTINGS_SAVE: _l("Growth rules saved"),
+    AuditAction.SETTINGS_SAVE: _l("Distribution settings saved"),
     AuditAction.AGENT_APPOINT: _l("Agent appointed"), AuditAction.AGENT_APPROVE: _l("Agent application approved"),
     AuditAction.AGENT_REJECT: _l("Agent application rejected"), AuditAction.AGENT_LEVEL: _l("Agent level set"),
     AuditAction.AGENT_UPGRADE: _l("Agent upgraded"), AuditAction.AGENT_DISABLE: _l("Agent disabled"),
@@ -126,6 +128,7 @@ class AuditTarget(StrEnum):
     AFTER_SALE = "after_sale"
     USER = "user"
     MEMBER_LEVEL = "member_level"
+    GROWTH_SETTINGS = "growth_settings"
     AGENT_LEVEL = "agent_level"
     DISTRIBUTION_SETTINGS = "distribution_settings"
     WITHDRAWAL = "withdrawal"
@@ -142,7 +145,8 @@ AUDIT_TARGET_LABELS = labels(AuditTarget, {
     AuditTarget.PRODUCT: _l("Product"), AuditTarget.CATEGORY: _l("Category"),
     AuditTarget.SHIPPING_TEMPLATE: _l("Shipping template"), AuditTarget.SHOP: _l("Shop"),
     AuditTarget.EXPORT: _l("Export"), AuditTarget.AFTER_SALE: _l("After-sale"), AuditTarget.USER: _l("Member"),
-    AuditTarget.MEMBER_LEVEL: _l("Member level"), AuditTarget.AGENT_LEVEL: _l("Agent level"),
+    AuditTarget.MEMBER_LEVEL: _l("Member level"),
+    AuditTarget.GROWTH_SETTINGS: _l("Growth rules"), AuditTarget.AGENT_LEVEL: _l("Agent level"),
     AuditTarget.DISTRIBUTION_SETTINGS: _l("Distribution settings"), AuditTarget.WITHDRAWAL: _l("Withdrawal"),
     AuditTarget.POSTER_TEMPLATE: _l("Poster template"), AuditTarget.OA_MENU: _l("Custom menu"),
     AuditTarget.OA_KEYWORD_RULE: _l("Auto reply"), AuditTarget.OA_SPECIAL_REPLY: _l("Special reply"),

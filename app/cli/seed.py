@@ -24,6 +24,7 @@ def demo(if_empty: bool) -> None:
     from app.marketing.full_reduction_seed import seed_full_reductions
     from app.marketing.points_seed import seed_points
     from app.media.seed import seed_media
+    from app.members.seed import seed_member_growth
     from app.notifications.seed import seed_subscribe_templates
     from app.notifications.services import held
     from app.officialaccount.menus import seed_demo_menu
@@ -45,6 +46,7 @@ def demo(if_empty: bool) -> None:
         report += seed_official_account()
         report += seed_distribution()
         report += seed_full_reductions()
+        report += seed_member_growth()
         db.session.commit()
         report += seed_orders()
         db.session.commit()

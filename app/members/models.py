@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -54,16 +54,25 @@ WALLET_CHANGE_LABELS = labels(WalletChange, {
 
 
 class MemberLevel(TimestampMixin, db.Model):
-    """普通会员 / 银卡 / 金卡 …: reached by cumulative spend, giving a discount and benefits."""
+    """普通会员 / 银卡 / 金卡 …: reached by growth (成长值), giving a discount and benefits.
+
+    A level with a growth threshold is reached automatically when a shopper's growth gets
+    there (app/members/growth.py); one without is only given by the merchant by hand."""
 
     __tablename__ = "member_levels"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
-    threshold_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
-                                               comment="cumulative paid spend that reaches this level")
+    growth_threshold: Mapped[int | None] = mapped_column(
+        Integer, comment="growth that reaches this level automatically; NULL: given by the merchant only")
     discount_bp: Mapped[int] = mapped_column(Integer, default=10_000, nullable=False,
                                              comment="price multiplier in basis points: 9500 = 95折")
+    points_multiplier_bp: Mapped[int] = mapped_column(Integer, default=10_000, nullable=False,
+                                                      comment="points earned × this / 10000: 15000 = 1.5倍积分")
+    free_shipping: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False,
+                                                comment="delivery is free for this level's orders")
+    monthly_coupon_template_id: Mapped[int | None] = mapped_column(
+        Integer, comment="a coupon template given each month (no foreign key until coupons are merged)")
     benefits: Mapped[str] = mapped_column(Text, default="", nullable=False)
 
 
@@ -83,6 +92,8 @@ class Wallet(TimestampMixin, db.Model):
     balance_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     points: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     total_spent_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    growth: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
+                                        comment="成长值: the sum of growth_entries (flask members verify)")
     level_id: Mapped[int | None] = mapped_column(ForeignKey("member_levels.id"), index=True)
 
     user: Mapped[User] = relationship()
@@ -114,3 +125,18 @@ class PointsEntry(_LedgerColumns, db.Model):
 
     delta: Mapped[int] = mapped_column(Integer, nullable=False)
     points_after: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class GrowthEntry(_LedgerColumns, db.Model):
+    """One change of a shopper's growth (成长值): earned by an order or a sign-in, clawed back by
+    a refund, expired by the yearly review, or adjusted by the merchant."""
+
+    __tablename__ = "growth_entries"
+    __table_args__ = (UniqueConstraint("kind", "ref", name="uq_growth_entries_kind_ref"),)
+
+    delta: Mapped[int] = mapped_column(Integer, nullable=False)
+    growth_after: Mapped[int] = mapped_column(Integer, nullable=False)
+    order_id: Mapped[int | None] = mapped_column(Integer, index=True,
+                                                 comment="the order it was earned on or clawed back from")
+    basis_fen: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
+                                           comment="goods fen it counts: paid (order), refunded (refund)")

@@ -6,6 +6,8 @@ changes) an audit row in the same transaction; a (kind, ref) pair applies at mos
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +20,8 @@ from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.money import fen_to_yuan
 from app.core.request_models import MAX_ID
 from app.extensions import db
+from app.members import level_moves
+from app.members.growth_models import LevelChangeCause
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet
 
 MAX_ADJUSTMENT_FEN = 10_000_000  # ¥100,000 at a time: a typo guard, not a business rule
@@ -30,7 +34,7 @@ def wallet_for_update(user_id: int) -> Wallet:
     if wallet is None:
         if db.session.get(User, user_id) is None:
             raise NotFound(_("The requested resource does not exist."), code="member_not_found")
-        wallet = Wallet(user_id=user_id, balance_fen=0, points=0, total_spent_fen=0)
+        wallet = Wallet(user_id=user_id, balance_fen=0, points=0, total_spent_fen=0, growth=0)
         db.session.add(wallet)
         try:
             db.session.flush()
@@ -51,7 +55,7 @@ def wallets_of(user_ids: list[int]) -> dict[int, Wallet]:
 
 
 def _empty_wallet(user_id: int) -> Wallet:
-    return Wallet(user_id=user_id, balance_fen=0, points=0, total_spent_fen=0)
+    return Wallet(user_id=user_id, balance_fen=0, points=0, total_spent_fen=0, growth=0)
 
 
 def _check_reason(reason: str) -> str:
@@ -133,14 +137,14 @@ def set_disabled(actor: Actor, user: User, disabled: bool) -> None:
 
 def set_level(actor: Actor, user_id: int, level_id: int | None) -> Wallet:
     """The merchant puts a shopper on a level (or none, the regular price); the level's
-    discount applies from the shopper's next checkout, which reads the wallet's level."""
+    discount applies from the shopper's next checkout, which reads the wallet's level. The
+    move is logged with the growth-made ones, so the shopper's level history is whole."""
     level = db.session.get(MemberLevel, level_id) if level_id is not None else None
     if level_id is not None and level is None:
         raise ValidationError(_("Some fields are invalid."), fields={"level_id": _("This level does not exist.")})
     wallet = wallet_for_update(user_id)
     before = _wallet_level(wallet)
-    wallet.level = level
-    db.session.flush()
+    level_moves.move(wallet, level, LevelChangeCause.MERCHANT, staff_id=actor.staff_id)
     audit.record(actor, area="members", action="member.level", target_type="user", target_id=user_id,
                  summary=level.name if level else _("Regular"), before=before, after=_wallet_level(wallet))
     return wallet
@@ -182,32 +186,62 @@ def search_members(keyword: str | None = None, sort: str = "newest") -> Select:
     return statement
 
 
-def save_level(actor: Actor, level: MemberLevel | None, *, name: str, threshold_fen: int, discount_bp: int,
-               benefits: str) -> MemberLevel:
-    fields = {}
-    if not 1 <= discount_bp <= 10_000:
-        fields["discount"] = _("Between 0.01 and 10 (10 means no discount).")
-    if threshold_fen < 0:
-        fields["threshold"] = _("Must be at least %(n)s.", n=0)
-    clash = db.session.scalar(select(MemberLevel).where(MemberLevel.name == name))
+@dataclass(frozen=True)
+class LevelFields:
+    """What the console's level form sets: a growth threshold (None: given by hand only), the
+    goods discount and points multiplier in basis points, free delivery, a monthly coupon
+    template (granted by the coupons part) and the benefits' text."""
+
+    name: str
+    growth_threshold: int | None
+    discount_bp: int = 10_000
+    points_multiplier_bp: int = 10_000
+    free_shipping: bool = False
+    monthly_coupon_template_id: int | None = None
+    benefits: str = ""
+
+
+MAX_GROWTH_THRESHOLD = 100_000_000
+MAX_POINTS_MULTIPLIER_BP = 100_000  # 10×
+
+
+def save_level(actor: Actor, level: MemberLevel | None, fields: LevelFields) -> MemberLevel:
+    problems = {}
+    if not 1 <= fields.discount_bp <= 10_000:
+        problems["discount"] = _("Between 0.01 and 10 (10 means no discount).")
+    if fields.growth_threshold is not None and not 0 <= fields.growth_threshold <= MAX_GROWTH_THRESHOLD:
+        problems["growth_threshold"] = _("Between %(low)s and %(high)s.", low=0, high=MAX_GROWTH_THRESHOLD)
+    if not 10_000 <= fields.points_multiplier_bp <= MAX_POINTS_MULTIPLIER_BP:
+        problems["points_multiplier"] = _("Between %(low)s and %(high)s.", low=1, high=10)
+    if fields.monthly_coupon_template_id is not None and not 1 <= fields.monthly_coupon_template_id <= MAX_ID:
+        problems["monthly_coupon_template_id"] = _("This coupon does not exist.")
+    clash = db.session.scalar(select(MemberLevel).where(MemberLevel.name == fields.name))
     if clash is not None and clash is not level:
-        fields["name"] = _("This name is taken.")
-    if fields:
-        raise ValidationError(_("Some fields are invalid."), fields=fields)
+        problems["name"] = _("This name is taken.")
+    if fields.growth_threshold is not None and "growth_threshold" not in problems:
+        same = db.session.scalar(select(MemberLevel).where(MemberLevel.growth_threshold == fields.growth_threshold))
+        if same is not None and same is not level:
+            problems["growth_threshold"] = _("“%(level)s” already has this growth threshold.", level=same.name)
+    if problems:
+        raise ValidationError(_("Some fields are invalid."), fields=problems)
     before = _level_snapshot(level) if level else None
     if level is None:
         level = MemberLevel()
         db.session.add(level)
-    level.name, level.threshold_fen, level.discount_bp, level.benefits = name, threshold_fen, discount_bp, benefits
+    for name in LEVEL_COLUMNS:
+        setattr(level, name, getattr(fields, name))
     db.session.flush()
     audit.record(actor, area="members", action="level.save", target_type="member_level", target_id=level.id,
-                 summary=name, before=before, after=_level_snapshot(level))
+                 summary=fields.name, before=before, after=_level_snapshot(level))
     return level
 
 
+LEVEL_COLUMNS = ("name", "growth_threshold", "discount_bp", "points_multiplier_bp", "free_shipping",
+                 "monthly_coupon_template_id", "benefits")
+
+
 def _level_snapshot(level: MemberLevel) -> dict:
-    return {"name": level.name, "threshold_fen": level.threshold_fen, "discount_bp": level.discount_bp,
-            "benefits": level.benefits}
+    return {name: getattr(level, name) for name in LEVEL_COLUMNS}
 
 
 def _yuan(fen: int) -> str:

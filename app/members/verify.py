@@ -1,7 +1,7 @@
-"""Checking the wallets: every wallet's balance and points equal the sums of their ledgers
-(balance_entries, points_entries), and every entry's running figure (balance_after_fen,
-points_after) is the one before it plus its own change. `flask members verify` prints what
-this finds.
+"""Checking the wallets: every wallet's balance, points and growth equal the sums of their
+ledgers (balance_entries, points_entries, growth_entries), and every entry's running figure
+(balance_after_fen, points_after, growth_after) is the one before it plus its own change.
+`flask members verify` prints what this finds.
 
 The ledgers run to millions of rows, so nothing here loads a table: the shop is walked in
 keyset batches of BATCH user ids (a batch holds every row of its users: a wallet, its entries,
@@ -10,7 +10,7 @@ their ledgers' sums and every entry with the one before it (a window over the us
 one read of each entry, where looking each predecessor up would step through the user's
 history again per entry) and sends back only the discrepancies. Memory stays flat whatever
 the size of the shop, and everything is read in one transaction. Problems come out by user:
-the wallet's, then its balance entries', then its points entries'. A scope narrows the walk to
+the wallet's, then its balance entries', then its points entries', then its growth entries'. A scope narrows the walk to
 one shopper or to the entries of a range of Beijing days.
 
 `total_spent_fen` is not checked: no flow keeps it (it is not backed by a ledger), so there
@@ -29,7 +29,7 @@ from sqlalchemy import func, or_, select, union
 from app.accounts.models import User
 from app.core.china_time import day_start_utc
 from app.extensions import db
-from app.members.models import BalanceEntry, PointsEntry, Wallet
+from app.members.models import BalanceEntry, GrowthEntry, PointsEntry, Wallet
 
 BATCH = 5000
 
@@ -46,14 +46,15 @@ class Ledger:
     wallet's figure they add up to."""
 
     name: str
-    entry: type[BalanceEntry] | type[PointsEntry]
+    entry: type[BalanceEntry] | type[PointsEntry] | type[GrowthEntry]
     delta: str
     after: str
     figure: str
 
 
 LEDGERS = (Ledger("balance", BalanceEntry, "delta_fen", "balance_after_fen", "balance_fen"),
-           Ledger("points", PointsEntry, "delta", "points_after", "points"))
+           Ledger("points", PointsEntry, "delta", "points_after", "points"),
+           Ledger("growth", GrowthEntry, "delta", "growth_after", "growth"))
 
 
 @dataclass(frozen=True)

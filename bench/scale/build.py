@@ -108,9 +108,10 @@ def _derive(app, report: Report, at_once: int) -> None:
 
 
 def _wallets(sink, clock, spent) -> None:
-    """A wallet for everyone who ever paid: what they spent, and the member level it reached."""
-    wallets = sink.table("wallets", ("user_id", "balance_fen", "points", "total_spent_fen", "level_id", "created_at",
-                                     "updated_at"))
+    """A wallet for everyone who ever paid: what they spent, and the member level it reached
+    (levels by spend here: the generated shop has no growth ledger, so growth stays 0)."""
+    wallets = sink.table("wallets", ("user_id", "balance_fen", "points", "total_spent_fen", "growth", "level_id",
+                                     "created_at", "updated_at"))
     at = clock.text(clock.now)
     thresholds = sorted(((threshold, level_id) for level_id, _name, threshold, _discount in catalog.MEMBER_LEVELS),
                         reverse=True)
@@ -119,4 +120,4 @@ def _wallets(sink, clock, spent) -> None:
             sink.tick()
         if total > 0:
             level_id = next(level_id for threshold, level_id in thresholds if total >= threshold)
-            wallets.add((user_id, 0, 0, total, level_id, at, at))
+            wallets.add((user_id, 0, 0, total, 0, level_id, at, at))

@@ -78,8 +78,10 @@ def write(sink, clock, products: int) -> None:
     _rows(sink, "agent_levels", [{"id": id_, "name": name, "rank": rank, "rate1_bp": r1, "rate2_bp": r2,
                                   "rate3_bp": r3, "upgrade_rules": "{}", "created_at": now, "updated_at": now}
                                  for id_, name, rank, r1, r2, r3 in AGENT_LEVELS])
-    _rows(sink, "member_levels", [{"id": id_, "name": name, "threshold_fen": threshold, "discount_bp": discount,
-                                   "benefits": "", "created_at": now, "updated_at": now}
+    _rows(sink, "member_levels", [{"id": id_, "name": name, "growth_threshold": threshold // 100,
+                                   "discount_bp": discount, "points_multiplier_bp": 10_000, "free_shipping": False,
+                                   "monthly_coupon_template_id": None, "benefits": "", "created_at": now,
+                                   "updated_at": now}
                                   for id_, name, threshold, discount in MEMBER_LEVELS])
     _rows(sink, "categories", [{"id": index + 1, "parent_id": None, "name": name, "icon_url": "", "sort": index,
                                 "is_visible": True, "created_at": now, "updated_at": now}

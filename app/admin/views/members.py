@@ -1,5 +1,5 @@
-"""Members: list and search, a detail page with balance and points adjustments and the member's
-level, levels."""
+"""Members: list and search, a detail page with balance and points adjustments, the member's
+level, growth and level changes; levels and the growth rules."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.admin import bp
-from app.admin.forms import AdjustmentForm, LevelForm
+from app.admin.forms import AdjustmentForm, GrowthRulesForm, LevelForm
 from app.admin.security import actor, area
 from app.core.errors import DomainError, ValidationError
 from app.core.money import yuan_to_fen
@@ -21,6 +21,8 @@ from app.core.validation import validate
 from app.distribution import binding
 from app.distribution import settings as distribution_settings
 from app.extensions import db
+from app.members import growth_settings
+from app.members import queries as member_growth_queries
 from app.members import services as members
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry
 from app.orders.queries import OrderFilter, count_by_status, search_orders
@@ -48,6 +50,8 @@ def _detail(user: User, balance_form: AdjustmentForm, points_form: AdjustmentFor
                                          .order_by(BalanceEntry.id.desc()).limit(50)).all()
     points_entries = db.session.scalars(select(PointsEntry).where(PointsEntry.user_id == user.id)
                                         .order_by(PointsEntry.id.desc()).limit(50)).all()
+    growth_entries = db.session.scalars(member_growth_queries.entries(user.id).limit(20)).all()
+    level_changes = db.session.scalars(member_growth_queries.level_changes(user.id).limit(20)).all()
     criteria = OrderFilter(user_id=user.id)
     recent_orders = db.session.scalars(search_orders(criteria).limit(10)).all()
     distribution_on = distribution_settings.current().enabled
@@ -57,12 +61,15 @@ def _detail(user: User, balance_form: AdjustmentForm, points_form: AdjustmentFor
                            distribution_on=distribution_on, referrer=referrer, bound=bound,
                            balance_form=balance_form, points_form=points_form,
                            balance_entries=balance_entries, points_entries=points_entries,
+                           growth_entries=growth_entries, level_changes=level_changes,
                            recent_orders=recent_orders, order_counts=count_by_status(criteria),
                            status_labels=ORDER_STATUS_LABELS, levels=_levels(), level_error=level_error), status
 
 
 def _levels() -> list[MemberLevel]:
-    return db.session.scalars(select(MemberLevel).order_by(MemberLevel.threshold_fen, MemberLevel.id)).all()
+    """Reached by growth first, lowest first; then the levels given by hand."""
+    return db.session.scalars(select(MemberLevel).order_by(MemberLevel.growth_threshold.is_(None),
+                                                           MemberLevel.growth_threshold, MemberLevel.id)).all()
 
 
 @bp.get("/members/<int:user_id>")
@@ -158,8 +165,34 @@ def member_set_level(user_id: int):
 @bp.get("/members/levels")
 @area("members")
 def level_list():
-    levels = db.session.scalars(select(MemberLevel).order_by(MemberLevel.threshold_fen)).all()
-    return render_template("admin/level_list.html", levels=levels)
+    rules = growth_settings.current()
+    form = GrowthRulesForm(data={"per_yuan": rules.per_yuan, "per_sign_in": rules.per_sign_in,
+                                 "yearly_downgrade": rules.yearly_downgrade})
+    return _level_list(form)
+
+
+def _level_list(form: GrowthRulesForm, status: int = 200):
+    return render_template("admin/level_list.html", levels=_levels(), rules_form=form), status
+
+
+@bp.post("/members/levels/growth-rules")
+@area("members")
+def growth_rules():
+    """The growth rules under the levels: growth per yuan and per sign-in, the yearly review."""
+    form = GrowthRulesForm()
+    if form.validate():
+        try:
+            growth_settings.save(actor(), per_yuan=form.per_yuan.data, per_sign_in=form.per_sign_in.data,
+                                 yearly_downgrade=form.yearly_downgrade.data)
+        except DomainError as refusal:
+            db.session.rollback()
+            for name, message in (refusal.fields or {}).items():
+                getattr(form, name, form.per_yuan).errors.append(message)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.level_list"))
+    return _level_list(form, status=422)
 
 
 @bp.route("/members/levels/new", methods=["GET", "POST"])
@@ -169,25 +202,21 @@ def level_edit(level_id: int | None = None):
     level = db.get_or_404(MemberLevel, level_id) if level_id else None
     form = LevelForm()
     if request.method == "GET" and level is not None:
-        form.name.data, form.benefits.data = level.name, level.benefits
-        form.threshold_yuan.data = f"{level.threshold_fen / 100:.2f}"
+        form.name.data, form.benefits.data, form.free_shipping.data = level.name, level.benefits, level.free_shipping
+        form.growth_threshold.data = "" if level.growth_threshold is None else str(level.growth_threshold)
         form.discount.data = f"{level.discount_bp / 1000:g}"
+        form.points_multiplier.data = f"{level.points_multiplier_bp / 10_000:g}"
+    elif request.method == "GET":
+        form.points_multiplier.data = "1"
     if form.validate_on_submit():
-        try:
-            threshold_fen = yuan_to_fen(form.threshold_yuan.data)
-        except ValueError:
-            form.threshold_yuan.errors.append(_("Enter an amount like 12.50."))
-        try:
-            discount_bp = int(Decimal(form.discount.data.strip()) * 1000)
-        except InvalidOperation:
-            form.discount.errors.append(_("Enter a number like 9.5."))
-        if not form.threshold_yuan.errors and not form.discount.errors:
+        fields = _level_fields(form, level)
+        if fields is not None:
             try:
-                members.save_level(actor(), level, name=form.name.data.strip(), threshold_fen=threshold_fen,
-                                   discount_bp=discount_bp, benefits=form.benefits.data or "")
+                members.save_level(actor(), level, fields)
             except DomainError as refusal:
                 db.session.rollback()
-                mapping = {"threshold": form.threshold_yuan, "discount": form.discount, "name": form.name}
+                mapping = {"growth_threshold": form.growth_threshold, "discount": form.discount,
+                           "points_multiplier": form.points_multiplier, "name": form.name}
                 for name, message in refusal.fields.items():
                     mapping.get(name, form.name).errors.append(message)
             else:
@@ -195,3 +224,44 @@ def level_edit(level_id: int | None = None):
                 flash(_("Saved."), "success")
                 return redirect(url_for("admin.level_list"))
     return render_template("admin/level_form.html", form=form, level=level)
+
+
+def _level_fields(form: LevelForm, level: MemberLevel | None) -> members.LevelFields | None:
+    """The form's numbers, or None with the errors put next to the fields that are not numbers.
+    The monthly coupon is kept as it is (chosen with the coupons, once they are merged)."""
+    threshold_text = (form.growth_threshold.data or "").strip()
+    threshold = None
+    if threshold_text:
+        if threshold_text.isascii() and threshold_text.isdigit():
+            threshold = int(threshold_text)
+        else:
+            form.growth_threshold.errors.append(_("Enter a whole number, or leave it empty."))
+    discount_bp = _rate(form.discount, 1000, _("Enter a number like 9.5."))
+    multiplier_bp = _rate(form.points_multiplier, 10_000, _("Enter a number like 1.5."))
+    if form.growth_threshold.errors or discount_bp is None or multiplier_bp is None:
+        return None
+    return members.LevelFields(name=form.name.data.strip(), growth_threshold=threshold, discount_bp=discount_bp,
+                               points_multiplier_bp=multiplier_bp, free_shipping=form.free_shipping.data,
+                               monthly_coupon_template_id=level.monthly_coupon_template_id if level else None,
+                               benefits=form.benefits.data or "")
+
+
+def _rate(field, scale: int, message: str) -> int | None:
+    try:
+        value = Decimal(field.data.strip()) * scale
+        if value != value.to_integral_value() or not value.is_finite():
+            raise InvalidOperation(field.data)
+        return int(value)
+    except InvalidOperation:
+        field.errors.append(message)
+        return None
+
+
+@bp.get("/members/<int:user_id>/growth")
+@area("members")
+def member_growth(user_id: int):
+    """A member's whole growth ledger, newest first, in keyset pages."""
+    user = db.get_or_404(User, user_id)
+    page = paginate(member_growth_queries.entries(user.id), validate(PageQuery, request.args.to_dict()),
+                    lambda entry: entry)
+    return render_template("admin/member_growth.html", member=user, wallet=members.wallet_of(user.id), page=page)

@@ -1,5 +1,5 @@
 // Me: who I am, my points and balance, orders by status, after-sales, addresses, and the way
-// into distribution (become an agent, or the distribution centre once I am one).
+// into distribution (become an agent, or the distribution centre once I am one), my member level.
 const api = require('../../utils/api')
 const agent = require('../../utils/agent')
 
@@ -67,6 +67,10 @@ Page({
 
   onCoupons() {
     wx.navigateTo({ url: '/packages/coupons/mine' })
+  },
+
+  onMemberLevel() {
+    wx.navigateTo({ url: '/packages/member/level' })
   },
 
   onAddresses() {

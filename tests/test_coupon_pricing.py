@@ -117,7 +117,7 @@ def test_a_coupon_stacks_with_full_reduction_only_when_it_says_so(cart, stacks, 
 def test_the_threshold_is_met_by_what_the_member_discount_left(cart):
     # given a 95折 member: 299.99 becomes 284.99 (the member step rounds its 14.99 saving down)
     shopper = factories.shopper()
-    level = MemberLevel(name="金卡", threshold_fen=0, discount_bp=9500)
+    level = MemberLevel(name="金卡", discount_bp=9500)
     factories.db.session.add(level)
     factories.db.session.flush()
     factories.db.session.add(Wallet(user_id=shopper.id, balance_fen=0, points=0, total_spent_fen=0,

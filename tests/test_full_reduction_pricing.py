@@ -153,7 +153,7 @@ def test_activities_outside_their_window_or_disabled_do_nothing(client):
 def test_the_member_discount_comes_first_and_the_threshold_counts_what_is_left(client):
     activity(tier(19900, 2000))
     shopper = Shopper(client)
-    level = MemberLevel(name="金卡", threshold_fen=0, discount_bp=9500)
+    level = MemberLevel(name="金卡", discount_bp=9500)
     db.session.add(level)
     db.session.flush()
     db.session.add(Wallet(user_id=shopper.id, balance_fen=0, points=0, total_spent_fen=0, level_id=level.id))

@@ -53,7 +53,7 @@ def test_points_come_off_what_the_member_price_left(app):
     from app.members.models import MemberLevel, Wallet
     rules(max_deduction_percent=100)
     user = holder(100_000)
-    level = MemberLevel(name="金卡", threshold_fen=0, discount_bp=9000, benefits="")
+    level = MemberLevel(name="金卡", discount_bp=9000, benefits="")
     db.session.add(level)
     db.session.flush()
     db.session.get(Wallet, user.id).level_id = level.id

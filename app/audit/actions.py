@@ -40,6 +40,15 @@ class AuditAction(StrEnum):
     MEMBER_LEVEL_SET = "member.level"
     LEVEL_SAVE = "level.save"
     GROWTH_SETTINGS_SAVE = "growth.settings"
+    COUPON_TEMPLATE_SAVE = "coupon_template.save"
+    COUPON_TEMPLATE_SEND = "coupon_template.send"
+    COUPON_SETTINGS_SAVE = "coupon_settings.save"
+    FULL_REDUCTION_CREATE = "full_reduction.create"
+    FULL_REDUCTION_UPDATE = "full_reduction.update"
+    FULL_REDUCTION_ENABLE = "full_reduction.enable"
+    FULL_REDUCTION_DISABLE = "full_reduction.disable"
+    POINTS_RULES_UPDATE = "points_rules.update"
+    SIGN_IN_RULES_UPDATE = "sign_in_rules.update"
     SETTINGS_SAVE = "settings.save"
     AGENT_APPOINT = "agent.appoint"
     AGENT_APPROVE = "agent.approve"
@@ -116,6 +125,14 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.OA_SETTINGS_SAVE: _l("Official account settings saved"),
     AuditAction.SHOP_UPDATE: _l("Shop settings saved"), AuditAction.STAFF_CREATE: _l("Staff added"),
     AuditAction.STAFF_UPDATE: _l("Staff changed"), AuditAction.ROLE_SAVE: _l("Role saved"),
+    AuditAction.COUPON_TEMPLATE_SAVE: _l("Coupon saved"), AuditAction.COUPON_TEMPLATE_SEND: _l("Coupons sent"),
+    AuditAction.COUPON_SETTINGS_SAVE: _l("Coupon settings saved"),
+    AuditAction.FULL_REDUCTION_CREATE: _l("Full-reduction activity created"),
+    AuditAction.FULL_REDUCTION_UPDATE: _l("Full-reduction activity changed"),
+    AuditAction.FULL_REDUCTION_ENABLE: _l("Full-reduction activity enabled"),
+    AuditAction.FULL_REDUCTION_DISABLE: _l("Full-reduction activity stopped"),
+    AuditAction.POINTS_RULES_UPDATE: _l("Points rules saved"),
+    AuditAction.SIGN_IN_RULES_UPDATE: _l("Sign-in rules saved"),
 })
 
 
@@ -129,6 +146,11 @@ class AuditTarget(StrEnum):
     USER = "user"
     MEMBER_LEVEL = "member_level"
     GROWTH_SETTINGS = "growth_settings"
+    COUPON_TEMPLATE = "coupon_template"
+    COUPON_SETTINGS = "coupon_settings"
+    FULL_REDUCTION = "full_reduction"
+    POINTS_RULES = "points_rules"
+    SIGN_IN_RULES = "sign_in_rules"
     AGENT_LEVEL = "agent_level"
     DISTRIBUTION_SETTINGS = "distribution_settings"
     WITHDRAWAL = "withdrawal"
@@ -152,4 +174,7 @@ AUDIT_TARGET_LABELS = labels(AuditTarget, {
     AuditTarget.OA_KEYWORD_RULE: _l("Auto reply"), AuditTarget.OA_SPECIAL_REPLY: _l("Special reply"),
     AuditTarget.OA_SETTINGS: _l("Official account settings"),
     AuditTarget.STAFF: _l("Staff"), AuditTarget.ROLE: _l("Role"),
+    AuditTarget.COUPON_TEMPLATE: _l("Coupon"), AuditTarget.COUPON_SETTINGS: _l("Coupon settings"),
+    AuditTarget.FULL_REDUCTION: _l("Full-reduction activity"), AuditTarget.POINTS_RULES: _l("Points rules"),
+    AuditTarget.SIGN_IN_RULES: _l("Sign-in rules"),
 })

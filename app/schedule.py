@@ -44,6 +44,10 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
                  "agents move up to the levels they qualify for"),
     ScheduledJob("app.marketing.jobs:expire_points", "default", DAY,
                  "points earned two years ago expire (when the shop turned expiry on)"),
+    ScheduledJob("app.marketing.jobs:expire_coupons", "default", HOUR,
+                 "unused coupons past their date are marked expired (the console's counts follow)"),
+    ScheduledJob("app.marketing.jobs:grant_level_coupons", "default", DAY,
+                 "members of levels with a monthly coupon receive this month's (once a month)"),
     ScheduledJob("app.members.jobs:review_levels", "default", HOUR,
                  "with the yearly downgrade on, member levels are reviewed from the last year's growth "
                  "at each Beijing year start"),

@@ -5,8 +5,8 @@ Seeds a throwaway SQLite database (or the empty MySQL/MariaDB database given by
 (满99减10 / 满199减30 / 满299减50包邮) covering half the products; serves the real app under
 gunicorn (gunicorn.conf.py, --workers × --threads gthread) on a free 127.0.0.1 port; logs two
 shoppers in (the sandbox's dev login) with an address each. The promotions shopper's cart is
-products inside the activity and, when this build has coupons (`app.marketing.coupons`), 3
-coupons applicable to it; the other shopper's cart is products of the same prices outside it,
+products inside the activity and 3 coupons applicable to it (the preview weighs each and
+takes the best); the other shopper's cart is products of the same prices outside it,
 and no coupons. Both POST /api/v1/orders/preview with their lines, alternating short rounds at
 --concurrency keep-alive connections (bench/loadgen.py). Prints each side's req/s and p99, the
 median of the per-round ratios, and last `ratio=<x>` (promotions / none).
@@ -115,22 +115,27 @@ def log_in(port: int, name: str) -> tuple[int, str]:
 
 
 def give_coupons(user_id: int, product_ids: list[int], count: int = 3) -> int:
-    """`count` coupons applicable to the promotions cart, through the coupon domain when this
-    build has it (`app.marketing.coupons`); 0 when it does not."""
-    try:
-        from app.marketing import coupons
-    except ImportError:
-        return 0
-    grant = getattr(coupons, "bench_grant", None)
-    if grant is None:
-        return 0
-    with _app().app_context():
-        from app.extensions import db
+    """`count` coupons applicable to the promotions cart (amount off over ¥99, 9折 capped at ¥20,
+    ¥5 with no threshold; the first two scoped to the activity's products, all stacking with it),
+    given through the coupon domain as a merchant sends them."""
+    from app.extensions import db
+    from app.marketing.coupon_grants import grant
+    from app.marketing.coupon_models import CouponSource, CouponTemplate
 
-        given = grant(user_id, product_ids, count)
+    kinds = ({"kind": "amount_off", "threshold_fen": 9900, "amount_fen": 800, "scope": "products",
+              "product_ids": product_ids},
+             {"kind": "rate_off", "rate_bp": 9000, "cap_fen": 2000, "scope": "products", "product_ids": product_ids},
+             {"kind": "no_threshold", "amount_fen": 500, "scope": "all", "product_ids": []})
+    with _app().app_context():
+        for index, fields in enumerate(kinds[:count]):
+            template = CouponTemplate(name=f"测速券{index}", issued=0, used=0, expired=0, revoked=0, validity="days",
+                                      valid_days=30, category_ids=[], stacks_with_full_reduction=True, **fields)
+            db.session.add(template)
+            db.session.flush()
+            grant(user_id, template.id, source=CouponSource.MERCHANT, ref=f"bench:{template.id}:{user_id}")
         db.session.commit()
         db.engine.dispose()
-    return given
+    return min(count, len(kinds))
 
 
 def _calls(skus: list[int], token: str, count: int) -> list[Call]:
@@ -144,7 +149,8 @@ def check(port: int, skus: list[int], token: str, promotions: bool) -> dict:
     body = {"lines": [{"sku_id": sku, "quantity": quantity} for sku, quantity in zip(skus, CART, strict=True)]}
     answer = _post(port, "/api/v1/orders/preview", body, token)
     kinds = [discount["kind"] for discount in answer["discounts"]]
-    if promotions != ("full_reduction" in kinds):
+    usable = [coupon for coupon in answer["coupons"] if coupon["usable"]]
+    if promotions != ("full_reduction" in kinds and "coupon" in kinds and len(usable) == 3):
         raise SystemExit(f"unexpected discounts on the {'promotions' if promotions else 'plain'} side: {kinds}")
     return answer
 
@@ -196,9 +202,7 @@ def main() -> None:
             promo_user, promo_token = log_in(port, "bench-promotions")
             _plain_user, plain_token = log_in(port, "bench-plain")
             coupons = give_coupons(promo_user, ids["inside"])
-            print(f"promotions: one full-reduction activity (#{ids['activity_id']}) and "
-                  + (f"{coupons} applicable coupons" if coupons else
-                     "no coupons (this build has no coupon domain yet: full-reduction only)"))
+            print(f"promotions: one full-reduction activity (#{ids['activity_id']}) and {coupons} applicable coupons")
             promo = check(port, ids["promo"], promo_token, True)
             plain = check(port, ids["plain"], plain_token, False)
             print(f"preview with promotions: goods {promo['items_total_fen']} fen, discounts "

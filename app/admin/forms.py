@@ -80,6 +80,7 @@ class LevelForm(ConsoleForm):
     discount = StringField(_l("Discount (e.g. 9.5 for 95%)"), validators=[DataRequired()])
     points_multiplier = StringField(_l("Points multiplier (e.g. 1.5)"), validators=[DataRequired(), Length(max=8)])
     free_shipping = BooleanField(_l("Free delivery"))
+    monthly_coupon = SelectField(_l("Monthly coupon"), choices=[], default="")
     benefits = TextAreaField(_l("Benefits"), validators=[Optional(), Length(max=2000)])
 
 

@@ -12,8 +12,10 @@ from app.marketing.coupon_grants import record_move
 from app.marketing.coupon_lifecycle import count, move
 from app.marketing.coupon_models import Coupon, CouponMove, CouponStatus
 
+BATCH = 1000
 
-def expire_due(limit: int = 1000) -> int:
+
+def expire_due(limit: int = BATCH) -> int:
     """Expire up to `limit` unused coupons past their date; how many (run until it says 0)."""
     now = utcnow()
     due = list(db.session.scalars(select(Coupon).where(Coupon.status == CouponStatus.UNUSED, Coupon.valid_until <= now)

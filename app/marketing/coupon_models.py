@@ -78,6 +78,7 @@ class CouponSource(StrEnum):
     INVITEE = "invitee"
     ORDER_GIFT = "order_gift"
     FULL_REDUCTION = "full_reduction"
+    LEVEL_MONTHLY = "level_monthly"
 
 
 COUPON_SOURCE_LABELS = labels(CouponSource, {
@@ -85,6 +86,7 @@ COUPON_SOURCE_LABELS = labels(CouponSource, {
     CouponSource.MERCHANT: _l("Sent by the merchant"), CouponSource.POINTS: _l("Exchanged for points"),
     CouponSource.INVITEE: _l("Invitee gift"), CouponSource.ORDER_GIFT: _l("Order amount gift"),
     CouponSource.FULL_REDUCTION: _l("Full-reduction gift"),
+    CouponSource.LEVEL_MONTHLY: _l("Member level monthly coupon"),
 })
 
 

@@ -126,3 +126,16 @@ def send(actor: Actor, template_id: int, user_ids: list[int], request_key: str) 
 def level_members(level_id: int) -> list[int]:
     return list(db.session.scalars(select(Wallet.user_id).join(User, User.id == Wallet.user_id)
                                    .where(Wallet.level_id == level_id).order_by(Wallet.user_id).limit(MAX_SEND)))
+
+
+def monthly_choices(current_id: int | None = None, limit: int = 200) -> list[CouponTemplate]:
+    """The templates a member level (monthly) or a full-reduction tier may give: the enabled
+    ones, newest first (a shop has tens, not thousands), plus the one already chosen even if it
+    was switched off since."""
+    rows = list(db.session.scalars(select(CouponTemplate).where(CouponTemplate.enabled.is_(True))
+                                   .order_by(CouponTemplate.id.desc()).limit(limit)))
+    if current_id is not None and all(row.id != current_id for row in rows):
+        current = db.session.get(CouponTemplate, current_id)
+        if current is not None:
+            rows.append(current)
+    return rows

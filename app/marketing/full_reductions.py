@@ -21,6 +21,7 @@ from app.core.errors import ValidationError
 from app.core.models import utcnow
 from app.core.money import BASIS_POINTS
 from app.extensions import db
+from app.marketing.coupon_models import CouponTemplate
 from app.marketing.full_reduction_models import (
     ActivityScope,
     ActivityStatus,
@@ -101,12 +102,14 @@ def _clean_tiers(basis: str, tiers: list[dict[str, Any]], fields: dict[str, str]
             fields[f"{prefix}off_fen"] = _("A tier takes an amount off or a rate off, not both.")
         if not 0 <= points <= MAX_POINTS:
             fields[f"{prefix}points"] = _("Enter at most %(n)s points.", n=MAX_POINTS)
-        if not (off_fen or pay_rate_bp < BASIS_POINTS or free_shipping or points):
-            fields[f"{prefix}threshold"] = _("Give this tier something: an amount or rate off, free shipping "
-                                             "or points.")
+        gift = tier.get("gift_coupon_template_id") or None
+        if gift is not None and db.session.get(CouponTemplate, gift) is None:
+            fields[f"{prefix}gift_coupon_template_id"] = _("This coupon does not exist.")
+        if not (off_fen or pay_rate_bp < BASIS_POINTS or free_shipping or points or gift):
+            fields[f"{prefix}threshold"] = _("Give this tier something: an amount or rate off, free shipping, "
+                                             "points or a coupon.")
         clean.append({"threshold": threshold, "off_fen": off_fen, "pay_rate_bp": pay_rate_bp,
-                      "free_shipping": free_shipping, "points": points,
-                      "gift_coupon_template_id": tier.get("gift_coupon_template_id") or None})
+                      "free_shipping": free_shipping, "points": points, "gift_coupon_template_id": gift})
     return sorted(clean, key=lambda tier: tier["threshold"])
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.core.jobs import job
 from app.extensions import db
-from app.marketing import points_expiry
+from app.marketing import coupon_expiry, level_coupons, points_expiry
+from app.members.models import MemberLevel
 
 
 @job("default")
@@ -21,3 +22,34 @@ def expire_points(year: int | None = None, after_user_id: int = 0) -> int:
     else:
         points_expiry.finish_year(year)
     return len(user_ids)
+
+
+@job("default")
+def grant_level_coupons(month: str | None = None, level_id: int | None = None, after_user_id: int = 0) -> int:
+    """The daily trigger (cron) starts a month's round once, a chunk job per level; each chunk
+    commits and queues the next."""
+    if level_id is None:
+        month = level_coupons.this_month()
+        if level_coupons.month_started(month):
+            return 0
+        for level in level_coupons.levels_with_coupons():
+            grant_level_coupons.delay(month, level.id, 0)
+        return 0
+    level = db.session.get(MemberLevel, level_id)
+    if level is None or level.monthly_coupon_template_id is None:
+        return 0
+    user_ids = level_coupons.grant_chunk(month, level, after_user_id)
+    db.session.commit()
+    if len(user_ids) == level_coupons.CHUNK:
+        grant_level_coupons.delay(month, level_id, user_ids[-1])
+    return len(user_ids)
+
+
+@job("default")
+def expire_coupons() -> int:
+    """Unused coupons past their date become expired, a batch per job (each commits)."""
+    expired = coupon_expiry.expire_due()
+    db.session.commit()
+    if expired == coupon_expiry.BATCH:
+        expire_coupons.delay()
+    return expired

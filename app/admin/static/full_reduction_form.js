@@ -1,6 +1,6 @@
 // The full-reduction activity form, the `fullReductionForm` Alpine component: the product or
 // category picker shown for the chosen scope, and the tiers editor (add, remove, each tier's
-// reward: an amount off in yuan or a rate in 折, plus free shipping and points). Inputs are
+// reward: an amount off in yuan or a rate in 折, plus free shipping, points and a gift coupon). Inputs are
 // named tier-<index>-<field>, the names the server reads; a tier's errors travel with it.
 (function () {
   "use strict";
@@ -17,6 +17,7 @@
       value: String(raw.value || ""),
       free_shipping: !!raw.free_shipping,
       points: String(raw.points || ""),
+      gift_coupon: String(raw.gift_coupon || ""),
       errors: raw.errors || {}
     };
   }

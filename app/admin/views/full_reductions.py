@@ -23,8 +23,8 @@ from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
 from app.exports.workbook import COUNT, TIME, Column, SheetFile
 from app.extensions import db
+from app.marketing import coupon_templates, full_reductions
 from app.marketing import full_reduction_words as words
-from app.marketing import full_reductions
 from app.marketing.full_reduction_cache import LiveTier
 from app.marketing.full_reduction_models import (
     ActivityScope,
@@ -125,8 +125,10 @@ class _Parser:
             pay_rate_bp = self.number(value_key, scale=1000, error=_("Enter a rate between 0.1 and 9.9 (折).")) \
                 or BASIS_POINTS
         points = self.number(f"{prefix}points", scale=1, error=_("Enter a whole number."))
+        gift = self.form.get(f"{prefix}gift_coupon", "")
         return {"threshold": threshold, "off_fen": off_fen, "pay_rate_bp": pay_rate_bp,
-                "free_shipping": self.form.get(f"{prefix}free_shipping") == "1", "points": points}
+                "free_shipping": self.form.get(f"{prefix}free_shipping") == "1", "points": points,
+                "gift_coupon_template_id": int(gift) if gift.isdigit() and len(gift) < 10 else None}
 
 
 def parse(form) -> tuple[dict[str, Any], dict[str, str]]:
@@ -160,7 +162,8 @@ def _tier_row(tier) -> dict[str, Any]:
             "reward": "rate" if rate else ("off" if tier.off_fen else "none"),
             "value": words.rate_text(tier.pay_rate_bp) if rate else (words.short_yuan(tier.off_fen)
                                                                        if tier.off_fen else ""),
-            "free_shipping": tier.free_shipping, "points": str(tier.points or "")}
+            "free_shipping": tier.free_shipping, "points": str(tier.points or ""),
+            "gift_coupon": str(tier.gift_coupon_template_id or "")}
 
 
 def _form_from(activity: FullReductionActivity | None) -> dict[str, Any]:
@@ -169,7 +172,8 @@ def _form_from(activity: FullReductionActivity | None) -> dict[str, Any]:
         return {"name": "", "starts_at": start.strftime(TIME_FORMAT),
                 "ends_at": (start + timedelta(days=7)).strftime(TIME_FORMAT), "scope": ActivityScope.ALL,
                 "basis": TierBasis.AMOUNT, "products": [], "categories": [],
-                "tiers": [{"threshold": "", "reward": "off", "value": "", "free_shipping": False, "points": ""}]}
+                "tiers": [{"threshold": "", "reward": "off", "value": "", "free_shipping": False, "points": "",
+                           "gift_coupon": ""}]}
     amount = activity.basis == TierBasis.AMOUNT
     for tier in activity.tiers:
         tier.basis_is_amount = amount
@@ -186,8 +190,9 @@ def _form_from_request(form, errors: dict[str, str]) -> dict[str, Any]:
     count = min(int(rows), 10) if rows.isdigit() else 0
     tiers = [{"threshold": form.get(f"tier-{i}-threshold", ""), "reward": form.get(f"tier-{i}-reward", "off"),
               "value": form.get(f"tier-{i}-value", ""), "free_shipping": form.get(f"tier-{i}-free_shipping") == "1",
-              "points": form.get(f"tier-{i}-points", ""),
-              "errors": {name: errors.get(f"tier-{i}-{name}", "") for name in ("threshold", "value", "points")}}
+              "points": form.get(f"tier-{i}-points", ""), "gift_coupon": form.get(f"tier-{i}-gift_coupon", ""),
+              "errors": {name: errors.get(f"tier-{i}-{name}", "")
+                         for name in ("threshold", "value", "points", "gift_coupon_template_id")}}
              for i in range(count)]
     products = full_reductions.scope_titles(ActivityScope.PRODUCTS, _Parser(form).ids("product_ids"))
     categories = full_reductions.scope_titles(ActivityScope.CATEGORIES, _Parser(form).ids("category_ids"))
@@ -219,8 +224,10 @@ def full_reduction_edit(activity_id: int | None = None):
         form = _form_from_request(request.form, errors)
     else:
         form = _form_from(activity)
+    gifts = coupon_templates.monthly_choices()
     return render_template("admin/marketing/full_reduction_form.html", activity=activity, form=form, errors=errors,
-                           scopes=list(ActivityScope), bases=list(TierBasis)), (422 if errors else 200)
+                           scopes=list(ActivityScope), bases=list(TierBasis), gift_coupons=gifts), \
+        (422 if errors else 200)
 
 
 @bp.post("/marketing/full-reductions/<int:activity_id>/enabled")

@@ -21,6 +21,7 @@ from app.core.validation import validate
 from app.distribution import binding
 from app.distribution import settings as distribution_settings
 from app.extensions import db
+from app.marketing import coupon_templates
 from app.members import growth_settings
 from app.members import queries as member_growth_queries
 from app.members import services as members
@@ -201,7 +202,11 @@ def growth_rules():
 def level_edit(level_id: int | None = None):
     level = db.get_or_404(MemberLevel, level_id) if level_id else None
     form = LevelForm()
+    form.monthly_coupon.choices = [("", _("None"))] + [
+        (str(template.id), template.name) for template in coupon_templates.monthly_choices(
+            level.monthly_coupon_template_id if level else None)]
     if request.method == "GET" and level is not None:
+        form.monthly_coupon.data = str(level.monthly_coupon_template_id or "")
         form.name.data, form.benefits.data, form.free_shipping.data = level.name, level.benefits, level.free_shipping
         form.growth_threshold.data = "" if level.growth_threshold is None else str(level.growth_threshold)
         form.discount.data = f"{level.discount_bp / 1000:g}"
@@ -227,8 +232,7 @@ def level_edit(level_id: int | None = None):
 
 
 def _level_fields(form: LevelForm, level: MemberLevel | None) -> members.LevelFields | None:
-    """The form's numbers, or None with the errors put next to the fields that are not numbers.
-    The monthly coupon is kept as it is (chosen with the coupons, once they are merged)."""
+    """The form's numbers, or None with the errors put next to the fields that are not numbers."""
     threshold_text = (form.growth_threshold.data or "").strip()
     threshold = None
     if threshold_text:
@@ -242,7 +246,8 @@ def _level_fields(form: LevelForm, level: MemberLevel | None) -> members.LevelFi
         return None
     return members.LevelFields(name=form.name.data.strip(), growth_threshold=threshold, discount_bp=discount_bp,
                                points_multiplier_bp=multiplier_bp, free_shipping=form.free_shipping.data,
-                               monthly_coupon_template_id=level.monthly_coupon_template_id if level else None,
+                               monthly_coupon_template_id=int(form.monthly_coupon.data) if form.monthly_coupon.data
+                               else None,
                                benefits=form.benefits.data or "")
 
 

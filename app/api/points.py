@@ -101,7 +101,7 @@ def sign_in_status(query: SignInQuery):
 
 @bp.post("/sign-in")
 @documented(summary="Sign in for today (once per Beijing day; a second tap gives nothing more)",
-            response=SignedInOut, auth=True, tags=TAGS)
+            response=SignedInOut, auth=True, tags=TAGS, status=201)
 @login_required
 def sign_in_today():
     user_id = current_user().id

@@ -111,6 +111,8 @@ def build_document(app: Flask, prefix: str = "/api/v1") -> dict[str, Any]:
                 "4XX": {"description": "Error", "content": {"application/json": {"schema": error_ref}}},
             },
         }
+        if status == "201":  # created; a repeat (same idempotency key, a second sign-in) answers 200 with the same
+            operation["responses"]["200"] = {**ok, "description": "OK: done before, the same answer"}
         if spec.get("body"):
             operation["requestBody"] = {
                 "required": True,

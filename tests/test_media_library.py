@@ -358,3 +358,21 @@ def test_recount_usage_marks_pictures_of_orders_placed_before_the_library_kept_t
     assert usage.count_by_url([sold["url"]]) == {sold["url"]: 2}  # the product and its order history
     again = console.application.test_cli_runner().invoke(args=["media", "recount-usage"])
     assert "order history: 0 recounted" in again.output
+
+
+def test_a_member_levels_badge_is_picked_from_the_library_counted_as_used_and_shown_to_shoppers(console, media_root):
+    from app.members.models import MemberLevel
+    picture = _upload(console, ("gold.png", _png(), "image/png")).get_json()["files"][0]
+    assert post(console, "/admin/members/levels/new", {
+        "name": "金卡", "growth_threshold": "1000", "discount": "9.5", "points_multiplier": "1",
+        "badge_url": picture["url"], "monthly_coupon": ""}).status_code == 302
+    level = db.session.scalar(select(MemberLevel).where(MemberLevel.name == "金卡"))
+    assert level.badge_url == picture["url"]
+    assert console.get("/admin/media/files.json").get_json()["files"][0]["used"] == 1
+    refused = console.post(f"/admin/media/{picture['id']}/delete", headers={
+        "X-CSRFToken": csrf_token(console, "/admin/media"), "Accept": "application/json"})
+    assert refused.status_code == 409 and "金卡" in refused.get_json()["error"]["message"]
+    shopper = console.application.test_client()
+    token = shopper.post("/api/v1/auth/dev-login", json={"name": "badge-viewer"}).get_json()["token"]
+    levels = shopper.get("/api/v1/members/levels", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert [(item["name"], item["badge_url"]) for item in levels["items"]] == [("金卡", picture["url"])]

@@ -81,6 +81,7 @@ class LevelForm(ConsoleForm):
     points_multiplier = StringField(_l("Points multiplier (e.g. 1.5)"), validators=[DataRequired(), Length(max=8)])
     free_shipping = BooleanField(_l("Free delivery"))
     monthly_coupon = SelectField(_l("Monthly coupon"), choices=[], default="")
+    badge_url = StringField(_l("Badge"), validators=[Optional(), Length(max=512)])
     benefits = TextAreaField(_l("Benefits"), validators=[Optional(), Length(max=2000)])
 
 

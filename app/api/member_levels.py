@@ -29,6 +29,7 @@ class LevelOut(BaseModel):
     id: int
     name: str
     growth_threshold: int | None = Field(description="growth that reaches it; null: given by the merchant only")
+    badge_url: str = Field(description="the level's badge picture (empty: none)")
     benefits: BenefitsOut
 
 

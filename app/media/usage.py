@@ -23,6 +23,7 @@ class UsageOwner(StrEnum):
     KEYWORD_REPLY = "keyword_reply"
     SPECIAL_REPLY = "special_reply"
     SHOP = "shop"  # the shop's logo
+    MEMBER_LEVEL = "member_level"  # a member level's badge
     ORDER_SNAPSHOT = "order_snapshot"  # sold in an order with this picture: owner id is the product (order_pictures)
 
 
@@ -30,6 +31,7 @@ USAGE_OWNER_LABELS = labels(UsageOwner, {
     UsageOwner.PRODUCT: _l("Product"), UsageOwner.CATEGORY: _l("Category"),
     UsageOwner.KEYWORD_REPLY: _l("Keyword reply"), UsageOwner.SPECIAL_REPLY: _l("Special reply"),
     UsageOwner.SHOP: _l("Shop settings"), UsageOwner.ORDER_SNAPSHOT: _l("Order history"),
+    UsageOwner.MEMBER_LEVEL: _l("Member level"),
 })
 
 

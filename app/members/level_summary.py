@@ -33,7 +33,7 @@ def benefits_of(level: MemberLevel) -> dict:
 
 def level_out(level: MemberLevel) -> dict:
     return {"id": level.id, "name": level.name, "growth_threshold": level.growth_threshold,
-            "benefits": benefits_of(level)}
+            "badge_url": level.badge_url, "benefits": benefits_of(level)}
 
 
 def ladder() -> list[MemberLevel]:

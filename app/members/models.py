@@ -73,6 +73,8 @@ class MemberLevel(TimestampMixin, db.Model):
                                                 comment="delivery is free for this level's orders")
     monthly_coupon_template_id: Mapped[int | None] = mapped_column(
         Integer, comment="a coupon template given each month (no foreign key until coupons are merged)")
+    badge_url: Mapped[str] = mapped_column(String(512), default="", server_default="", nullable=False,
+                                           comment="the level's badge picture, from the media library")
     benefits: Mapped[str] = mapped_column(Text, default="", nullable=False)
 
 

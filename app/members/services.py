@@ -16,10 +16,12 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.services import Actor
+from app.catalog.skus import is_image_url
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.money import fen_to_yuan
 from app.core.request_models import MAX_ID
 from app.extensions import db
+from app.media import usage as media_usage
 from app.members import level_moves
 from app.members.growth_models import LevelChangeCause
 from app.members.models import BalanceEntry, MemberLevel, PointsEntry, Wallet
@@ -199,6 +201,7 @@ class LevelFields:
     free_shipping: bool = False
     monthly_coupon_template_id: int | None = None
     benefits: str = ""
+    badge_url: str = ""
 
 
 MAX_GROWTH_THRESHOLD = 100_000_000
@@ -213,6 +216,8 @@ def save_level(actor: Actor, level: MemberLevel | None, fields: LevelFields) -> 
         problems["growth_threshold"] = _("Between %(low)s and %(high)s.", low=0, high=MAX_GROWTH_THRESHOLD)
     if not 10_000 <= fields.points_multiplier_bp <= MAX_POINTS_MULTIPLIER_BP:
         problems["points_multiplier"] = _("Between %(low)s and %(high)s.", low=1, high=10)
+    if fields.badge_url and (len(fields.badge_url) > 512 or not is_image_url(fields.badge_url)):
+        problems["badge_url"] = _("Choose a picture from the media library.")
     if fields.monthly_coupon_template_id is not None and not 1 <= fields.monthly_coupon_template_id <= MAX_ID:
         problems["monthly_coupon_template_id"] = _("This coupon does not exist.")
     clash = db.session.scalar(select(MemberLevel).where(MemberLevel.name == fields.name))
@@ -231,13 +236,14 @@ def save_level(actor: Actor, level: MemberLevel | None, fields: LevelFields) -> 
     for name in LEVEL_COLUMNS:
         setattr(level, name, getattr(fields, name))
     db.session.flush()
+    media_usage.record(media_usage.UsageOwner.MEMBER_LEVEL, level.id, [level.badge_url], level.name)
     audit.record(actor, area="members", action="level.save", target_type="member_level", target_id=level.id,
                  summary=fields.name, before=before, after=_level_snapshot(level))
     return level
 
 
 LEVEL_COLUMNS = ("name", "growth_threshold", "discount_bp", "points_multiplier_bp", "free_shipping",
-                 "monthly_coupon_template_id", "benefits")
+                 "monthly_coupon_template_id", "benefits", "badge_url")
 
 
 def _level_snapshot(level: MemberLevel) -> dict:

@@ -207,6 +207,7 @@ def level_edit(level_id: int | None = None):
             level.monthly_coupon_template_id if level else None)]
     if request.method == "GET" and level is not None:
         form.monthly_coupon.data = str(level.monthly_coupon_template_id or "")
+        form.badge_url.data = level.badge_url
         form.name.data, form.benefits.data, form.free_shipping.data = level.name, level.benefits, level.free_shipping
         form.growth_threshold.data = "" if level.growth_threshold is None else str(level.growth_threshold)
         form.discount.data = f"{level.discount_bp / 1000:g}"
@@ -221,6 +222,7 @@ def level_edit(level_id: int | None = None):
             except DomainError as refusal:
                 db.session.rollback()
                 mapping = {"growth_threshold": form.growth_threshold, "discount": form.discount,
+                           "badge_url": form.badge_url,
                            "points_multiplier": form.points_multiplier, "name": form.name}
                 for name, message in refusal.fields.items():
                     mapping.get(name, form.name).errors.append(message)
@@ -248,7 +250,7 @@ def _level_fields(form: LevelForm, level: MemberLevel | None) -> members.LevelFi
                                points_multiplier_bp=multiplier_bp, free_shipping=form.free_shipping.data,
                                monthly_coupon_template_id=int(form.monthly_coupon.data) if form.monthly_coupon.data
                                else None,
-                               benefits=form.benefits.data or "")
+                               benefits=form.benefits.data or "", badge_url=(form.badge_url.data or "").strip())
 
 
 def _rate(field, scale: int, message: str) -> int | None:

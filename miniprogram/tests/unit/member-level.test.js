@@ -10,7 +10,8 @@ afterEach(() => {
 const benefits = (words, extra) => Object.assign({ discount_bp: 10000, points_multiplier_bp: 10000,
   free_shipping: false, monthly_coupon: false, words, text: '' }, extra)
 const silver = { id: 1, name: '银卡', growth_threshold: 100, benefits: benefits(['9.8 折']) }
-const gold = { id: 2, name: '金卡', growth_threshold: 1000, benefits: benefits(['9.5 折', '1.5 倍积分', '包邮']) }
+const gold = { id: 2, name: '金卡', growth_threshold: 1000, badge_url: '/media/library/gold.png',
+  benefits: benefits(['9.5 折', '1.5 倍积分', '包邮']) }
 
 describe('progress to the next level', () => {
   test.each([
@@ -25,9 +26,10 @@ describe('progress to the next level', () => {
 
   test('a regular member, and one at the top', () => {
     expect(levelView({ growth: 30, level: null, next_level: silver, growth_to_next: 70 }))
-      .toMatchObject({ levelName: '普通会员', hint: '再获得 70 成长值升级为银卡', percent: 30, benefits: [] })
+      .toMatchObject({ levelName: '普通会员', badgeUrl: '', hint: '再获得 70 成长值升级为银卡', percent: 30, benefits: [] })
     expect(levelView({ growth: 5000, level: gold, next_level: null, growth_to_next: null }))
-      .toMatchObject({ levelName: '金卡', hint: '已是最高等级', percent: 100, next: null })
+      .toMatchObject({ levelName: '金卡', badgeUrl: '/media/library/gold.png', hint: '已是最高等级', percent: 100,
+        next: null })
   })
 
   test('a growth change reads as a signed number in Beijing time', () => {

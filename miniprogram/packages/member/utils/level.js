@@ -17,6 +17,7 @@ function levelView(answer) {
   return {
     growth: answer.growth,
     levelName: level ? level.name : '普通会员',
+    badgeUrl: (level && level.badge_url) || '',
     benefits: level ? level.benefits.words : [],
     benefitsText: level ? level.benefits.text : '',
     next,

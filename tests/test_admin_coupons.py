@@ -70,3 +70,20 @@ def test_the_gift_settings_are_saved_and_audited(app):
     assert (settings.new_user_template_ids, settings.order_gift_template_id, settings.order_gift_threshold_fen,
             settings.return_on_full_refund) == ([pack.id], gift.id, 19_900, False)
     assert [entry.action for entry in db.session.query(AuditEntry)] == ["coupon_settings.save"]
+
+
+def test_the_list_exports_what_it_shows_with_its_counts(app):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.coupon_helpers import give
+    console = _console(app)
+    kept = template("amount_off", amount_fen=2000, threshold_fen=19_900, name="满199减20", total=10)
+    template("no_threshold", amount_fen=500, name="停用的券", enabled=False)
+    give(factories.shopper().id, kept)
+    answer = console.get("/admin/marketing/coupons/export.xlsx?status=enabled")
+    assert answer.status_code == 200
+    rows = list(load_workbook(io.BytesIO(answer.data)).active.values)
+    assert rows[0][0] == "优惠券名称"
+    assert [(row[0], row[1], row[4], row[7], row[8]) for row in rows[1:]] == [("满199减20", "满减券", 1, "9", "启用")]

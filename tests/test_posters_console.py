@@ -57,6 +57,16 @@ def test_the_live_preview_is_a_png_of_the_template(console):
     assert client.get("/admin/posters/nope/preview.png").status_code == 404
 
 
+def test_every_shipped_template_previews_with_every_variable_it_shows(app):
+    from app.posters import preview, template_settings
+    from app.posters.template_schema import VARIABLES
+    shipped = template_settings.states()
+    assert len(shipped) >= 5
+    for state in shipped:
+        assert set(preview.sample_inputs(state).values) >= set(VARIABLES), state.template.key
+        assert preview.preview_image(state, real_code=False).size[0] > 0
+
+
 def test_enable_disable_and_default_are_kept_and_audited(console):
     _app, client = console
     post(client, "/admin/posters/other/default", token_path="/admin/posters")

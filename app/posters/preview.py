@@ -20,7 +20,7 @@ from app.media.storage import storage
 from app.posters import renderer
 from app.posters.codes import CodeTarget, target_for
 from app.posters.renderer import PosterInputs
-from app.posters.services import background_image, price_text, shop_name
+from app.posters.services import background_image, invite_promise, price_text, shop_name
 from app.posters.template_settings import TemplateState
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def sample_inputs(state: TemplateState) -> PosterInputs:
     values = {"nickname": _("Sample agent"), "shop_name": shop_name(), "invite_code": SAMPLE_CODE,
               "product_title": product.title if product else _("Sample product with a rather long title"),
               "product_subtitle": product.subtitle if product else "",
-              "price": price_text(product.min_price_fen if product else 9900)}
+              "price": price_text(product.min_price_fen if product else 9900), "invite_promise": invite_promise()}
     picture = (product.cover_url or (product.image_urls or [""])[0]) if product else ""
     return PosterInputs(values=values, product_image_url=picture,
                         code=target_for(spec.code, spec.short_id, SAMPLE_CODE,

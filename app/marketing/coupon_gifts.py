@@ -6,20 +6,12 @@ binding. Each is given once: its (source, ref) names the shopper."""
 from __future__ import annotations
 
 from app.accounts.wechat_identity import SHOPPER_JOINED
-from app.core.errors import DomainError
 from app.core.events import listen
 from app.distribution.events import RECRUIT_BOUND
 from app.extensions import db
-from app.marketing.coupon_grants import grant
+from app.marketing.coupon_grants import grant_if_possible
 from app.marketing.coupon_models import CouponSource, CouponTemplate
 from app.marketing.coupon_settings import coupon_settings
-
-
-def _try_grant(user_id: int, template_id: int, source: CouponSource, ref: str) -> None:
-    try:
-        grant(user_id, template_id, source=source, ref=ref)
-    except DomainError:
-        return
 
 
 def new_user_pack() -> list[CouponTemplate]:
@@ -34,11 +26,11 @@ def new_user_pack() -> list[CouponTemplate]:
 @listen(SHOPPER_JOINED)
 def give_new_user_pack(user_id: int) -> None:
     for template in new_user_pack():
-        _try_grant(user_id, template.id, CouponSource.NEW_USER, f"{user_id}:{template.id}")
+        grant_if_possible(user_id, template.id, source=CouponSource.NEW_USER, ref=f"{user_id}:{template.id}")
 
 
 @listen(RECRUIT_BOUND)
 def give_invitee_gift(user_id: int, _referrer_user_id: int) -> None:
     template_id = coupon_settings().invitee_template_id
     if template_id is not None:
-        _try_grant(user_id, template_id, CouponSource.INVITEE, str(user_id))
+        grant_if_possible(user_id, template_id, source=CouponSource.INVITEE, ref=str(user_id))

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core.china_time import to_beijing
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Conflict, DomainError, NotFound
 from app.core.models import utcnow
 from app.core.upsert import upsert
 from app.extensions import db
@@ -95,6 +95,16 @@ def grant(user_id: int, template_id: int, *, source: str, ref: str, actor: str =
         return winner
     db.session.expire(template, ["issued"])
     return coupon
+
+
+def grant_if_possible(user_id: int, template_id: int, *, source: str, ref: str) -> Coupon | None:
+    """A gift the shopper earned by something else (an order, a level, joining): given like
+    `grant`, or skipped (None) when the template is off, ended, all given or at a limit — a gift
+    that cannot be given never fails what earned it (`grant` rolls back only its own savepoint)."""
+    try:
+        return grant(user_id, template_id, source=source, ref=ref)
+    except DomainError:
+        return None
 
 
 def _count_for_shopper(template: CouponTemplate, user_id: int, now: datetime) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from app.core.errors import DomainError
 from app.core.events import listen
 from app.core.models import utcnow
 from app.extensions import db
@@ -145,8 +144,5 @@ def gift_for_order(order_id: int) -> None:
     order = db.session.get(Order, order_id)
     if order.paid_fen - order.refunded_fen < settings.order_gift_threshold_fen:
         return
-    try:
-        coupon_grants.grant(order.user_id, settings.order_gift_template_id, source=CouponSource.ORDER_GIFT,
-                            ref=order_gift_ref(order.id))
-    except DomainError:
-        return
+    coupon_grants.grant_if_possible(order.user_id, settings.order_gift_template_id, source=CouponSource.ORDER_GIFT,
+                                    ref=order_gift_ref(order.id))

@@ -128,7 +128,7 @@ def level_members(level_id: int) -> list[int]:
                                    .where(Wallet.level_id == level_id).order_by(Wallet.user_id).limit(MAX_SEND)))
 
 
-def monthly_choices(current_id: int | None = None, limit: int = 200) -> list[CouponTemplate]:
+def giftable_templates(current_id: int | None = None, limit: int = 200) -> list[CouponTemplate]:
     """The templates a member level (monthly) or a full-reduction tier may give: the enabled
     ones, newest first (a shop has tens, not thousands), plus the one already chosen even if it
     was switched off since."""

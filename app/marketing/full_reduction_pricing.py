@@ -152,7 +152,7 @@ def cart_hints(user_id: int, lines: list[PricedLine]) -> list[dict]:
     if not activities or not lines:
         return []
     measured = Quote(lines, None, 0, user_id=user_id)
-    if discount := member_discount(user_id, measured.items_total_fen):
+    if discount := member_discount(measured.member_level, measured.items_total_fen):
         measured.add_discount(discount)
     return hints(*share_out(measured.lines, activities))
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.core.china_time import format_beijing
-from app.core.errors import DomainError
 from app.core.models import utcnow
 from app.extensions import db
 from app.marketing import coupon_grants
@@ -45,10 +44,6 @@ def grant_chunk(month: str, level: MemberLevel, after_user_id: int = 0) -> list[
                                                                     Wallet.user_id > after_user_id)
                                        .order_by(Wallet.user_id).limit(CHUNK)))
     for user_id in user_ids:
-        try:
-            with db.session.begin_nested():
-                coupon_grants.grant(user_id, level.monthly_coupon_template_id, source=CouponSource.LEVEL_MONTHLY,
-                                    ref=f"{month}:{user_id}")
-        except DomainError:
-            continue
+        coupon_grants.grant_if_possible(user_id, level.monthly_coupon_template_id, source=CouponSource.LEVEL_MONTHLY,
+                                        ref=f"{month}:{user_id}")
     return user_ids

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.core.errors import DomainError
 from app.core.events import listen
 from app.extensions import db
 from app.marketing import coupon_grants
@@ -41,12 +40,8 @@ def give_order_gifts(order_id: int) -> None:
             change_points(order.user_id, int(gift["points"]), kind=WalletChange.ORDER_GIFT_POINTS, ref=ref,
                           reason=gift.get("label", ""))
         elif gift["kind"] == "coupon":
-            try:
-                with db.session.begin_nested():
-                    coupon_grants.grant(order.user_id, int(gift["template_id"]), source=CouponSource.FULL_REDUCTION,
-                                        ref=ref)
-            except DomainError:
-                continue
+            coupon_grants.grant_if_possible(order.user_id, int(gift["template_id"]),
+                                            source=CouponSource.FULL_REDUCTION, ref=ref)
 
 
 @listen(ORDER_ITEM_REFUNDED)

@@ -45,6 +45,12 @@ def wallet_for_update(user_id: int) -> Wallet:
     return wallet
 
 
+def level_of(user_id: int) -> MemberLevel | None:
+    """The member level the shopper's wallet is on (None: a regular shopper)."""
+    return db.session.scalar(select(MemberLevel).join(Wallet, Wallet.level_id == MemberLevel.id)
+                             .where(Wallet.user_id == user_id))
+
+
 def wallet_of(user_id: int) -> Wallet:
     return db.session.get(Wallet, user_id) or _empty_wallet(user_id)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -28,7 +29,8 @@ from app.catalog.visibility import sold_out_off_shelf_ids
 from app.core.errors import Conflict, ValidationError
 from app.core.money import BASIS_POINTS, share_of
 from app.extensions import db
-from app.members.models import MemberLevel, Wallet
+from app.members.models import MemberLevel
+from app.members.services import level_of
 from app.shipping.freight import FreightLine, quote_freight
 
 
@@ -114,6 +116,11 @@ class Quote:
     @property
     def items_total_fen(self) -> int:
         return sum(line.line_total_fen for line in self.lines)
+
+    @cached_property
+    def member_level(self) -> MemberLevel | None:
+        """The shopper's member level, read once for every step that prices by it."""
+        return level_of(self.user_id) if self.user_id is not None else None
 
     @property
     def discount_fen(self) -> int:
@@ -233,10 +240,8 @@ def check_stock(lines: list[PricedLine]) -> None:
         raise insufficient_stock(short)
 
 
-def member_discount(user_id: int, items_total_fen: int) -> Discount | None:
-    """The shopper's member-level discount on the goods (not on freight), rounded down."""
-    level = db.session.scalar(select(MemberLevel).join(Wallet, Wallet.level_id == MemberLevel.id)
-                              .where(Wallet.user_id == user_id))
+def member_discount(level: MemberLevel | None, items_total_fen: int) -> Discount | None:
+    """The member level's discount on the goods (not on freight), rounded down."""
     if level is None or level.discount_bp >= BASIS_POINTS:
         return None
     amount = share_of(items_total_fen, BASIS_POINTS - max(level.discount_bp, 0))
@@ -247,7 +252,7 @@ def member_discount(user_id: int, items_total_fen: int) -> Discount | None:
 
 @register_step(10, "member_level")
 def _member_level_step(result: Quote) -> None:
-    if result.user_id is not None and (discount := member_discount(result.user_id, result.items_total_fen)):
+    if discount := member_discount(result.member_level, result.items_total_fen):
         result.add_discount(discount)
 
 

@@ -224,7 +224,7 @@ def full_reduction_edit(activity_id: int | None = None):
         form = _form_from_request(request.form, errors)
     else:
         form = _form_from(activity)
-    gifts = coupon_templates.monthly_choices()
+    gifts = coupon_templates.giftable_templates()
     return render_template("admin/marketing/full_reduction_form.html", activity=activity, form=form, errors=errors,
                            scopes=list(ActivityScope), bases=list(TierBasis), gift_coupons=gifts), \
         (422 if errors else 200)

@@ -203,7 +203,7 @@ def level_edit(level_id: int | None = None):
     level = db.get_or_404(MemberLevel, level_id) if level_id else None
     form = LevelForm()
     form.monthly_coupon.choices = [("", _("None"))] + [
-        (str(template.id), template.name) for template in coupon_templates.monthly_choices(
+        (str(template.id), template.name) for template in coupon_templates.giftable_templates(
             level.monthly_coupon_template_id if level else None)]
     if request.method == "GET" and level is not None:
         form.monthly_coupon.data = str(level.monthly_coupon_template_id or "")

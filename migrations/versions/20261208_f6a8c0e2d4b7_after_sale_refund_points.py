@@ -5,7 +5,7 @@ An item paid entirely with points has nothing in cash to refund, so its after-sa
 applied for, what actually came back once refunded).
 
 Revision ID: f6a8c0e2d4b7
-Revises: e5f7a9b1c3d6
+Revises: c8e0a2b4d6f1
 Create Date: 2026-12-08 02:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = 'f6a8c0e2d4b7'
-down_revision = 'e5f7a9b1c3d6'
+down_revision = 'c8e0a2b4d6f1'
 branch_labels = None
 depends_on = None
 

@@ -21,7 +21,7 @@ from app.core.pagination import Page, PageQuery, paginate
 from app.core.request_models import MAX_FEN, Body, Text
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
-from app.orders import checkout, oplog
+from app.orders import after_sales, checkout, oplog
 from app.orders.closing import CloseOutcome, close_unpaid_order
 from app.orders.models import Order
 from app.orders.pricing import Quote
@@ -165,6 +165,8 @@ class OrderItemOut(BaseModel):
     paid_fen: int
     refundable_fen: int = Field(description="what an after-sale request may still ask back for this item")
     claimable_quantity: int = Field(description="units not yet in an after-sale request")
+    refundable_points: int = Field(description="points (of what points paid for the item) an after-sale request "
+                                               "would still give back")
 
 
 class OrderSummaryOut(BaseModel):
@@ -233,7 +235,8 @@ def _item_out(item) -> dict:
             "quantity": item.quantity, "line_total_fen": item.line_total_fen, "discount_fen": item.discount_fen,
             "discount_parts": item.discount_parts or [], "paid_fen": item.paid_fen,
             "refundable_fen": item.paid_fen - item.claimed_fen,
-            "claimable_quantity": item.quantity - item.claimed_quantity}
+            "claimable_quantity": item.quantity - item.claimed_quantity,
+            "refundable_points": after_sales.refundable_points(item)}
 
 
 def order_summary(order: Order) -> dict:

@@ -137,7 +137,7 @@ def test_a_coupon_is_sent_to_a_member_picked_by_name_and_the_new_user_pack_saves
     expect(page.get_by_text("已发放1张，0人未发放（已达限领或已领完）。")).to_be_visible()
     holders = page.locator("tbody tr")
     expect(holders).to_have_count(1)
-    expect(holders.first).to_contain_text(f"#{member.id}")
+    expect(holders.first).to_contain_text("陈小文")
     expect(holders.first).to_contain_text("商家发放")
     expect(holders.first).to_contain_text("未使用")
     db.session.rollback()

@@ -14,8 +14,7 @@ from tests.coupon_helpers import template
 FORM = {"name": "满199减20", "kind": "amount_off", "threshold": "199", "amount": "20", "rate": "", "cap": "",
         "scope": "all", "product_ids": "", "category_ids": "", "validity": "days", "valid_days": "7",
         "valid_from": "", "valid_until": "", "total": "100", "per_user_limit": "1", "per_user_daily_limit": "",
-        "stacks_with_full_reduction": "y", "enabled": "y", "points_price": "0", "in_centre": "y",
-        "centre_sort": "0"}
+        "stacks_with_full_reduction": "y", "enabled": "y", "points_price": "0", "in_centre": "y"}
 
 
 def _console(app):

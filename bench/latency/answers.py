@@ -170,6 +170,7 @@ def console(facts: Facts, report_paths: list[str], today: datetime | None = None
                page()),
         Answer("console media library", "/admin/media", CONSOLE, page()),
         Answer("console coupons", "/admin/marketing/coupons", CONSOLE, page()),
+        Answer("console coupon centre order", "/admin/marketing/coupon-centre", CONSOLE, page()),
         Answer("console new-user gift pack", "/admin/marketing/new-user-pack", CONSOLE, page()),
         Answer("console full-reduction", "/admin/marketing/full-reductions", CONSOLE, page()),
         Answer("console points rules", "/admin/marketing/points", CONSOLE, page()),

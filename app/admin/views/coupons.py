@@ -1,6 +1,7 @@
 """Marketing → coupons: the templates (list, form, who holds them and which orders used them),
-sending one to members, and the gifts (new-user pack, invitee, order amount) with the refund
-setting. The views parse and call app.marketing; every change is audited there."""
+the coupon centre's order (dragged), sending one to members, and the gifts (new-user pack,
+invitee, order amount) with the refund setting. The views parse and call app.marketing; every
+change is audited there."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from app.admin.coupon_forms import CouponGiftSettingsForm, CouponSendForm, Coupo
 from app.admin.security import actor, area
 from app.catalog.models import Category, Product
 from app.core.china_time import day_start_utc, to_beijing
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ValidationError
 from app.core.keyset import batches
 from app.core.labels import label
 from app.core.money import yuan_to_fen
@@ -28,6 +29,7 @@ from app.core.validation import validate
 from app.exports.workbook import COUNT, TIME, Column, SheetFile
 from app.extensions import db
 from app.marketing import coupon_templates as templates_service
+from app.marketing.coupon_centre import centre_templates
 from app.marketing.coupon_models import COUPON_KIND_LABELS, COUPON_STATUS_LABELS, Coupon, CouponTemplate
 from app.marketing.coupon_pricing import describe
 from app.marketing.coupon_settings import coupon_settings, save_coupon_settings
@@ -122,7 +124,6 @@ def _form_values(form: CouponTemplateForm) -> dict:
         "per_user_daily_limit": form.per_user_daily_limit.data,
         "stacks_with_full_reduction": form.stacks_with_full_reduction.data, "enabled": form.enabled.data,
         "points_price": form.points_price.data or 0, "in_centre": form.in_centre.data,
-        "centre_sort": form.centre_sort.data or 0,
     }
 
 
@@ -138,7 +139,7 @@ def _fill(form: CouponTemplateForm, template: CouponTemplate) -> None:
     form.valid_until.data = (to_beijing(template.valid_until) - timedelta(days=1)).date().isoformat() \
         if template.valid_until else ""
     for name in ("total", "per_user_limit", "per_user_daily_limit", "stacks_with_full_reduction", "enabled",
-                 "points_price", "in_centre", "centre_sort"):
+                 "points_price", "in_centre"):
         getattr(form, name).data = getattr(template, name)
 
 
@@ -168,6 +169,38 @@ def coupon_template_edit(template_id: int | None = None):
     return render_template("admin/marketing/coupon_form.html", form=form, template=template,
                            chosen_products=_chosen(Product, Product.title, _ids(form.product_ids.data)),
                            chosen_categories=_chosen(Category, Category.name, _ids(form.category_ids.data)))
+
+
+def _centre_page(status: int = 200):
+    rows = [{"id": template.id, "name": template.name, "kind": label(template.kind, "CouponKind"),
+             "gives": describe(template), "left": _("Unlimited") if template.total is None else str(template.left)}
+            for template in centre_templates()]
+    return render_template("admin/marketing/coupon_centre_order.html", rows=rows), status
+
+
+@bp.get("/marketing/coupon-centre")
+@area("marketing")
+def coupon_centre_order():
+    """The coupons the shopper's centre shows, in its order, to drag into another."""
+    return _centre_page()
+
+
+@bp.post("/marketing/coupon-centre")
+@area("marketing")
+def coupon_centre_order_save():
+    posted = request.form.getlist("template_ids")
+    try:
+        if not all(part.isascii() and part.isdigit() and len(part) < 10 for part in posted):
+            raise ValidationError(_("The coupon centre has changed since this page was opened: here is its "
+                                    "current order."), code="coupon_centre_changed")
+        templates_service.order_centre(actor(), [int(part) for part in posted])
+    except DomainError as refusal:
+        db.session.rollback()
+        flash(_("The order was not saved. %(reason)s", reason=refusal.message), "danger")
+        return _centre_page(refusal.status)
+    db.session.commit()
+    flash(_("Saved. The coupon centre shows its coupons in this order."), "success")
+    return redirect(url_for("admin.coupon_centre_order"))
 
 
 @bp.get("/marketing/coupons/<int:template_id>")

@@ -49,6 +49,11 @@ def create_app(config: Any = None) -> Flask:
     install_answer_replay(app)
     from app.media.immutable import ImmutableMedia
 
+    if app.config.get("TRUSTED_PROXY_COUNT"):  # the client's address and scheme, as the proxies saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     if app.config["MEDIA_BACKEND"] == "local":  # the bucket (or its CDN) answers these itself
         app.wsgi_app = ImmutableMedia(app.wsgi_app, app.config["MEDIA_ROOT"], app.config["MEDIA_URL"])
     log.info("Fenxiao starting: %s", describe_backends(app.config))
@@ -78,6 +83,9 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = RequestTranslations()  # the domain every gettext goes through (app/core/i18n.py)
     redis_ext.init_app(app)
+    from app.core import rate_limits
+
+    rate_limits.init_app(app)
     queues.init_app(app)
     _init_sessions(app)
     after_commit.install()

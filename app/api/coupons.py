@@ -15,6 +15,7 @@ from app.core.china_time import beijing_iso
 from app.core.labels import label
 from app.core.pagination import Page, PageQuery, paginate
 from app.core.request_models import Body
+from app.core.rate_limits import per_shopper_and_address
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
 from app.marketing import coupon_centre
@@ -102,6 +103,7 @@ def coupon_centre_list():
 @bp.post("/coupons/centre/<int:template_id>/claim")
 @documented(summary="Claim a coupon from the centre (409 when all given out or my limit is reached)",
             response=MyCouponOut, auth=True, tags=("coupons",), status=201)
+@per_shopper_and_address("RATE_LIMIT_COUPON_CLAIM")
 @login_required
 def coupon_claim(template_id: int):
     coupon = coupon_centre.claim_from_centre(current_user().id, template_id)
@@ -112,6 +114,7 @@ def coupon_claim(template_id: int):
 @bp.post("/coupons/exchange/<int:template_id>")
 @documented(summary="Exchange points for a coupon (409 points_not_enough when short)",
             response=MyCouponOut, auth=True, tags=("coupons",), status=201)
+@per_shopper_and_address("RATE_LIMIT_COUPON_CLAIM")
 @login_required
 @use_body(ExchangeIn)
 def coupon_exchange(template_id: int, body: ExchangeIn):

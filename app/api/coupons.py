@@ -14,8 +14,8 @@ from app.api.current_user import current_user, login_required
 from app.core.china_time import beijing_iso
 from app.core.labels import label
 from app.core.pagination import Page, PageQuery, paginate
-from app.core.request_models import Body
 from app.core.rate_limits import per_shopper_and_address
+from app.core.request_models import Body
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
 from app.marketing import coupon_centre

@@ -51,3 +51,8 @@ def help_by(bargain: Bargain, user):
 def fresh(bargain: Bargain) -> Bargain:
     db.session.expire_all()
     return db.session.get(Bargain, bargain.id)
+
+
+def fresh_by_id(bargain_id: int) -> Bargain:
+    db.session.expire_all()
+    return db.session.get(Bargain, bargain_id)

@@ -8,14 +8,15 @@ import io
 from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.core.models import utcnow
 from app.extensions import db
-from app.marketing.bargain_models import BargainActivity, BargainStatus
+from app.marketing.bargain_models import Bargain, BargainActivity, BargainStatus
 from tests import bargain_helpers as bh
 from tests.admin_helpers import log_in, make_staff, post
+from tests.checkout_helpers import Shopper
 
 URL = "/admin/marketing/bargains"
 JSON = {"Accept": "application/json"}
@@ -115,3 +116,31 @@ def test_the_item_picker_lists_skus_by_product_title(client):
     item = bh.sku()
     items = client.get("/admin/pick/skus", headers=JSON).get_json()["items"]
     assert [entry["id"] for entry in items] == [item.id]
+
+
+def test_an_activitys_orders_are_listed_from_its_results(client):
+    _boss(client)
+    row = bh.activity(start=10_000, floor=1_000, helpers=1)
+    buyer = Shopper(client, "bargainbuyer")
+    buyer.add_address()
+    bargain = buyer.post(f"/bargain-activities/{row.id}/launch").get_json()
+    bh.help_by(bh.fresh_by_id(bargain["id"]), bh.friends(1, "帮手")[0])
+    order = buyer.post(f"/bargains/{bargain['id']}/buy", {"idempotency_key": "bargain-order-1"}).get_json()
+    results = client.get(f"{URL}/{row.id}/results").get_data(as_text=True)
+    assert f"activity_kind=bargain&amp;activity_id={row.id}" in results
+    listed = client.get(f"/admin/orders?activity_kind=bargain&activity_id={row.id}").get_data(as_text=True)
+    assert order["order_no"] in listed and "活动订单: 砍价 #" in listed
+    assert client.get(f"/admin/orders?activity_kind=bargain&activity_id={row.id + 1}").get_data(
+        as_text=True).count(order["order_no"]) == 0
+    detail = client.get(f"/admin/orders/{order['id']}").get_data(as_text=True)
+    assert '<dd class="col-7" id="order-activity">砍价</dd>' in detail
+
+
+def test_the_demo_has_a_bargain_in_progress(app, runner):
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    row = db.session.scalar(select(BargainActivity))
+    bargain = db.session.scalar(select(Bargain).where(Bargain.activity_id == row.id))
+    assert (bargain.status, bargain.helpers_count, bargain.helpers_needed) == (BargainStatus.BARGAINING, 3, 10)
+    assert bargain.floor_price_fen < bargain.current_price_fen < bargain.start_price_fen
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0  # safe to run again
+    assert db.session.scalar(select(func.count()).select_from(Bargain)) == 1

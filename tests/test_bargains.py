@@ -13,14 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit.services import SYSTEM as STAFF
 from app.core.errors import Conflict
 from app.core.models import utcnow
 from app.distribution.commission_models import CommissionLine
 from app.distribution.explain import explain
 from app.extensions import db
-from app.marketing import bargains, jobs
+from app.marketing import bargain_activities, bargains, jobs
 from app.marketing.bargain_cuts import all_cuts
-from app.marketing.bargain_models import Bargain, BargainActivity, BargainHelp, BargainStatus
+from app.marketing.bargain_models import BARGAIN_MOVES, Bargain, BargainActivity, BargainHelp, BargainStatus
 from app.orders.closing import UNPAID_TIMEOUT, close_unpaid_order
 from app.orders.models import Order
 from app.orders.oplog import SYSTEM
@@ -272,3 +273,25 @@ def test_the_expiry_sweep_ends_bargains_out_of_time_once(app):
     db.session.rollback()
     assert refused.value.code == "bargain_ended"
     assert db.session.scalar(select(BargainHelp.id).where(BargainHelp.bargain_id == late.id)) is None
+
+
+def test_a_bargain_moves_only_as_its_table_says(app, client):
+    # given a bargain at its floor (past its help time) and one bought
+    row = bh.activity(start=10_000, floor=1_000, helpers=1)
+    succeeded = bh.launched(bh.friends(1, "到底价的")[0], row)
+    bh.help_by(succeeded, bh.friends(1, "帮手甲")[0])
+    buyer, bought = _buyer_at_floor(client, row, "boughtbuyer")
+    order = buyer.post(f"/bargains/{bought['id']}/buy", {"idempotency_key": uuid.uuid4().hex}).get_json()
+    top_up(_user(buyer), 1_000)
+    assert buyer.post(f"/orders/{order['id']}/pay", {"method": "balance"}).status_code == 200
+    for bargain_id in (succeeded.id, bought["id"]):
+        db.session.get(Bargain, bargain_id).expires_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    # when the expiry sweep runs and the activity is stopped
+    assert jobs.expire_bargains() == 0
+    assert bargain_activities.stop_activity(STAFF, db.session.get(BargainActivity, row.id)) == 0
+    db.session.commit()
+    # then neither moved: only the moves of BARGAIN_MOVES happen
+    assert (_bargain(succeeded.id).status, _bargain(bought["id"]).status) == (BargainStatus.SUCCEEDED,
+                                                                              BargainStatus.BOUGHT)
+    assert BARGAIN_MOVES[BargainStatus.BOUGHT] == set()

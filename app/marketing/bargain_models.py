@@ -45,6 +45,16 @@ class BargainStatus(StrEnum):
     EXPIRED = "expired"
 
 
+# Every move a bargain's status makes (each a conditional UPDATE naming the status it leaves):
+# a help reaching the floor, the expiry sweep or a stop, and the paid order of the launcher
+# (at the floor, or at the price reached when the activity allows it, within the buy window).
+BARGAIN_MOVES = {
+    BargainStatus.BARGAINING: {BargainStatus.SUCCEEDED, BargainStatus.EXPIRED, BargainStatus.BOUGHT},
+    BargainStatus.SUCCEEDED: {BargainStatus.BOUGHT},
+    BargainStatus.EXPIRED: {BargainStatus.BOUGHT},
+    BargainStatus.BOUGHT: set(),
+}
+
 BARGAIN_STATUS_LABELS = labels(BargainStatus, {
     BargainStatus.BARGAINING: _l("Bargaining"), BargainStatus.SUCCEEDED: _l("Floor price reached"),
     BargainStatus.BOUGHT: _l("Bought"), BargainStatus.EXPIRED: _l("Expired"),

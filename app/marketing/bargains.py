@@ -29,6 +29,7 @@ from app.marketing import bargain_activities
 from app.marketing.activity_orders import ActivityHooks, register_kind
 from app.marketing.bargain_cuts import cut_for
 from app.marketing.bargain_models import (
+    BARGAIN_MOVES,
     Bargain,
     BargainActivity,
     BargainActivityStatus,
@@ -212,7 +213,10 @@ def _release(order: Order, ref: str) -> None:
 
 
 def _sold(order: Order, ref: str) -> None:
-    db.session.execute(update(Bargain).where(Bargain.id == int(ref), Bargain.order_id == order.id)
+    """order.paid: the bargain is bought (from any status that may move to bought)."""
+    leaving = [status for status, moves in BARGAIN_MOVES.items() if BargainStatus.BOUGHT in moves]
+    db.session.execute(update(Bargain).where(Bargain.id == int(ref), Bargain.order_id == order.id,
+                                             Bargain.status.in_(leaving))
                        .values(status=BargainStatus.BOUGHT, updated_at=utcnow())
                        .execution_options(synchronize_session=False))
 

@@ -14,8 +14,7 @@ from tests.coupon_helpers import template
 FORM = {"name": "满199减20", "kind": "amount_off", "threshold": "199", "amount": "20", "rate": "", "cap": "",
         "scope": "all", "product_ids": "", "category_ids": "", "validity": "days", "valid_days": "7",
         "valid_from": "", "valid_until": "", "total": "100", "per_user_limit": "1", "per_user_daily_limit": "",
-        "stacks_with_full_reduction": "y", "enabled": "y", "points_price": "0", "in_centre": "y",
-        "centre_sort": "0"}
+        "stacks_with_full_reduction": "y", "enabled": "y", "points_price": "0", "in_centre": "y"}
 
 
 def _console(app):
@@ -87,3 +86,38 @@ def test_the_list_exports_what_it_shows_with_its_counts(app):
     rows = list(load_workbook(io.BytesIO(answer.data)).active.values)
     assert rows[0][0] == "优惠券名称"
     assert [(row[0], row[1], row[4], row[7], row[8]) for row in rows[1:]] == [("满199减20", "满减券", 1, "9", "启用")]
+
+
+def test_a_coupons_holders_are_shown_by_name_and_exported_with_their_orders(app, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.accounts.models import User
+    from tests.checkout_helpers import Shopper, goods
+    from tests.coupon_helpers import give
+
+    console = _console(app)
+    shared = template("amount_off", amount_fen=1000, threshold_fen=5000, name="满50减10")
+    buyer = Shopper(client)
+    buyer.add_address()
+    db.session.get(User, buyer.id).nickname = "用券的人"
+    idle = factories.shopper("没用券的人")
+    db.session.commit()
+    kept = give(idle.id, shared)
+    spent = give(buyer.id, shared)
+    placed = buyer.place([(goods(price_fen=8000, stock=5).skus[0], 1)], coupon_id=spent.id)
+    assert placed.status_code == 201, placed.get_json()
+    order_no = placed.get_json()["order_no"]
+
+    detail = console.get(f"/admin/marketing/coupons/{shared.id}").get_data(as_text=True)
+    assert "没用券的人" in detail and "用券的人" in detail and order_no in detail
+
+    everyone = list(load_workbook(io.BytesIO(
+        console.get(f"/admin/marketing/coupons/{shared.id}/export.xlsx").data)).active.values)
+    assert everyone[0][:6] == ("券编号", "会员", "会员 ID", "获得方式", "状态", "订单号")
+    assert [(row[0], row[1], row[4], row[5]) for row in everyone[1:]] == [
+        (spent.id, "用券的人", "待付款订单占用", order_no), (kept.id, "没用券的人", "未使用", None)]
+    unused = list(load_workbook(io.BytesIO(
+        console.get(f"/admin/marketing/coupons/{shared.id}/export.xlsx?status=unused").data)).active.values)
+    assert [row[0] for row in unused[1:]] == [kept.id]

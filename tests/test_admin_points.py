@@ -3,6 +3,7 @@ latest sign-ins listed (one member's with the member filter)."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -56,3 +57,52 @@ def test_sign_in_rules_and_the_latest_sign_ins(app, client):
     assert "签到甲" in page and "签到乙" in page and "第1天" in page
     one = client.get(f"/admin/marketing/sign-in?user_id={first.id}").get_data(as_text=True)
     assert "签到甲" in one and "签到乙" not in one
+
+
+def _signed_in(user, days_ago: int) -> None:
+    sign_in.sign_in(user.id, utcnow() - timedelta(days=days_ago))
+
+
+def test_sign_ins_are_listed_by_beijing_days_and_exported_as_filtered(app, client):
+    from openpyxl import load_workbook
+
+    _owner(client)
+    first, second = factories.shopper("签到甲"), factories.shopper("签到乙")
+    for days_ago in (4, 3, 2):
+        _signed_in(first, days_ago)
+    _signed_in(second, 0)
+    db.session.commit()
+    today = sign_in.beijing_day()
+    since, until = (today - timedelta(days=3)).isoformat(), (today - timedelta(days=2)).isoformat()
+    ranged = client.get(f"/admin/marketing/sign-in?since={since}&until={until}").get_data(as_text=True)
+    assert "签到甲" in ranged and "签到乙" not in ranged and "第3天" in ranged and "第1天" not in ranged
+    assert "共 2 条" in ranged
+
+    answer = client.get(f"/admin/marketing/sign-in/export.xlsx?since={since}&until={until}")
+    assert answer.status_code == 200
+    rows = list(load_workbook(io.BytesIO(answer.data)).active.values)
+    assert rows[0] == ("会员", "会员 ID", "签到日期", "连续签到（天）", "积分", "签到时间")
+    assert [(row[0], row[2], row[3]) for row in rows[1:]] == [("签到甲", until, 3), ("签到甲", since, 2)]
+
+    everyone = list(load_workbook(io.BytesIO(client.get("/admin/marketing/sign-in/export.xlsx").data)).active.values)
+    assert [row[0] for row in everyone[1:]] == ["签到乙", "签到甲", "签到甲", "签到甲"]
+    one = list(load_workbook(io.BytesIO(
+        client.get(f"/admin/marketing/sign-in/export.xlsx?user_id={second.id}&since=not-a-day").data)).active.values)
+    assert [row[0] for row in one[1:]] == ["签到乙"]
+
+
+def test_a_sign_in_export_past_its_cap_says_so_on_its_last_row(app, client, monkeypatch):
+    from openpyxl import load_workbook
+
+    from app.admin.views import marketing_points
+
+    monkeypatch.setattr(marketing_points, "SIGN_IN_EXPORT_LIMIT", 2)
+    monkeypatch.setattr(marketing_points, "SIGN_IN_BATCH", 1)
+    _owner(client)
+    member = factories.shopper("签到丙")
+    for days_ago in (3, 2, 1):
+        _signed_in(member, days_ago)
+    db.session.commit()
+    rows = list(load_workbook(io.BytesIO(client.get("/admin/marketing/sign-in/export.xlsx").data)).active.values)
+    assert [row[3] for row in rows[1:3]] == [3, 2]
+    assert rows[3][0].startswith("只导出了最新的 2 条签到记录") and len(rows) == 4

@@ -103,7 +103,8 @@ def test_other_reason_needs_a_description_and_bad_input_is_422(client):
     item_id = order.items[0].id
     other = ask(client, user, item_id, reason="其他")
     assert other.status_code == 422 and "description" in other.get_json()["error"]["fields"]
-    for extra in ({"kind": "swap"}, {"quantity": 0}, {"reason": "随便"}, {"amount_fen": 0}, {"amount_fen": "x"},
+    # (amount_fen 0 is well-formed: for an item paid with points; on this one it is a 409, see test_points_refunds)
+    for extra in ({"kind": "swap"}, {"quantity": 0}, {"reason": "随便"}, {"amount_fen": -1}, {"amount_fen": "x"},
                   {"photos": ["/media/x.jpg"] * 10}, {"unknown": 1}):
         answer = ask(client, user, item_id, **extra)
         assert answer.status_code == 422, extra

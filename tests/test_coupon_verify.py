@@ -31,3 +31,28 @@ def test_expire_marks_past_coupons_once_with_their_counter(app, runner):
     assert fresh_coupon(old.id).status == "expired" and fresh_coupon(fresh.id).status == "unused"
     assert fresh_template(row.id).expired == 1 and moves(old.id)[-1] == ("expired", None)
     assert runner.invoke(args=["coupons", "verify"]).exit_code == 0
+
+
+def test_each_shoppers_claimed_count_is_checked_window_by_window(app, runner, monkeypatch):
+    from app.marketing import coupon_verify
+    from app.marketing.coupon_models import CouponHolding
+
+    monkeypatch.setattr(coupon_verify, "SHOPPER_WINDOW", 2)
+    row = template(kind="no_threshold", amount_fen=500, per_user_limit=2)
+    shoppers = [factories.shopper() for _ in range(5)]
+    for shopper in shoppers:
+        give(shopper.id, row)
+    assert runner.invoke(args=["coupons", "verify"]).exit_code == 0
+    drifted, over = shoppers[2], shoppers[4]
+    db.session.get(CouponHolding, (drifted.id, row.id)).claimed = 3
+    db.session.get(CouponTemplate, row.id).per_user_limit = None  # two more given while unlimited
+    db.session.commit()
+    give(over.id, row)
+    give(over.id, row)
+    db.session.get(CouponTemplate, row.id).per_user_limit = 2
+    db.session.commit()
+    answer = runner.invoke(args=["coupons", "verify"])
+    assert answer.exit_code == 1
+    assert f"template {row.id}, shopper {drifted.id}: claimed is 3, the coupons say 1" in answer.output
+    assert f"template {row.id}, shopper {over.id}: holds 3, past the limit" in answer.output
+    assert sum(f"shopper {shopper.id}:" in answer.output for shopper in shoppers) == 2

@@ -1,7 +1,7 @@
 """Random carts, rules, points and partial refunds: every point of the deduction is shared
 to an item, the ledger and the wallet agree, a refund never gives back more than was spent,
 and once every unit is refunded (or the order closes unpaid) every point spent is back —
-exactly once."""
+exactly once (an item points paid in full is refunded for ¥0, its points back by units)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ carts = st.lists(st.tuples(st.integers(1, 20_000), st.integers(1, 3)), min_size=
        held=st.integers(0, 50_000), asked=st.integers(0, 60_000), close=st.booleans(),
        refunds=st.lists(st.integers(0, 2), max_size=9), refund_all=st.booleans())
 @example(rate=1, cap=100, cart=[(100, 1), (300, 2)], held=1_000, asked=1_000, close=False, refunds=[1],
-         refund_all=True)  # everything paid with points: nothing to refund, the points stay spent
+         refund_all=True)  # everything paid with points: refunded for ¥0, unit by unit, every point back
 @example(rate=7, cap=100, cart=[(999, 3), (1, 1)], held=50_000, asked=60_000, close=False, refunds=[0, 1, 0],
          refund_all=True)
 def test_points_are_shared_spent_and_returned_exactly_once(app, rate, cap, cart, held, asked, close, refunds,
@@ -52,8 +52,10 @@ def test_points_are_shared_spent_and_returned_exactly_once(app, rate, cap, cart,
             continue
         try:
             refund(db.session.get(Order, order.id), index)
-        except Conflict as refused:  # a unit whose share of the money is 0 (paid with points) has no refund
+        except Conflict as refused:  # a unit whose share of the money is 0, with no points to give back
             assert refused.code == "after_sale_exceeds_item"
+            item = order.items[index]
+            assert item.paid_fen > 0 or points_of(item.discount_parts) == 0  # points paid it all: refundable
             db.session.rollback()
             unrefundable.add(index)
             continue

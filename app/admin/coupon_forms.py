@@ -34,8 +34,6 @@ class CouponTemplateForm(ConsoleForm):
     points_price = IntegerField(_l("Points to exchange for one (0: not exchangeable)"), default=0,
                                 validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])
     in_centre = BooleanField(_l("Shown in the coupon centre"))
-    centre_sort = IntegerField(_l("Order in the coupon centre (low first)"), default=0,
-                               validators=[InputRequired(), NumberRange(min=-100_000, max=100_000)])
 
 
 class CouponSendForm(ConsoleForm):

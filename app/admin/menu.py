@@ -44,6 +44,8 @@ ENTRIES = (
     MenuEntry("members", _l("Members"), "person-vcard", "admin.member_list", "/admin/members"),
     MenuEntry("marketing", _l("Coupons"), "ticket-perforated", "admin.coupon_templates", "/admin/marketing/coupons",
               MARKETING),
+    MenuEntry("marketing", _l("Coupon centre order"), "sort-down", "admin.coupon_centre_order",
+              "/admin/marketing/coupon-centre", MARKETING),
     MenuEntry("marketing", _l("New-user gift pack"), "gift", "admin.new_user_pack", "/admin/marketing/new-user-pack",
               MARKETING),
     MenuEntry("marketing", _l("Full-reduction"), "percent", "admin.full_reductions",

@@ -30,8 +30,9 @@ class AfterSaleIn(Body):
     order_item_id: int = Field(ge=1)
     kind: Literal["refund_only", "return_refund"]
     quantity: int = Field(ge=1, le=100_000)
-    amount_fen: int | None = Field(None, ge=1, le=100_000_000,
-                                   description="default: the units' share of what was paid for the item")
+    amount_fen: int | None = Field(None, ge=0, le=100_000_000,
+                                   description="default: the units' share of what was paid for the item; "
+                                               "0 only for an item paid entirely with points")
     reason: Literal[after_sales.REASONS] = Field(description="one of GET /after-sales/reasons")  # type: ignore[valid-type]
     description: MultilineText = Field("", max_length=500)
     photos: list[MediaUrl] = Field(default_factory=list, max_length=after_sales.MAX_PHOTOS,
@@ -70,6 +71,8 @@ class AfterSaleOut(BaseModel):
     status_label: str
     quantity: int
     amount_fen: int
+    refund_points: int = Field(description="points given back with the refund (of what points paid); "
+                                           "what came back once refunded")
     reason: str
     description: str
     photos: list[str]
@@ -103,8 +106,9 @@ def after_sale_out(row: AfterSale) -> dict:
         id=row.id, after_sale_no=row.after_sale_no, order_id=row.order_id, order_no=row.order.order_no,
         order_item_id=row.order_item_id, title=item.title, spec_text=item.spec_text, image_url=item.image_url,
         kind=row.kind, status=row.status, status_label=str(AFTER_SALE_STATUS_LABELS[row.status]),
-        quantity=row.quantity, amount_fen=row.amount_fen, reason=row.reason, description=row.description,
-        photos=list(row.photo_urls or []), reject_reason=row.reject_reason, return_address=row.return_address,
+        quantity=row.quantity, amount_fen=row.amount_fen, refund_points=row.refund_points, reason=row.reason,
+        description=row.description, photos=list(row.photo_urls or []), reject_reason=row.reject_reason,
+        return_address=row.return_address,
         return_courier_code=row.return_courier_code, return_tracking_no=row.return_tracking_no,
         refund_method=row.refund_method,
         can_cancel=row.status in (AfterSaleStatus.REQUESTED, AfterSaleStatus.APPROVED),

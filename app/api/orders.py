@@ -23,7 +23,7 @@ from app.core.request_models import MAX_FEN, Body, Text
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
 from app.marketing import activity_orders
-from app.orders import checkout, oplog
+from app.orders import after_sales, checkout, oplog
 from app.orders.closing import CloseOutcome, close_unpaid_order
 from app.orders.models import Order
 from app.orders.pricing import Quote
@@ -180,6 +180,8 @@ class OrderItemOut(BaseModel):
     paid_fen: int
     refundable_fen: int = Field(description="what an after-sale request may still ask back for this item")
     claimable_quantity: int = Field(description="units not yet in an after-sale request")
+    refundable_points: int = Field(description="points (of what points paid for the item) an after-sale request "
+                                               "would still give back")
 
 
 class OrderSummaryOut(BaseModel):
@@ -250,7 +252,8 @@ def _item_out(item) -> dict:
             "quantity": item.quantity, "line_total_fen": item.line_total_fen, "discount_fen": item.discount_fen,
             "discount_parts": item.discount_parts or [], "paid_fen": item.paid_fen,
             "refundable_fen": item.paid_fen - item.claimed_fen,
-            "claimable_quantity": item.quantity - item.claimed_quantity}
+            "claimable_quantity": item.quantity - item.claimed_quantity,
+            "refundable_points": after_sales.refundable_points(item)}
 
 
 def order_summary(order: Order) -> dict:

@@ -43,6 +43,7 @@ class AuditAction(StrEnum):
     COUPON_TEMPLATE_SAVE = "coupon_template.save"
     COUPON_TEMPLATE_SEND = "coupon_template.send"
     COUPON_SETTINGS_SAVE = "coupon_settings.save"
+    COUPON_CENTRE_ORDER = "coupon_centre.order"
     FULL_REDUCTION_CREATE = "full_reduction.create"
     FULL_REDUCTION_UPDATE = "full_reduction.update"
     FULL_REDUCTION_ENABLE = "full_reduction.enable"
@@ -130,6 +131,7 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.STAFF_UPDATE: _l("Staff changed"), AuditAction.ROLE_SAVE: _l("Role saved"),
     AuditAction.COUPON_TEMPLATE_SAVE: _l("Coupon saved"), AuditAction.COUPON_TEMPLATE_SEND: _l("Coupons sent"),
     AuditAction.COUPON_SETTINGS_SAVE: _l("Coupon settings saved"),
+    AuditAction.COUPON_CENTRE_ORDER: _l("Coupon centre reordered"),
     AuditAction.FULL_REDUCTION_CREATE: _l("Full-reduction activity created"),
     AuditAction.FULL_REDUCTION_UPDATE: _l("Full-reduction activity changed"),
     AuditAction.FULL_REDUCTION_ENABLE: _l("Full-reduction activity enabled"),
@@ -154,6 +156,7 @@ class AuditTarget(StrEnum):
     GROWTH_SETTINGS = "growth_settings"
     COUPON_TEMPLATE = "coupon_template"
     COUPON_SETTINGS = "coupon_settings"
+    COUPON_CENTRE = "coupon_centre"
     FULL_REDUCTION = "full_reduction"
     BARGAIN_ACTIVITY = "bargain_activity"
     POINTS_RULES = "points_rules"
@@ -182,6 +185,7 @@ AUDIT_TARGET_LABELS = labels(AuditTarget, {
     AuditTarget.OA_SETTINGS: _l("Official account settings"),
     AuditTarget.STAFF: _l("Staff"), AuditTarget.ROLE: _l("Role"),
     AuditTarget.COUPON_TEMPLATE: _l("Coupon"), AuditTarget.COUPON_SETTINGS: _l("Coupon settings"),
+    AuditTarget.COUPON_CENTRE: _l("Coupon centre"),
     AuditTarget.FULL_REDUCTION: _l("Full-reduction activity"),
     AuditTarget.BARGAIN_ACTIVITY: _l("Bargain activity"), AuditTarget.POINTS_RULES: _l("Points rules"),
     AuditTarget.SIGN_IN_RULES: _l("Sign-in rules"),

@@ -13,12 +13,15 @@ DESC), and the predicates below follow that rule; a backend that sorts them othe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
+
+from app.extensions import db
 
 
 class OrderingError(ValueError):
@@ -117,3 +120,24 @@ def seek_with_index(statement: Select, entity: Any, index: str) -> Select:
     the more rows it reads (300 ms for 50,000 after-sales). Forcing the index makes it a range
     on both columns, which starts at the cursor. Other backends ignore the hint."""
     return statement.with_hint(entity, f"FORCE INDEX ({index})", dialect_name="mysql")
+
+
+def batches(statement: Select, size: int, limit: int | None = None) -> Iterator[list[Any]]:
+    """The rows of `statement` (ordered by keys ending in a unique one, its first column an
+    entity or a value) `size` at a time, each batch one index range after the last row of the
+    one before (constant cost per batch whatever the depth; an export of a big list), at most
+    `limit` rows in all. Each batch is a list of the first column's values."""
+    keys = keys_of(statement)
+    columns = [key.expression for key in keys]
+    taken, last = 0, None
+    while limit is None or taken < limit:
+        page = statement if last is None else statement.where(after(keys, last))
+        rows = db.session.execute(page.add_columns(*columns).limit(
+            size if limit is None else min(size, limit - taken))).all()
+        if not rows:
+            return
+        taken += len(rows)
+        last = list(rows[-1][1:])
+        yield [row[0] for row in rows]
+        if len(rows) < size:
+            return

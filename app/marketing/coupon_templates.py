@@ -1,5 +1,6 @@
-"""The merchant's coupon templates: saving one (checked, audited), listing them, sending one to
-chosen members, and reading who holds a template's coupons and which orders used them."""
+"""The merchant's coupon templates: saving one (checked, audited), listing them, ordering the
+coupon centre, sending one to chosen members, and reading who holds a template's coupons and
+which orders used them."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.services import Actor
-from app.core.errors import DomainError, ValidationError
+from app.core.errors import Conflict, DomainError, ValidationError
 from app.extensions import db
+from app.marketing.coupon_centre import centre_templates
 from app.marketing.coupon_grants import grant, staff_actor
 from app.marketing.coupon_models import (
     Coupon,
@@ -25,11 +27,13 @@ from app.marketing.coupon_models import (
 )
 from app.members.models import Wallet
 
-FIELDS = ("name", "kind", "threshold_fen", "amount_fen", "rate_bp", "cap_fen", "scope", "product_ids",
-          "category_ids", "validity", "valid_from", "valid_until", "valid_days", "total", "per_user_limit",
-          "per_user_daily_limit", "stacks_with_full_reduction", "enabled", "points_price", "in_centre",
-          "centre_sort")
+EDITABLE = ("name", "kind", "threshold_fen", "amount_fen", "rate_bp", "cap_fen", "scope", "product_ids",
+            "category_ids", "validity", "valid_from", "valid_until", "valid_days", "total", "per_user_limit",
+            "per_user_daily_limit", "stacks_with_full_reduction", "enabled", "points_price", "in_centre")
+# the centre's order is not typed on the form: it is dragged on the centre's own page
+FIELDS = (*EDITABLE, "centre_sort")
 MAX_SEND = 1000  # members per send: a level's members beyond this are sent in further rounds
+SORT_STEP = 10  # the centre's order is written 10, 20, 30…
 
 
 def template_dict(template: CouponTemplate) -> dict[str, Any]:
@@ -78,15 +82,46 @@ def save_template(actor: Actor, template: CouponTemplate | None, values: dict[st
     if errors:
         raise ValidationError(_("Some fields are invalid."), fields=errors)
     before = template_dict(template) if template is not None else None
+    joins_centre = values["in_centre"] and (template is None or not template.in_centre)
     if template is None:
-        template = CouponTemplate(issued=0, used=0, expired=0, revoked=0)
+        template = CouponTemplate(issued=0, used=0, expired=0, revoked=0, centre_sort=0)
         db.session.add(template)
-    for name in FIELDS:
+    for name in EDITABLE:
         setattr(template, name, values[name])
+    if joins_centre:
+        template.centre_sort = _after_the_centre()
     db.session.flush()
     audit.record(actor, area="marketing", action="coupon_template.save", target_type="coupon_template",
                  target_id=template.id, summary=template.name, before=before, after=template_dict(template))
     return template
+
+
+def _after_the_centre() -> int:
+    """A coupon newly shown in the centre goes last, where the merchant can drag it from."""
+    last = db.session.scalar(select(func.max(CouponTemplate.centre_sort)).where(CouponTemplate.in_centre.is_(True)))
+    return (last or 0) + SORT_STEP
+
+
+def order_centre(actor: Actor, template_ids: list[int]) -> list[CouponTemplate]:
+    """Show the centre's coupons in the order given (the merchant's drag): centre_sort 10, 20,
+    30… The ids must be exactly the coupons the centre shows now, each once: a page opened
+    before a coupon joined or left the centre is refused whole, never applied in part."""
+    shown = centre_templates()
+    by_id = {template.id: template for template in shown}
+    if not shown:
+        raise ValidationError(_("The coupon centre shows no coupon yet."), code="coupon_centre_empty")
+    if len(template_ids) != len(set(template_ids)) or set(template_ids) != set(by_id):
+        raise Conflict(_("The coupon centre has changed since this page was opened: here is its current order."),
+                       code="coupon_centre_changed")
+    before = {"order": [template.id for template in shown]}
+    for position, template_id in enumerate(template_ids, start=1):
+        by_id[template_id].centre_sort = position * SORT_STEP
+    db.session.flush()
+    ordered = [by_id[template_id] for template_id in template_ids]
+    audit.record(actor, area="marketing", action="coupon_centre.order", target_type="coupon_centre",
+                 target_id="centre", summary=" · ".join(template.name for template in ordered),
+                 before=before, after={"order": template_ids})
+    return ordered
 
 
 def search_templates(kind: str = "", status: str = "") -> Select:

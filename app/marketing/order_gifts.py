@@ -29,6 +29,14 @@ def gift_ref(order_id: int, gift: dict) -> str:
     return f"{order_id}:{gift['ref']}"
 
 
+def _refunded_in_full(order: Order) -> bool:
+    """All the cash back — or, for an order that cost nothing in cash (paid with points, each
+    item refunded for ¥0), every unit refunded."""
+    if order.paid_fen > 0:
+        return order.refunded_fen >= order.paid_fen
+    return all(item.refunded_quantity >= item.quantity for item in order.items)
+
+
 @listen(ORDER_COMPLETED)
 def give_order_gifts(order_id: int) -> None:
     order = db.session.get(Order, order_id)
@@ -47,7 +55,7 @@ def give_order_gifts(order_id: int) -> None:
 @listen(ORDER_ITEM_REFUNDED)
 def take_back_order_gifts(order_item_id: int, *_details) -> None:
     order = db.session.get(Order, db.session.get(OrderItem, order_item_id).order_id)
-    if not order.gifts or order.refunded_fen < order.paid_fen:
+    if not order.gifts or not _refunded_in_full(order):
         return
     for gift in order.gifts:
         ref = gift_ref(order.id, gift)

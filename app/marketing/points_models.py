@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import TimestampMixin, utcnow
@@ -59,7 +59,8 @@ class SignIn(db.Model):
     """One shopper's sign-in on one Beijing day (unique: a double tap signs in once)."""
 
     __tablename__ = "sign_ins"
-    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_sign_ins_user_day"),)
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_sign_ins_user_day"),
+                      Index("ix_sign_ins_day_id", "day", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)

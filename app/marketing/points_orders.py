@@ -6,7 +6,10 @@
 - an item refunded: the item's share of those points comes back in proportion to the money
   refunded, cumulatively — after each refund the item has had back
   item points × refunded ÷ paid (rounded down), so the refund of the whole item returns its
-  whole share and partial refunds add up exactly;
+  whole share and partial refunds add up exactly; an item paid entirely with points (¥0 in
+  cash, refunded for ¥0) has its points back by units: item points × units refunded ÷ units
+  (`app.orders.after_sales.points_back`). The after-sale's `refund_points` records what came
+  back;
 - closed (unpaid, cancelled, or every unit refunded): whatever was not returned yet comes back;
 - completed: with earning on, N points per ¥1 of goods paid (freight excluded, less what was
   refunded by then), times the member level's multiplier;
@@ -31,8 +34,9 @@ from app.marketing.level_benefits import points_multiplier_bp
 from app.marketing.points_models import OrderPoints
 from app.members.models import WalletChange
 from app.members.services import change_points, wallet_for_update
+from app.orders.after_sales import points_back
 from app.orders.events import ORDER_CLOSED, ORDER_COMPLETED, ORDER_ITEM_REFUNDED, ORDER_PLACED
-from app.orders.models import Order, OrderItem
+from app.orders.models import AfterSale, Order, OrderItem
 
 
 def points_of(parts: list[dict] | None) -> int:
@@ -65,23 +69,26 @@ def item_refunded(order_item_id: int, _amount_fen: int, _quantity: int, after_sa
         return
     db.session.refresh(item)
     if row.spent > row.returned:
-        _return_item_share(row, item, after_sale_id)
+        given = _return_item_share(row, item, after_sale_id)
+        after_sale = db.session.get(AfterSale, after_sale_id)
+        if given and after_sale is not None:  # what came back (a replay gives nothing, keeps it)
+            after_sale.refund_points = given
     if row.earned > 0:
         _claw_back(row, after_sale_id)
 
 
-def _return_item_share(row: OrderPoints, item: OrderItem, after_sale_id: int) -> None:
-    item_points = points_of(item.discount_parts)
-    target = item_points if item.refunded_fen >= item.paid_fen else item_points * item.refunded_fen // item.paid_fen
+def _return_item_share(row: OrderPoints, item: OrderItem, after_sale_id: int) -> int:
+    target = points_back(item, item.refunded_fen, item.refunded_quantity)
     already = int(row.returned_by_item.get(str(item.id), 0))
     give = min(target - already, row.spent - row.returned)
     if give <= 0:
-        return
+        return 0
     change_points(row.user_id, give, kind=WalletChange.ORDER_POINTS_RETURNED, ref=f"refund:{after_sale_id}",
                   reason=item.order.order_no)
     row.returned_by_item = {**row.returned_by_item, str(item.id): already + give}
     row.returned += give
     db.session.flush()
+    return give
 
 
 @listen(ORDER_CLOSED)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import services as audit
@@ -150,9 +150,14 @@ def status(user_id: int, month: str | None = None, now: datetime | None = None) 
                         rewards=list(rules.streak_rewards))
 
 
-def recent(limit: int = 50, before_id: int | None = None) -> list[SignIn]:
-    """The latest sign-ins, newest first (the console's list, a page down the primary key)."""
-    statement = select(SignIn).order_by(SignIn.id.desc()).limit(limit)
-    if before_id is not None:
-        statement = statement.where(SignIn.id < before_id)
-    return list(db.session.scalars(statement))
+def sign_in_list(user_id: int | None = None, since: date | None = None, until: date | None = None) -> Select:
+    """Sign-ins newest day first, of one member and/or within a range of Beijing days (both
+    ends included): one range of (user_id, day) for a member, of (day, id) otherwise."""
+    statement = select(SignIn).order_by(SignIn.day.desc(), SignIn.id.desc())
+    if user_id is not None:
+        statement = statement.where(SignIn.user_id == user_id)
+    if since is not None:
+        statement = statement.where(SignIn.day >= since)
+    if until is not None:
+        statement = statement.where(SignIn.day <= until)
+    return statement

@@ -6,6 +6,9 @@
   after-sale number, so a replay cannot credit twice).
 - cod: nothing to pay back while the cash was not collected (`order.paid_fen == 0`);
   otherwise the merchant pays back offline and confirms it in the console.
+- nothing in cash (an item paid entirely with points, ¥0 and no freight due): whatever the
+  method, no provider is called (WeChat refuses a ¥0 refund); the after-sale is finished at
+  once, and its points come back through the `order.item_refunded` listener like any refund's.
 
 Freight: when a refund would leave every unit of an order refunded and nothing of the order
 was shipped, the freight is added to that (last) refund; the decision is taken under the
@@ -24,7 +27,7 @@ from app.core.models import utcnow
 from app.core.money import fen_to_yuan
 from app.extensions import db
 from app.orders import events, oplog
-from app.orders.after_sales import audit_after_sale, get_after_sale, move_after_sale
+from app.orders.after_sales import audit_after_sale, get_after_sale, move_after_sale, points_note
 from app.orders.models import AfterSale, Order, OrderItem
 from app.orders.oplog import OrderActor
 from app.orders.states import PAY_METHOD_LABELS, AfterSaleKind, AfterSaleStatus, OrderStatus, PayMethod, move
@@ -55,7 +58,10 @@ def start_refund(after_sale: AfterSale, by: OrderActor) -> AfterSale:
     total = after_sale.amount_fen + freight
     note = f"{after_sale.after_sale_no} ¥{fen_to_yuan(total)}" + (
         f" ({_('freight')} ¥{fen_to_yuan(freight)})" if freight else "")
-    if method == PayMethod.WECHAT:
+    if total == 0 and method in tuple(PayMethod):  # paid with points: nothing to send, the points come back
+        move_after_sale(after_sale, AfterSaleStatus.REFUNDING, refund_method=method)
+        finish_refund(after_sale, 0, by)
+    elif method == PayMethod.WECHAT:
         from app.payments.refunds import refund
 
         if order.payment_id is None:
@@ -115,10 +121,10 @@ def finish_refund(after_sale: AfterSale, paid_back_fen: int, by: OrderActor) -> 
     for item in order.items:
         db.session.refresh(item)
     _restock_unshipped(after_sale)
-    oplog.log(order, by, "after_sale_refunded",
-              note=f"{after_sale.after_sale_no} ¥{fen_to_yuan(paid_back_fen)} "
-                   f"({PAY_METHOD_LABELS.get(after_sale.refund_method, after_sale.refund_method)})")
     events.item_refunded(after_sale.order_item_id, after_sale.amount_fen, after_sale.quantity, after_sale.id)
+    oplog.log(order, by, "after_sale_refunded",  # after the listeners: with the points that came back
+              note=f"{after_sale.after_sale_no} ¥{fen_to_yuan(paid_back_fen)}{points_note(after_sale)} "
+                   f"({PAY_METHOD_LABELS.get(after_sale.refund_method, after_sale.refund_method)})")
     _close_when_all_refunded(order, by)
     return True
 

@@ -6,6 +6,12 @@ The units and the amount are *claimed* on the order item when the shopper applie
 conditional UPDATE (`claimed_fen + amount <= paid_fen`, `claimed_quantity + n <= quantity`),
 so two requests racing can never both fit; a withdrawn or rejected request releases its
 claim, a refunded one keeps it (then `refunded_fen` catches up with it).
+
+Points a `points` discount took off the item come back with its refund (the listener in
+`app.marketing.points_orders`): in proportion to the cash refunded, or — for an item paid
+entirely with points, nothing in cash — to the units refunded. Such an item's request asks
+for ¥0 (allowed only then: no cash left to claim, and points still to give back), and its
+`refund_points` says how many come back.
 """
 
 from __future__ import annotations
@@ -68,6 +74,35 @@ def default_amount(item: OrderItem, quantity: int) -> int:
 
 def refundable_fen(item: OrderItem) -> int:
     return item.paid_fen - item.claimed_fen
+
+
+def item_points(item: OrderItem) -> int:
+    """The points a `points` discount took off the item."""
+    return sum(int(part.get("points", 0)) for part in item.discount_parts or () if part.get("kind") == "points")
+
+
+def points_back(item: OrderItem, refunded_fen: int, refunded_quantity: int) -> int:
+    """How many of the item's points are back once `refunded_fen` and `refunded_quantity` of it
+    are refunded: in proportion to the cash (all of them once all of it is), or by units for
+    an item that cost nothing in cash."""
+    points = item_points(item)
+    if points <= 0:
+        return 0
+    if item.paid_fen > 0:
+        return points if refunded_fen >= item.paid_fen else points * max(refunded_fen, 0) // item.paid_fen
+    return points * min(max(refunded_quantity, 0), item.quantity) // item.quantity
+
+
+def claim_points(item: OrderItem, amount_fen: int, quantity: int) -> int:
+    """The points a request for `amount_fen` and `quantity` of the item gives back, on top of
+    what the requests already holding a claim on it will."""
+    return (points_back(item, item.claimed_fen + amount_fen, item.claimed_quantity + quantity)
+            - points_back(item, item.claimed_fen, item.claimed_quantity))
+
+
+def refundable_points(item: OrderItem) -> int:
+    """The item's points that no request has claimed yet."""
+    return item_points(item) - points_back(item, item.claimed_fen, item.claimed_quantity)
 
 
 def _check_window(order: Order) -> None:
@@ -146,6 +181,11 @@ def _checked_amount(item: OrderItem, application: Application) -> int:
     if amount > left:
         raise _refused(_("At most %(yuan)s yuan can still be refunded for this item.", yuan=fen_to_yuan(left)),
                        "amount_fen", code="after_sale_exceeds_item")
+    if amount == 0 and left == 0 and claim_points(item, 0, application.quantity) > 0:
+        return amount  # paid with points: ¥0 back, the points come back
+    if amount <= 0 and application.amount_fen is not None and left > 0:
+        raise _refused(_("Only an item paid entirely with points can be refunded for ¥0."), "amount_fen",
+                       code="after_sale_exceeds_item")
     if amount <= 0:
         raise _refused(_("Nothing is left to refund for this item."), "amount_fen", code="after_sale_exceeds_item")
     return amount
@@ -166,21 +206,31 @@ def request_after_sale(user_id: int, application: Application) -> AfterSale:
     _check_window(order)
     for _attempt in range(CLAIM_ATTEMPTS):
         amount = _checked_amount(item, application)
-        if _claim(item, amount, application.quantity, as_seen=application.amount_fen is None):
+        # ¥0 is allowed only for points still unclaimed: checked against the claims as read
+        if _claim(item, amount, application.quantity, as_seen=application.amount_fen is None or amount == 0):
             break
     else:
         left, units_left = refundable_fen(item), item.quantity - item.claimed_quantity
         raise _refused(_("At most %(yuan)s yuan and %(n)s units can still be claimed for this item.",
                          yuan=fen_to_yuan(left), n=units_left), "amount_fen", code="after_sale_exceeds_item")
+    points = (points_back(item, item.claimed_fen, item.claimed_quantity)  # the claim is ours, the row locked
+              - points_back(item, item.claimed_fen - amount, item.claimed_quantity - application.quantity))
     row = AfterSale(after_sale_no=new_number("S"), order_id=order.id, order_item_id=item.id, user_id=user_id,
                     kind=application.kind, status=AfterSaleStatus.REQUESTED, quantity=application.quantity,
-                    amount_fen=amount, reason=application.reason, description=application.description.strip()[:500],
-                    photo_urls=list(application.photos), refund_method=order.pay_method or "")
+                    amount_fen=amount, refund_points=points, reason=application.reason,
+                    description=application.description.strip()[:500], photo_urls=list(application.photos),
+                    refund_method=order.pay_method or "")
     db.session.add(row)
     db.session.flush()
     oplog.log(order, oplog.shopper(user_id), "after_sale_requested",
-              note=f"{row.after_sale_no} {item.title} ×{row.quantity} ¥{fen_to_yuan(amount)} {row.reason}")
+              note=f"{row.after_sale_no} {item.title} ×{row.quantity} ¥{fen_to_yuan(amount)}{points_note(row)} "
+                   f"{row.reason}")
     return row
+
+
+def points_note(row: AfterSale) -> str:
+    """A log line's "N points back", when the request gives points back (else nothing)."""
+    return " " + _("%(points)s points back", points=row.refund_points) if row.refund_points else ""
 
 
 # -- the shopper's own requests ---------------------------------------------------------------
@@ -289,8 +339,8 @@ def last_return_address() -> str:
 
 def audit_after_sale(actor: Actor, row: AfterSale, action: str, before: str, **after) -> None:
     audit.record(actor, area="orders", action=f"after_sale.{action}", target_type="after_sale", target_id=row.id,
-                 summary=f"{row.after_sale_no} ¥{fen_to_yuan(row.amount_fen)}", before={"status": before},
-                 after={"status": row.status, **after})
+                 summary=f"{row.after_sale_no} ¥{fen_to_yuan(row.amount_fen)}{points_note(row)}",
+                 before={"status": before}, after={"status": row.status, **after})
 
 
 def approve(actor: Actor, by: OrderActor, after_sale_id: int, return_address: str = "") -> AfterSale:

@@ -202,7 +202,7 @@ class AfterSale(TimestampMixin, db.Model):
 
     __tablename__ = "after_sales"
     __table_args__ = (
-        CheckConstraint("quantity > 0 AND amount_fen > 0", name="amounts_positive"),
+        CheckConstraint("quantity > 0 AND amount_fen >= 0 AND refund_points >= 0", name="amounts_not_negative"),
         Index("ix_after_sales_status_id", "status", "id"),  # the console's queue by status, newest first
     )
 
@@ -215,6 +215,8 @@ class AfterSale(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=AfterSaleStatus.REQUESTED, nullable=False)
     quantity: Mapped[int] = mapped_column(Integer, nullable=False)
     amount_fen: Mapped[int] = mapped_column(Integer, nullable=False, comment="asked for; capped by what was paid")
+    refund_points: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False,
+                                               comment="points the refund gives back (paid with points)")
     reason: Mapped[str] = mapped_column(String(64), nullable=False)
     description: Mapped[str] = mapped_column(String(500), default="", nullable=False)
     photo_urls: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)

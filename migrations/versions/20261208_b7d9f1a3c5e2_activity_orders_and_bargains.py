@@ -5,7 +5,7 @@ MariaDB 10.11: no table copy of the 5M-row table) and an index to find an activi
 built in place without a lock. Bargain activities, bargains and their helps are new tables.
 
 Revision ID: b7d9f1a3c5e2
-Revises: e5f7a9b1c3d6
+Revises: f6a8c0e2d4b7
 Create Date: 2026-12-08 02:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = 'b7d9f1a3c5e2'
-down_revision = 'e5f7a9b1c3d6'
+down_revision = 'f6a8c0e2d4b7'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
 """Marketing → coupons: the templates (list, form, who holds them and which orders used them),
-sending one to members, and the gifts (new-user pack, invitee, order amount) with the refund
-setting. The views parse and call app.marketing; every change is audited there."""
+the coupon centre's order (dragged), sending one to members, and the gifts (new-user pack,
+invitee, order amount) with the refund setting. The views parse and call app.marketing; every
+change is audited there."""
 
 from __future__ import annotations
 
@@ -13,23 +14,27 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.admin import bp
 from app.admin.coupon_forms import CouponGiftSettingsForm, CouponSendForm, CouponTemplateForm
 from app.admin.security import actor, area
 from app.catalog.models import Category, Product
 from app.core.china_time import day_start_utc, to_beijing
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ValidationError
+from app.core.keyset import batches
 from app.core.labels import label
 from app.core.money import yuan_to_fen
 from app.core.pagination import PageQuery, paginate
 from app.core.validation import validate
-from app.exports.workbook import COUNT, Column, SheetFile
+from app.exports.workbook import COUNT, TIME, Column, SheetFile
 from app.extensions import db
 from app.marketing import coupon_templates as templates_service
-from app.marketing.coupon_models import COUPON_KIND_LABELS, COUPON_STATUS_LABELS, CouponTemplate
+from app.marketing.coupon_centre import centre_templates
+from app.marketing.coupon_models import COUPON_KIND_LABELS, COUPON_STATUS_LABELS, Coupon, CouponTemplate
 from app.marketing.coupon_pricing import describe
 from app.marketing.coupon_settings import coupon_settings, save_coupon_settings
 from app.members.models import MemberLevel
+from app.orders.models import Order
 
 
 def _ids(text: str) -> list[int]:
@@ -119,7 +124,6 @@ def _form_values(form: CouponTemplateForm) -> dict:
         "per_user_daily_limit": form.per_user_daily_limit.data,
         "stacks_with_full_reduction": form.stacks_with_full_reduction.data, "enabled": form.enabled.data,
         "points_price": form.points_price.data or 0, "in_centre": form.in_centre.data,
-        "centre_sort": form.centre_sort.data or 0,
     }
 
 
@@ -135,7 +139,7 @@ def _fill(form: CouponTemplateForm, template: CouponTemplate) -> None:
     form.valid_until.data = (to_beijing(template.valid_until) - timedelta(days=1)).date().isoformat() \
         if template.valid_until else ""
     for name in ("total", "per_user_limit", "per_user_daily_limit", "stacks_with_full_reduction", "enabled",
-                 "points_price", "in_centre", "centre_sort"):
+                 "points_price", "in_centre"):
         getattr(form, name).data = getattr(template, name)
 
 
@@ -167,6 +171,38 @@ def coupon_template_edit(template_id: int | None = None):
                            chosen_categories=_chosen(Category, Category.name, _ids(form.category_ids.data)))
 
 
+def _centre_page(status: int = 200):
+    rows = [{"id": template.id, "name": template.name, "kind": label(template.kind, "CouponKind"),
+             "gives": describe(template), "left": _("Unlimited") if template.total is None else str(template.left)}
+            for template in centre_templates()]
+    return render_template("admin/marketing/coupon_centre_order.html", rows=rows), status
+
+
+@bp.get("/marketing/coupon-centre")
+@area("marketing")
+def coupon_centre_order():
+    """The coupons the shopper's centre shows, in its order, to drag into another."""
+    return _centre_page()
+
+
+@bp.post("/marketing/coupon-centre")
+@area("marketing")
+def coupon_centre_order_save():
+    posted = request.form.getlist("template_ids")
+    try:
+        if not all(part.isascii() and part.isdigit() and len(part) < 10 for part in posted):
+            raise ValidationError(_("The coupon centre has changed since this page was opened: here is its "
+                                    "current order."), code="coupon_centre_changed")
+        templates_service.order_centre(actor(), [int(part) for part in posted])
+    except DomainError as refusal:
+        db.session.rollback()
+        flash(_("The order was not saved. %(reason)s", reason=refusal.message), "danger")
+        return _centre_page(refusal.status)
+    db.session.commit()
+    flash(_("Saved. The coupon centre shows its coupons in this order."), "success")
+    return redirect(url_for("admin.coupon_centre_order"))
+
+
 @bp.get("/marketing/coupons/<int:template_id>")
 @area("marketing")
 def coupon_template_detail(template_id: int):
@@ -178,8 +214,59 @@ def coupon_template_detail(template_id: int):
     send_form.request_key.data = secrets.token_hex(8)
     send_form.level_id.choices = [("", _("None"))] + [
         (str(level.id), level.name) for level in db.session.scalars(select(MemberLevel).order_by(MemberLevel.id))]
+    names, order_numbers = _holders_and_orders(page["items"])
     return render_template("admin/marketing/coupon_detail.html", template=template, page=page, status=status,
-                           statuses=COUPON_STATUS_LABELS, describe=describe, send_form=send_form)
+                           statuses=COUPON_STATUS_LABELS, describe=describe, send_form=send_form, names=names,
+                           order_numbers=order_numbers)
+
+
+def _holders_and_orders(coupons: list[Coupon]) -> tuple[dict[int, str], dict[int, str]]:
+    """The holders' nicknames and the order numbers of these coupons, two queries a page."""
+    user_ids = {coupon.user_id for coupon in coupons}
+    order_ids = {coupon.order_id for coupon in coupons if coupon.order_id}
+    names = dict(db.session.execute(select(User.id, User.nickname).where(User.id.in_(user_ids))).all()) \
+        if user_ids else {}
+    numbers = dict(db.session.execute(select(Order.id, Order.order_no).where(Order.id.in_(order_ids))).all()) \
+        if order_ids else {}
+    return names, numbers
+
+
+HELD_EXPORT_LIMIT = 50_000
+HELD_EXPORT_BATCH = 2_000
+HELD_EXPORT_COLUMNS = (Column(_l("Coupon number"), COUNT, 12), Column(_l("Member"), width=18),
+                       Column(_l("Member ID"), COUNT, 10), Column(_l("How it was received"), width=16),
+                       Column(_l("Status")), Column(_l("Order number"), width=24), Column(_l("Valid from"), TIME, 20),
+                       Column(_l("Valid until"), TIME, 20), Column(_l("Used at"), TIME, 20))
+
+
+def _beijing(moment):
+    return to_beijing(moment).replace(tzinfo=None) if moment else None
+
+
+@bp.get("/marketing/coupons/<int:template_id>/export.xlsx")
+@area("marketing")
+def coupon_holders_export(template_id: int):
+    """The coupons of one template as the detail page filters them, newest first, read in
+    batches down (template_id, id) and capped (a coupon sent to a whole level can be held by
+    hundreds of thousands; the last row says when the cap cut the list)."""
+    template = db.get_or_404(CouponTemplate, template_id)
+    status = request.args.get("status", "")
+    statement = templates_service.template_coupons(template.id, status if status in COUPON_STATUS_LABELS else "")
+    sheet = SheetFile(template.name[:31] or _("Coupons"), HELD_EXPORT_COLUMNS)
+    written = 0
+    for coupons in batches(statement, HELD_EXPORT_BATCH, HELD_EXPORT_LIMIT + 1):
+        names, order_numbers = _holders_and_orders(coupons)
+        for coupon in coupons[:HELD_EXPORT_LIMIT - written]:
+            sheet.append([coupon.id, names.get(coupon.user_id, ""), coupon.user_id,
+                          label(coupon.source, "CouponSource"), label(coupon.status, "CouponStatus"),
+                          order_numbers.get(coupon.order_id, ""),
+                          _beijing(coupon.valid_from), _beijing(coupon.valid_until), _beijing(coupon.used_at)])
+        written += len(coupons)
+    if written > HELD_EXPORT_LIMIT:
+        sheet.append([None, _("Only the newest %(n)s coupons are exported: filter by status.",
+                              n=f"{HELD_EXPORT_LIMIT:,}")] + [None] * 7)
+    return send_file(sheet.save(), as_attachment=True, download_name=f"coupon-{template.id}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.post("/marketing/coupons/<int:template_id>/send")

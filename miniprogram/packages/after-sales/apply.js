@@ -1,6 +1,6 @@
 // Ask for a refund (or a return and refund) of some units of one order item.
 const api = require('../../utils/api')
-const { yuan } = require('../../utils/money')
+const { yuan, fenFromYuan } = require('../../utils/money')
 const orderStatus = require('../../pages/orders/status')
 const logic = require('./logic')
 const { uploadImage, choosePhotos } = require('./upload')
@@ -26,6 +26,7 @@ Page({
     maxPhotos: 9,
     form: { kind: 'refund_only', quantity: 1, reason: '', description: '', amountText: '', photos: [] },
     capText: '0.00',
+    refundPoints: 0,
     fields: {},
     uploading: 0,
     submitting: false,
@@ -67,6 +68,15 @@ Page({
   refreshCap() {
     const cap = logic.amountCap(this.data.item, this.data.form.quantity)
     this.setData({ capText: yuan(cap) })
+    this.refreshPoints()
+  },
+
+  /** The points this request gives back, for the amount typed (or the cap, untouched). */
+  refreshPoints() {
+    const typed = String(this.data.form.amountText || '').trim()
+    const fen = typed ? fenFromYuan(typed) : undefined
+    const points = fen === null ? 0 : logic.pointsBack(this.data.item, this.data.form.quantity, fen)
+    this.setData({ refundPoints: points })
   },
 
   chooseKind(event) {
@@ -90,6 +100,7 @@ Page({
 
   onAmount(event) {
     this.setData({ 'form.amountText': event.detail.value, 'fields.amount': '' })
+    this.refreshPoints()
   },
 
   onDescription(event) {

@@ -22,7 +22,8 @@ function shape(row) {
   ].filter(([field]) => row[field]).map(([field, text]) => ({ text, time: beijingTime(row[field]) }))
   return Object.assign({}, row, {
     statusText: logic.statusLabel(row.status, row.status_label),
-    hint: HINTS[row.status] || '',
+    hint: row.status === 'refunded' && !row.amount_fen && row.refund_points ? '积分已退回您的账户'
+      : (HINTS[row.status] || ''),
     kindText: logic.KIND_LABELS[row.kind] || row.kind,
     amountText: yuan(row.amount_fen),
     steps,

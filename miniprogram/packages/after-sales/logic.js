@@ -4,6 +4,9 @@
  * rounded down, and whatever is left (`refundable_fen`) when the request takes the last
  * units not yet claimed (`claimable_quantity`). The server stays the judge; the form only
  * avoids asking for what cannot be granted.
+ *
+ * Points that paid for the item come back with its refund (app/orders/after_sales.points_back):
+ * in proportion to the cash, or by units for an item paid entirely with points (¥0 to refund).
  */
 const { yuan, fenFromYuan } = require('../../utils/money')
 
@@ -52,6 +55,34 @@ function amountCap(item, quantity) {
   return Math.min(left, Math.floor((paid * qty) / units))
 }
 
+/** The points a `points` discount took off the item. */
+function itemPoints(item) {
+  return ((item && item.discount_parts) || []).reduce(
+    (sum, part) => sum + (part.kind === 'points' ? Number(part.points) || 0 : 0), 0)
+}
+
+/**
+ * The points a request for `quantity` units and `amountFen` gives back, on top of what earlier
+ * requests claimed: the item's points back after this claim, less those back after theirs.
+ */
+function pointsBack(item, quantity, amountFen) {
+  const total = itemPoints(item)
+  const units = item && item.quantity > 0 ? item.quantity : 0
+  const qty = Math.floor(Number(quantity) || 0)
+  if (!total || !units || qty <= 0) return 0
+  const paid = item.paid_fen > 0 ? item.paid_fen : 0
+  const left = item.refundable_points !== undefined ? Math.max(0, item.refundable_points) : total
+  const back = (fen, count) => {
+    if (paid > 0) return fen >= paid ? total : Math.floor((total * Math.max(0, fen)) / paid)
+    return Math.floor((total * Math.min(Math.max(0, count), units)) / units)
+  }
+  const claimedUnits = units - claimableQuantity(item)
+  const claimedFen = paid - (item.refundable_fen !== undefined ? Math.max(0, item.refundable_fen) : paid)
+  const amount = amountFen === undefined ? amountCap(item, qty) : amountFen
+  const gained = back(claimedFen + amount, claimedUnits + qty) - back(claimedFen, claimedUnits)
+  return Math.max(0, Math.min(left, gained))
+}
+
 /**
  * Check the form before it is sent. Returns {ok, fields, body}: `fields` maps a field to its
  * message (as the server's error shape does), `body` is the POST /after-sales payload.
@@ -73,7 +104,7 @@ function validate(form, item, options) {
   if (form.amountText !== undefined && String(form.amountText).trim() !== '') {
     amountFen = fenFromYuan(form.amountText)
     if (amountFen === null) fields.amount = '请输入正确的金额'
-    else if (amountFen <= 0) fields.amount = '退款金额须大于 0'
+    else if (amountFen <= 0 && !(cap === 0 && pointsBack(item, quantity, 0) > 0)) fields.amount = '退款金额须大于 0'
     else if (amountFen > cap) fields.amount = `最多可退 ¥${yuan(cap)}`
     custom = amountFen !== cap
   }
@@ -93,6 +124,6 @@ function statusLabel(status, serverLabel) {
 }
 
 module.exports = {
-  claimableQuantity,
+  claimableQuantity, itemPoints, pointsBack,
   KINDS, KIND_LABELS, STATUS_LABELS, COURIERS, amountCap, validate, statusLabel,
 }

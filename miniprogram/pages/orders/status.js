@@ -52,9 +52,10 @@ function orderActions(status) {
   return (ACTIONS_BY_STATUS[status] || []).map((key) => Object.assign({}, ACTIONS[key]))
 }
 
+/** An item paid in cash, or entirely with points still to give back (refunded for ¥0). */
 function canApplyAfterSale(order, item) {
   if (!order || AFTER_SALE_STATUSES.indexOf(order.status) < 0) return false
-  return !item || item.paid_fen > 0
+  return !item || item.paid_fen > 0 || item.refundable_points > 0
 }
 
 /** A return needs the goods to have left: only shipped or completed orders offer it. */

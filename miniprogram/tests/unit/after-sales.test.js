@@ -34,6 +34,37 @@ describe('amount cap', () => {
   })
 })
 
+describe('points given back', () => {
+  // 3 units paid entirely with 3000 points (¥0 in cash)
+  const pointsItem = Object.assign({}, item, { paid_fen: 0, discount_fen: 10002, refundable_fen: 0,
+    claimable_quantity: 3, refundable_points: 3000,
+    discount_parts: [{ kind: 'points', ref: 'points', amount_fen: 10002, points: 3000 }] })
+
+  test('an item paid with points gives its points back by units, the last units what is left', () => {
+    expect(logic.itemPoints(pointsItem)).toBe(3000)
+    expect(logic.amountCap(pointsItem, 1)).toBe(0)
+    expect(logic.pointsBack(pointsItem, 1)).toBe(1000)
+    expect(logic.pointsBack(pointsItem, 3)).toBe(3000)
+    const claimed = Object.assign({}, pointsItem, { claimable_quantity: 1, refundable_points: 1000 })
+    expect(logic.pointsBack(claimed, 1)).toBe(1000)
+  })
+
+  test('points that paid part of an item come back with the cash, in proportion', () => {
+    const part = Object.assign({}, item, { discount_parts: [{ kind: 'points', ref: 'points', amount_fen: 1, points: 100 }] })
+    expect(logic.pointsBack(part, 1)).toBe(33) // 100 × 3333 / 10001
+    expect(logic.pointsBack(part, 3)).toBe(100)
+    expect(logic.pointsBack(item, 3)).toBe(0) // no points used
+  })
+
+  test('an untouched ¥0 request for a points item is sent, "0" typed too', () => {
+    const base = { kind: 'refund_only', quantity: 1, reason: '不想要了', description: '', amountText: '', photos: [] }
+    expect(logic.validate(base, pointsItem).ok).toBe(true)
+    const zero = logic.validate(Object.assign({}, base, { amountText: '0' }), pointsItem)
+    expect(zero.ok).toBe(true)
+    expect(zero.body.amount_fen).toBeUndefined()
+  })
+})
+
 describe('the form', () => {
   const base = { kind: 'refund_only', quantity: 1, reason: '不想要了', description: '', amountText: '', photos: [] }
 
@@ -119,6 +150,27 @@ describe('apply page', () => {
     expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/packages/after-sales/detail?id=9' })
   })
 
+  test('an item paid with points shows the points to come back for the quantity', async () => {
+    const pointsItem = Object.assign({}, item, { paid_fen: 0, discount_fen: 10002, refundable_fen: 0,
+      claimable_quantity: 3, refundable_points: 3000,
+      discount_parts: [{ kind: 'points', ref: 'points', amount_fen: 10002, points: 3000 }] })
+    const posted = jest.fn(({ body }) => [201, Object.assign({ id: 9 }, body)])
+    global.wx = wxWithRoutes(Object.assign(routes('paid'), { 'GET /api/v1/orders/7': { id: 7, status: 'paid',
+      items: [pointsItem] }, 'POST /api/v1/after-sales': posted }))
+    const page = mountPage('packages/after-sales/apply')
+    page.instance.onLoad({ order_id: '7', item_id: '71' })
+    await settle()
+    expect(textOf(page, '.cap')).toMatch(/^最多可退 ¥0.00/)
+    expect(textOf(page, '.points')).toBe('退回积分 3000')
+    page.instance.onQuantity({ detail: 1 })
+    await settle()
+    expect(textOf(page, '.points')).toBe('退回积分 1000')
+    page.instance.onReason({ detail: { value: '0' } })
+    await page.instance.submit()
+    expect(posted.mock.calls[0][0].body).toEqual({ order_item_id: 71, kind: 'refund_only', quantity: 1,
+      reason: '不想要了', description: '', photos: [] })
+  })
+
   test("the server's field messages land on the form's fields", async () => {
     global.wx = wxWithRoutes(routes('shipped', { 'POST /api/v1/after-sales': () => [409, { error: {
       code: 'after_sale_exceeds_item', message: '超出可退金额', fields: { amount_fen: '最多还可退 50.00 元' } } }] }))
@@ -160,5 +212,17 @@ describe('after-sale detail page', () => {
     expect(sent.mock.calls[0][0].body).toEqual({ courier_code: 'SF', tracking_no: 'SF1234567' })
     expect(textOf(page, '.hero__status')).toBe('商品寄回中')
     expect(textOf(page, '.tracking')).toBe('已寄回：SF SF1234567')
+  })
+
+  test('a refund of an item paid with points shows ¥0 and the points given back', async () => {
+    global.wx = wxWithRoutes({ 'GET /api/v1/after-sales/9': Object.assign({}, row, { kind: 'refund_only',
+      status: 'refunded', amount_fen: 0, refund_points: 1000, can_cancel: false, can_submit_return: false,
+      refunded_at: '2026-11-27T12:00:00Z' }) })
+    const page = mountPage('packages/after-sales/detail')
+    page.instance.onLoad({ id: '9' })
+    page.instance.onShow()
+    await settle()
+    expect(textOf(page, '.points')).toBe('退回积分1000')
+    expect(textOf(page, '.hero__hint')).toBe('积分已退回您的账户')
   })
 })

@@ -56,6 +56,9 @@ describe('order status', () => {
     expect(status.canApplyAfterSale({ status: 'pending_payment' }, { paid_fen: 100 })).toBe(false)
     expect(status.canApplyAfterSale({ status: 'closed' }, { paid_fen: 100 })).toBe(false)
     expect(status.canApplyAfterSale({ status: 'completed' }, { paid_fen: 0 })).toBe(false)
+    // paid entirely with points: refunded for ¥0, the points come back
+    expect(status.canApplyAfterSale({ status: 'completed' }, { paid_fen: 0, refundable_points: 300 })).toBe(true)
+    expect(status.canApplyAfterSale({ status: 'completed' }, { paid_fen: 0, refundable_points: 0 })).toBe(false)
     expect(status.canReturnGoods('paid')).toBe(false)
     expect(status.canReturnGoods('shipped')).toBe(true)
   })

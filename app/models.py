@@ -23,6 +23,7 @@ from app.distribution.models import (  # noqa: F401
     Withdrawal,
 )
 from app.exports.models import ExportJob  # noqa: F401
+from app.marketing.bargain_models import Bargain, BargainActivity, BargainHelp  # noqa: F401
 from app.marketing.coupon_models import (  # noqa: F401
     Coupon,
     CouponDailyClaim,

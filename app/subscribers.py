@@ -2,6 +2,9 @@
 
 from app.distribution import jobs as distribution_jobs  # noqa: F401
 from app.marketing import (
+    activity_orders,  # noqa: F401  (an activity order's claim, sale and release follow its order)
+    activity_pricing,  # noqa: F401  (checkout step 5: an activity order's price)
+    bargains,  # noqa: F401  (the bargain activity kind)
     coupon_gifts,  # noqa: F401  (the new-user pack at first login, the invitee's gift at binding)
     coupon_lifecycle,  # noqa: F401  (a coupon follows its order; pricing step 30)
     full_reduction_pricing,  # noqa: F401  (checkout step 20: full-reduction activities)

@@ -10,6 +10,7 @@ from app.admin.views import (  # noqa: E402,F401
                after_sales,
                audit,
                auth,
+               bargains,
                categories,
                coupons,
                dashboard,

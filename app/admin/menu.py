@@ -50,6 +50,8 @@ ENTRIES = (
               MARKETING),
     MenuEntry("marketing", _l("Full-reduction"), "percent", "admin.full_reductions",
               "/admin/marketing/full-reductions", MARKETING),
+    MenuEntry("marketing", _l("Bargain"), "scissors", "admin.bargain_activities", "/admin/marketing/bargains",
+              MARKETING),
     MenuEntry("marketing", _l("Points rules"), "coin", "admin.points_rules", "/admin/marketing/points", MARKETING),
     MenuEntry("marketing", _l("Sign-in"), "calendar-check", "admin.sign_in_rules", "/admin/marketing/sign-in",
               MARKETING),

@@ -9,6 +9,7 @@ from app.api import (  # noqa: E402,F401
     addresses,
     after_sales,
     auth,
+    bargains,
     cart,
     catalog,
     coupons,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from flask import jsonify
@@ -21,6 +22,7 @@ from app.core.pagination import Page, PageQuery, paginate
 from app.core.request_models import MAX_FEN, Body, Text
 from app.core.validation import documented, use_body, use_query
 from app.extensions import db
+from app.marketing import activity_orders
 from app.orders import after_sales, checkout, oplog
 from app.orders.closing import CloseOutcome, close_unpaid_order
 from app.orders.models import Order
@@ -39,6 +41,12 @@ class CheckoutLineIn(Body):
     quantity: int = Field(ge=1, le=999)
 
 
+class ActivityIn(Body):
+    kind: Literal["flash_sale", "group_buy", "bargain"]
+    ref: str = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z_-]+$",
+                     description="the activity's reference, e.g. the bargain id")
+
+
 class CheckoutIn(Body):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"anyOf": [  # the cart, or lines
         {"properties": {"from_cart": {"enum": [True]}, "lines": {"maxItems": 0}}, "required": ["from_cart"]},
@@ -52,6 +60,10 @@ class CheckoutIn(Body):
                                   description="the shopper's coupon to use; omitted: the one saving most")
     no_coupon: bool = Field(False, description="use no coupon (overrides the best-coupon default)")
     points: int = Field(0, ge=0, le=1_000_000_000, description="points to spend; more than allowed is capped")
+    activity: ActivityIn | None = Field(
+        None, description="an activity order (秒杀, 拼团, 砍价): lines are then its one item, at the activity's price; "
+                          "omitted for an ordinary order",
+        json_schema_extra=lambda schema: schema.pop("default", None))  # OpenAPI 3.0: a null default fails a $ref
 
     @field_validator("lines")
     @classmethod
@@ -62,11 +74,14 @@ class CheckoutIn(Body):
             raise PydanticCustomError("no_lines", "at least one line")
         return lines
 
-    def request(self) -> checkout.CheckoutRequest:
+    def request(self, user_id: int) -> checkout.CheckoutRequest:
+        """The checkout request; an activity's terms are asked of the activity now (4xx when it
+        does not sell this shopper anything now)."""
+        terms = activity_orders.terms_for(user_id, self.activity.kind, self.activity.ref) if self.activity else None
         return checkout.CheckoutRequest(from_cart=self.from_cart,
                                         lines=[(line.sku_id, line.quantity) for line in self.lines],
                                         address_id=self.address_id, remark=self.remark, coupon_id=self.coupon_id,
-                                        best_coupon=not self.no_coupon, points=self.points)
+                                        best_coupon=not self.no_coupon, points=self.points, activity=terms)
 
 
 class PlaceOrderIn(CheckoutIn):
@@ -198,6 +213,8 @@ class OrderOut(OrderSummaryOut):
     completed_at: str | None
     cancelled_at: str | None
     closed_at: str | None
+    activity_kind: str | None = Field(description="flash_sale | group_buy | bargain: bought in that activity")
+    activity_ref: str | None = Field(description="the activity's reference, e.g. the bargain id")
 
 
 class OrderListOut(Page[OrderSummaryOut]):
@@ -264,6 +281,7 @@ def order_out(order: Order) -> dict:
         "paid_at": beijing_iso(order.paid_at), "shipped_at": beijing_iso(order.shipped_at),
         "completed_at": beijing_iso(order.completed_at), "cancelled_at": beijing_iso(order.cancelled_at),
         "closed_at": beijing_iso(order.closed_at),
+        "activity_kind": order.activity_kind, "activity_ref": order.activity_ref,
     }
 
 
@@ -281,7 +299,8 @@ def own_order(order_id: int) -> Order:
 @login_required
 @use_body(CheckoutIn)
 def order_preview(body: CheckoutIn):
-    result = checkout.preview(current_user().id, body.request())
+    user_id = current_user().id
+    result = checkout.preview(user_id, body.request(user_id))
     answer = quote_out(result)
     db.session.commit()
     return jsonify(answer)
@@ -293,9 +312,19 @@ def order_preview(body: CheckoutIn):
 @login_required
 @use_body(PlaceOrderIn)
 def order_create(body: PlaceOrderIn):
+    user_id = current_user().id
+    return placed_answer(user_id, lambda: body.request(user_id), body)
+
+
+def placed_answer(user_id: int, request_for: Callable[[], checkout.CheckoutRequest], body: PlaceOrderIn):
+    """Place the order and answer it (201; 200 for a repeated key, before asking an activity
+    again — its item is that order's by now; 409 price_changed with the new preview)."""
+    earlier = checkout.order_by_key(user_id, body.idempotency_key)
+    if earlier is not None:
+        return jsonify(order_out(own_order(earlier.id))), 200
+    request = request_for()
     try:
-        order, created = checkout.place_order(current_user().id, body.request(), body.idempotency_key,
-                                              body.expected_payable_fen)
+        order, created = checkout.place_order(user_id, request, body.idempotency_key, body.expected_payable_fen)
     except checkout.PriceChanged as exc:
         answer = quote_out(exc.quote)
         db.session.rollback()

@@ -48,6 +48,9 @@ class AuditAction(StrEnum):
     FULL_REDUCTION_UPDATE = "full_reduction.update"
     FULL_REDUCTION_ENABLE = "full_reduction.enable"
     FULL_REDUCTION_DISABLE = "full_reduction.disable"
+    BARGAIN_CREATE = "bargain.create"
+    BARGAIN_UPDATE = "bargain.update"
+    BARGAIN_STOP = "bargain.stop"
     POINTS_RULES_UPDATE = "points_rules.update"
     SIGN_IN_RULES_UPDATE = "sign_in_rules.update"
     SETTINGS_SAVE = "settings.save"
@@ -133,6 +136,9 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.FULL_REDUCTION_UPDATE: _l("Full-reduction activity changed"),
     AuditAction.FULL_REDUCTION_ENABLE: _l("Full-reduction activity enabled"),
     AuditAction.FULL_REDUCTION_DISABLE: _l("Full-reduction activity stopped"),
+    AuditAction.BARGAIN_CREATE: _l("Bargain activity created"),
+    AuditAction.BARGAIN_UPDATE: _l("Bargain activity changed"),
+    AuditAction.BARGAIN_STOP: _l("Bargain activity stopped early"),
     AuditAction.POINTS_RULES_UPDATE: _l("Points rules saved"),
     AuditAction.SIGN_IN_RULES_UPDATE: _l("Sign-in rules saved"),
 })
@@ -152,6 +158,7 @@ class AuditTarget(StrEnum):
     COUPON_SETTINGS = "coupon_settings"
     COUPON_CENTRE = "coupon_centre"
     FULL_REDUCTION = "full_reduction"
+    BARGAIN_ACTIVITY = "bargain_activity"
     POINTS_RULES = "points_rules"
     SIGN_IN_RULES = "sign_in_rules"
     AGENT_LEVEL = "agent_level"
@@ -179,6 +186,7 @@ AUDIT_TARGET_LABELS = labels(AuditTarget, {
     AuditTarget.STAFF: _l("Staff"), AuditTarget.ROLE: _l("Role"),
     AuditTarget.COUPON_TEMPLATE: _l("Coupon"), AuditTarget.COUPON_SETTINGS: _l("Coupon settings"),
     AuditTarget.COUPON_CENTRE: _l("Coupon centre"),
-    AuditTarget.FULL_REDUCTION: _l("Full-reduction activity"), AuditTarget.POINTS_RULES: _l("Points rules"),
+    AuditTarget.FULL_REDUCTION: _l("Full-reduction activity"),
+    AuditTarget.BARGAIN_ACTIVITY: _l("Bargain activity"), AuditTarget.POINTS_RULES: _l("Points rules"),
     AuditTarget.SIGN_IN_RULES: _l("Sign-in rules"),
 })

@@ -5,8 +5,8 @@ Positions: level 1 is the buyer's referrer, level 2 theirs, level 3 theirs — o
 self-purchase rebate on and the buyer an active agent, level 1 is the buyer. With it off, an
 agent's own purchase gets a level-0 line saying so. A position that pays nothing (not an
 agent, agent disabled, binding expired, beyond the configured levels, product excluded,
-no referrer, distribution off, or an amount that rounds to 0) records why, and is NOT
-passed up: level 2 stays level 2.
+no referrer, distribution off, an activity order whose activity pays no commission, or an
+amount that rounds to 0) records why, and is NOT passed up: level 2 stays level 2.
 
 Amounts: base = the item's paid amount (its share of discounts deducted, freight excluded)
 or its profit (paid − unit cost × quantity, at least 0) — with the points rule "count points
@@ -195,7 +195,8 @@ def price(item: Any, level: int, base: int, settings: AccrualSettings, agent: An
     return {"rule": name, "rate_bp": rate, "amount_fen": share_of(base, rate)}
 
 
-_ORDER = (select(Order.id, Order.user_id, Order.status, Order.paid_at)
+_ORDER = (select(Order.id, Order.user_id, Order.status, Order.paid_at, Order.activity_kind,
+                 Order.activity_pays_commission)
           .where(Order.id == bindparam("order_id")).with_for_update())
 # A locking read of its own: it sees lines a concurrent copy committed while this one waited
 # for the order lock (a subquery of the order's read would use an older snapshot on MariaDB).
@@ -234,6 +235,14 @@ def _rule_of(columns: tuple) -> SimpleNamespace | None:
                                                      fixed_fen=fixed_fen)
 
 
+def order_reason(order: Any) -> str:
+    """Why the whole order pays nothing, whoever stands in the chain ('' when it may pay): an
+    activity order (秒杀, 拼团, 砍价) pays only when its activity said so when it was placed."""
+    if order.activity_kind and not order.activity_pays_commission:
+        return "activity_excluded"
+    return ""
+
+
 def accrue(order_id: int) -> int:
     """Write the order's commission lines and pending entries; returns how many lines pay.
 
@@ -255,13 +264,14 @@ def accrue(order_id: int) -> int:
     now = utcnow()
     lines: list[dict] = []
     width = len(ITEM_COLUMNS)
+    whole_order = order_reason(order)
     for row in rows:
         item, rule = rows_item(row[:width]), _rule_of(tuple(row[width + 1:width + 1 + len(_RULE_COLUMNS)]))
         if points_as_paid:
             item.discount_parts = row[-1]
         base = base_of(item, settings, points_as_paid)
         for position in positions:
-            values = {"base_fen": base, "reason": _judge(position, settings, agents)}
+            values = {"base_fen": base, "reason": whole_order or _judge(position, settings, agents)}
             if not values["reason"]:
                 values.update(price(item, position.level, base, settings, agents[position.user_id], rule, levels))
             if not values.get("reason") and not values.get("amount_fen"):

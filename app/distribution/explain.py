@@ -26,6 +26,7 @@ REASONS = {
     "no_referrer": _l("Nobody referred the shopper at this level"),
     "distribution_off": _l("Distribution was switched off"),
     "zero_amount": _l("The commission rounds down to ¥0.00"),
+    "activity_excluded": _l("Bought in an activity that pays no commission"),
 }
 STATUSES = {
     "none": _l("Pays nothing"),

@@ -144,7 +144,7 @@ def _chosen(user_id: int, coupon_id: int, result: Quote) -> CouponOffer:
     return offer
 
 
-@register_step(30, "coupon")
+@register_step(30, "coupon", promotion=True)
 def coupon_step(result: Quote) -> None:
     if result.user_id is None:
         return

@@ -134,7 +134,7 @@ def hints(applied: list[Reach], missed: list[Reach]) -> list[dict]:
     return [chosen.hint() for chosen in sorted(applied + missed, key=lambda chosen: chosen.activity.id)]
 
 
-@register_step(20, KIND)
+@register_step(20, KIND, promotion=True)
 def full_reduction_step(result: Quote) -> None:
     activities = live_activities()
     if not activities or not result.lines:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core.jobs import job
 from app.extensions import db
-from app.marketing import coupon_expiry, level_coupons, points_expiry
+from app.marketing import bargains, coupon_expiry, level_coupons, points_expiry
 from app.members.models import MemberLevel
 
 
@@ -52,4 +52,15 @@ def expire_coupons() -> int:
     db.session.commit()
     if expired == coupon_expiry.BATCH:
         expire_coupons.delay()
+    return expired
+
+
+@job("default")
+def expire_bargains() -> int:
+    """Bargains out of time that never reached the floor are marked expired, a batch per job
+    (each commits; a full batch queues the next). Safe to run twice."""
+    expired = bargains.expire_due()
+    db.session.commit()
+    if expired == bargains.EXPIRY_BATCH:
+        expire_bargains.delay()
     return expired

@@ -39,7 +39,7 @@ def _offer(balance: int, max_points: int, used: int, saving_fen: int, points_per
             "points_per_yuan": points_per_yuan, "note": note}
 
 
-@register_step(40, "points")
+@register_step(40, "points", promotion=True)
 def points_step(result: Quote) -> None:
     rules = points_rules.current()
     if result.user_id is None or not rules.deduction_enabled:

@@ -6,6 +6,10 @@ of making a second), then the stock of every line by conditional UPDATE in SKU o
 the items with their snapshots, then what the order's discounts spend (its `order.placed`
 listeners lock the coupon and take the points). Any line short of stock, or a coupon or
 points no longer there, fails the whole order, which the caller rolls back.
+
+An activity order (app.orders.activity) is a buy-now order of the one SKU and quantity its
+terms name; it keeps the activity on the order and may have a shorter payment window. Its
+activity claims what it sells (a bargain, a seat) in an order.placed listener.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from app.core.errors import Conflict, ValidationError
 from app.core.models import utcnow
 from app.extensions import db
 from app.orders import events, oplog
+from app.orders.activity import ActivityTerms
 from app.orders.models import Order, OrderItem
 from app.orders.pricing import PricingOptions, Quote, check_stock, insufficient_stock, quote
 from app.orders.states import OrderStatus, PayMethod
@@ -44,11 +49,12 @@ class CheckoutRequest:
     coupon_id: int | None = None  # with best_coupon False and no id: no coupon
     best_coupon: bool = True
     points: int = 0  # points to spend (capped by the shop's rules, never refused for asking too many)
+    activity: ActivityTerms | None = None  # an activity order: the one line it sells, at its price
 
     @property
     def options(self) -> PricingOptions:
         return PricingOptions(coupon_id=self.coupon_id, best_coupon=self.best_coupon and self.coupon_id is None,
-                              points=self.points)
+                              points=self.points, activity=self.activity)
 
 
 class PriceChanged(Conflict):
@@ -61,7 +67,19 @@ class PriceChanged(Conflict):
         self.quote = new_quote
 
 
+def _activity_lines(request: CheckoutRequest) -> list[tuple[int, int]]:
+    """An activity order buys exactly its terms' SKU and quantity, now (never from the cart)."""
+    terms = request.activity
+    wanted = [(terms.sku_id, terms.quantity)]
+    if request.from_cart or (request.lines and list(request.lines) != wanted):
+        raise ValidationError(_("Some fields are invalid."), code="activity_lines", fields={
+            "lines": _("An activity order buys only its activity's item, %(n)s at a time.", n=terms.quantity)})
+    return wanted
+
+
 def requested_lines(user_id: int, request: CheckoutRequest) -> list[tuple[int, int]]:
+    if request.activity is not None:
+        return _activity_lines(request)
     if request.from_cart:
         if request.lines:
             raise ValidationError(_("Some fields are invalid."), fields={
@@ -127,6 +145,10 @@ def place_order(user_id: int, request: CheckoutRequest, idempotency_key: str,
     if expected_payable_fen is not None and expected_payable_fen != result.payable_fen:
         raise PriceChanged(result)
     now = utcnow()
+    pay_minutes = shop_settings().unpaid_close_minutes
+    terms = request.activity
+    if terms is not None and terms.pay_minutes:
+        pay_minutes = min(pay_minutes, terms.pay_minutes)
     order = Order(
         order_no=new_order_no(), user_id=user_id, idempotency_key=idempotency_key,
         status=OrderStatus.PENDING_PAYMENT, items_total_fen=result.items_total_fen,
@@ -137,7 +159,10 @@ def place_order(user_id: int, request: CheckoutRequest, idempotency_key: str,
         receiver_name=address.receiver_name, receiver_phone=address.receiver_phone,
         region_code=address.region_code, region_text=address.region_text, address_detail=address.detail,
         shopper_remark=request.remark.strip()[:200],
-        pay_deadline=now + timedelta(minutes=shop_settings().unpaid_close_minutes))
+        pay_deadline=now + timedelta(minutes=pay_minutes))
+    if terms is not None:
+        order.activity_kind, order.activity_id, order.activity_ref = terms.kind.value, terms.activity_id, terms.ref
+        order.activity_pays_commission = terms.pays_commission
     db.session.add(order)
     try:
         db.session.flush()

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from werkzeug.datastructures import MultiDict
 
 from app.core.china_time import day_start_utc
+from app.orders.activity import ActivityKind
 from app.orders.queries import OrderFilter
 from app.orders.states import OrderStatus, PayMethod
 
-FILTER_ARGS = ("status", "since", "until", "keyword", "pay_method", "exception")
+FILTER_ARGS = ("status", "since", "until", "keyword", "pay_method", "exception", "activity_kind", "activity_id")
 
 
 def _day(value: str | None) -> date | None:
@@ -26,6 +27,8 @@ def order_filter_from_args(args: MultiDict) -> OrderFilter:
     since, until = _day(args.get("since")), _day(args.get("until"))
     status = args.get("status", "")
     pay_method = args.get("pay_method", "")
+    kind, activity = args.get("activity_kind", ""), args.get("activity_id", "")
+    kind = kind if kind in set(ActivityKind) else ""
     return OrderFilter(
         status=status if status in set(OrderStatus) else "",
         since=day_start_utc(since) if since else None,
@@ -33,6 +36,9 @@ def order_filter_from_args(args: MultiDict) -> OrderFilter:
         keyword=(args.get("keyword") or "").strip()[:64],
         pay_method=pay_method if pay_method in set(PayMethod) else "",
         exception=(args.get("exception") or "").strip()[:32],
+        activity_kind=kind,
+        activity_id=int(activity) if kind and activity.isascii() and activity.isdigit() and len(activity) < 10
+        else None,
     )
 
 

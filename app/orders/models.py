@@ -50,6 +50,8 @@ class Order(TimestampMixin, db.Model):
         Index("ix_orders_receiver_phone", "receiver_phone"),
         Index("ix_orders_pay_method_id", "pay_method", "id"),
         Index("ix_orders_status_paid_at", "status", "paid_at"),
+        # An activity's orders (its results page, the filters): app.orders.activity
+        Index("ix_orders_activity_kind_activity_id", "activity_kind", "activity_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +97,12 @@ class Order(TimestampMixin, db.Model):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), comment="the WeChat payment")
     exception: Mapped[str] = mapped_column(String(32), default="", nullable=False, index=True,
                                            comment="amount_mismatch | paid_after_close | ...; empty when fine")
+    # An activity order (app.orders.activity); all NULL for an ordinary order.
+    activity_kind: Mapped[str | None] = mapped_column(String(16), comment="flash_sale | group_buy | bargain")
+    activity_id: Mapped[int | None] = mapped_column(Integer, comment="the activity (of its kind's table)")
+    activity_ref: Mapped[str | None] = mapped_column(String(32), comment="e.g. the bargain id, the group id")
+    activity_pays_commission: Mapped[bool | None] = mapped_column(
+        comment="the activity's setting when ordered: false, the order accrues no commission")
 
     items: Mapped[list[OrderItem]] = relationship(back_populates="order", order_by="OrderItem.id")
 

@@ -2,12 +2,16 @@
 
 Nothing the client sends about prices is used. A quote is goods lines + freight (per the
 products' shipping templates) − discounts. The discounts come from a pipeline of steps run in
-a fixed order (member level, full-reduction, coupon, points — see `register_step`); each step
+a fixed order (activity price, member level, full-reduction, coupon, points — see `register_step`); each step
 sees what the steps before it left of each line and adds at most one discount, which is shared
 over the lines in its scope in proportion to what is left of them (largest remainder), so every
 discount's shares add up to it exactly and no line ever goes below zero. Each line keeps its
 share of every discount (`PricedLine.parts`, stored on the order item), which is what the
 commission explain view shows and what a refund gives back.
+
+An activity order (app.orders.activity) is priced by step 5 first; the steps registered as
+promotions (member price, full-reduction, coupon, points) run on it only when the activity lets
+them stack — the pipeline asks `Quote.may_apply`, the steps never do.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from app.core.money import BASIS_POINTS, share_of
 from app.extensions import db
 from app.members.models import MemberLevel
 from app.members.services import level_of
+from app.orders.activity import ACTIVITY_KIND_LABELS, ActivityTerms
 from app.shipping.freight import FreightLine, quote_freight
 
 
@@ -67,6 +72,7 @@ class PricedLine:
 DISCOUNT_KIND_LABELS = {
     "member_level": _l("Member price"), "full_reduction": _l("Full-reduction activity"),
     "coupon": _l("Coupon"), "points": _l("Points deduction"),
+    **ACTIVITY_KIND_LABELS,  # an activity order's price cut: 秒杀, 拼团, 砍价
 }
 
 
@@ -76,7 +82,7 @@ def discount_kind_label(kind: str) -> str:
 
 @dataclass
 class Discount:
-    kind: str  # member_level | full_reduction | coupon | points
+    kind: str  # member_level | full_reduction | coupon | points | an activity kind (flash_sale, ...)
     label: str
     amount_fen: int
     ref: str = ""
@@ -97,6 +103,7 @@ class PricingOptions:
     coupon_id: int | None = None
     best_coupon: bool = True
     points: int = 0
+    activity: ActivityTerms | None = None  # an activity order's terms (priced by step 5)
 
 
 @dataclass
@@ -162,6 +169,12 @@ class Quote:
         self.discounts.append(discount)
         return discount
 
+    def may_apply(self, promotion: bool) -> bool:
+        """Whether a step runs on this quote: a promotion step only when the quote is not an
+        activity order, or its activity lets the promotions stack."""
+        activity = self.options.activity
+        return not promotion or activity is None or activity.stacks
+
     def waive_freight(self, label: str) -> None:
         if self.freight_fen > 0:
             self.freight_waived_by = label
@@ -169,16 +182,18 @@ class Quote:
 
 
 PricingStep = Callable[[Quote], None]
-_steps: list[tuple[int, str, PricingStep]] = []
+_steps: list[tuple[int, str, PricingStep, bool]] = []
 
 
-def register_step(order: int, name: str) -> Callable[[PricingStep], PricingStep]:
+def register_step(order: int, name: str, *, promotion: bool = False) -> Callable[[PricingStep], PricingStep]:
     """Add a step to the pipeline (run in `order`, low first; a name registers once). Built in:
-    10 member level; promotions register 20 full-reduction, 30 coupon, 40 points."""
+    10 member level; promotions register 5 activity price, 20 full-reduction, 30 coupon,
+    40 points. A `promotion` step is skipped on an activity order whose activity does not
+    stack (see `Quote.may_apply`)."""
 
     def decorator(step: PricingStep) -> PricingStep:
-        if name not in {existing for _order, existing, _step in _steps}:
-            _steps.append((order, name, step))
+        if name not in {entry[1] for entry in _steps}:
+            _steps.append((order, name, step, promotion))
             _steps.sort(key=lambda entry: entry[0])
         return step
 
@@ -250,7 +265,7 @@ def member_discount(level: MemberLevel | None, items_total_fen: int) -> Discount
     return Discount("member_level", _("Member price (%(level)s)", level=level.name), amount, str(level.id))
 
 
-@register_step(10, "member_level")
+@register_step(10, "member_level", promotion=True)
 def _member_level_step(result: Quote) -> None:
     if discount := member_discount(result.member_level, result.items_total_fen):
         result.add_discount(discount)
@@ -290,6 +305,7 @@ def quote(user_id: int, requested: list[tuple[int, int]], address: Address | Non
     through every registered step."""
     lines = priced_lines(requested)
     result = Quote(lines, address, freight_for(lines, address), user_id=user_id, options=options or PricingOptions())
-    for _order, _name, step in list(_steps):
-        step(result)
+    for _order, _name, step, promotion in list(_steps):
+        if result.may_apply(promotion):
+            step(result)
     return result

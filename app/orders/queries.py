@@ -48,6 +48,8 @@ class OrderFilter:
     pay_method: str = ""
     exception: str = ""  # "any" for every exception order, or one exception kind (or SHIPMENT_OVERDUE)
     user_id: int | None = None
+    activity_kind: str = ""  # an activity's orders (app.orders.activity): flash_sale | group_buy | bargain
+    activity_id: int | None = None  # with activity_kind: one activity's
 
 
 def keyword_too_short(keyword: str) -> bool:
@@ -82,9 +84,13 @@ def search_orders(criteria: OrderFilter) -> Select:
         statement = statement.where(shipment_overdue())
     elif criteria.exception:
         statement = statement.where(Order.exception == criteria.exception)
+    if criteria.activity_kind:  # (activity_kind, activity_id) index; its rows come in id order
+        statement = statement.where(Order.activity_kind == criteria.activity_kind)
+        if criteria.activity_id is not None:
+            statement = statement.where(Order.activity_id == criteria.activity_id)
     if criteria.user_id:
         statement = statement.where(Order.user_id == criteria.user_id)
-    elif not keyword and criteria.exception != "any":
+    elif not keyword and criteria.exception != "any" and not criteria.activity_kind:
         statement = _pinned(statement, criteria)
     return statement
 
@@ -110,7 +116,7 @@ def search_count(criteria: OrderFilter, tabs: dict[str, int] | None = None,
     the caller has it); the search index alone for a one-term name or title (without looking
     up each order it finds). None: count the list itself."""
     keyword = criteria.keyword.strip()
-    if criteria.since or criteria.until or criteria.pay_method or criteria.user_id:
+    if criteria.since or criteria.until or criteria.pay_method or criteria.user_id or criteria.activity_kind:
         return None
     if criteria.exception:
         if criteria.exception != "any" or keyword or criteria.status:

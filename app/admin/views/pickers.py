@@ -90,6 +90,20 @@ def pick_skus(product_id: int):
     return jsonify({"items": items, "next_cursor": None})
 
 
+@bp.get("/pick/skus")
+@area("products")
+def pick_all_skus():
+    """SKUs, found by their product (the product list's keyword rules), each product's SKUs
+    together: an activity sells one SKU."""
+    statement = manage.product_list(keyword=_keyword() or None, category_id=None, shelf=None)
+    page = _page(statement.options(selectinload(Product.skus)), lambda product: product)
+    page["items"] = [{"id": sku.id, "title": f"{product.title} {'/'.join(sku.specs.values()) or _('Default')}",
+                      "subtitle": _("¥%(price)s · stock %(stock)s", price=fen_to_yuan(sku.price_fen), stock=sku.stock),
+                      "image": sku.image_url or product.cover_url}
+                     for product in page["items"] for sku in sorted(product.skus, key=lambda sku: sku.id)]
+    return jsonify(page)
+
+
 @bp.get("/pick/categories")
 @area("products")
 def pick_categories():

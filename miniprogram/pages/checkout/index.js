@@ -1,6 +1,7 @@
 // Checkout: the address, what the order costs now (preview: goods, freight, discounts, payable),
 // a remark and the pay method; placing it once per idempotency key, then paying it.
-// Opened as ?from=cart (the selected cart lines) or ?sku_id=&quantity= (buy now).
+// Opened as ?from=cart (the selected cart lines) or ?sku_id=&quantity= (buy now), with
+// &activity_kind=&activity_ref= for an activity order (a bargain bought at its price).
 const api = require('../../utils/api')
 const pay = require('../../utils/pay')
 const { checkoutPoints } = require('../../packages/points/utils/points')
@@ -17,6 +18,8 @@ Page({
     this.request = options.from === 'cart'
       ? { from_cart: true, lines: [] }
       : { from_cart: false, lines: [{ sku_id: Number(options.sku_id), quantity: Number(options.quantity || 1) }] }
+    // an activity order (?activity_kind=bargain&activity_ref=42): the same checkout at the activity's price
+    if (options.activity_kind) this.request.activity = { kind: options.activity_kind, ref: String(options.activity_ref) }
     this.idempotencyKey = pay.newIdempotencyKey('co')
     this.refresh()
     api.get('/api/v1/me', {}, { silent: true })

@@ -69,6 +69,10 @@ Page({
     wx.navigateTo({ url: '/packages/coupons/mine' })
   },
 
+  onBargains() {
+    wx.navigateTo({ url: '/packages/bargain/index' })
+  },
+
   onMemberLevel() {
     wx.navigateTo({ url: '/packages/member/level' })
   },

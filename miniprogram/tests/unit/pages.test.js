@@ -145,6 +145,24 @@ describe('checkout page', () => {
     expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/pay-result/index?id=77&method=balance' })
   })
 
+  test('an activity order (a bargain) is previewed and placed through the same checkout', async () => {
+    const wx = installWx({
+      'POST /api/v1/orders/preview': json(200, preview(1000)),
+      'GET /api/v1/me': json(200, { id: 1, nickname: 'x', avatar_url: '', has_phone: true }),
+      'POST /api/v1/orders': json(201, { id: 78, status: 'pending_payment' }),
+      'POST /api/v1/orders/78/pay': json(200, { order: { id: 78, status: 'paid' }, request_payment: null }),
+    })
+    const page = loadPage('checkout/index')
+    page.onLoad({ sku_id: '9', quantity: '1', activity_kind: 'bargain', activity_ref: '42' })
+    await flush()
+    const activity = { kind: 'bargain', ref: '42' }
+    expect(wx.requests.find((r) => r.url.endsWith('/orders/preview')).data).toMatchObject({
+      lines: [{ sku_id: 9, quantity: 1 }], activity })
+    page.onSubmit()
+    await flush()
+    expect(wx.requests.find((r) => r.url.endsWith('/api/v1/orders')).data).toMatchObject({ activity })
+  })
+
   test('the phone button stores the number through /me/phone', async () => {
     const wx = installWx({
       'POST /api/v1/orders/preview': json(200, preview(5000)),

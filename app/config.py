@@ -76,9 +76,11 @@ class Config:
         self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 3 * 1024 * 1024)  # a 2 MB photo plus its form
         self.API_TOKEN_MAX_AGE = _env_int("API_TOKEN_MAX_AGE", 7 * 24 * 3600)
         # Rate limits (app/core/rate_limits.py), in Flask-Limiter's words ("3 per second; 20 per
-        # minute"): per shopper on coupon claims and exchanges, per caller's address on all of them.
+        # minute"): per shopper on coupon claims and exchanges and on launching and helping bargains, per caller's
+        # address on all of them.
         self.RATE_LIMITS_ENABLED = _env_bool("RATE_LIMITS_ENABLED", default=True)
         self.RATE_LIMIT_COUPON_CLAIM = os.environ.get("RATE_LIMIT_COUPON_CLAIM", "5 per second; 60 per minute")
+        self.RATE_LIMIT_BARGAIN_HELP = os.environ.get("RATE_LIMIT_BARGAIN_HELP", "5 per second; 60 per minute")
         self.RATE_LIMIT_PER_ADDRESS = os.environ.get("RATE_LIMIT_PER_ADDRESS", "600 per minute")
         # Reverse proxies in front of the app that append to X-Forwarded-For (nginx: 1); 0 trusts none.
         self.TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)

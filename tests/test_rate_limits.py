@@ -72,3 +72,18 @@ def test_limits_can_be_switched_off(limited):
     with app.app_context():
         shopper = Shopper(client)
     assert [_claim(shopper, template_id).status_code for _ in range(3)] == [201, 201, 201]
+
+
+def test_a_friend_tapping_help_past_their_window_is_told_to_slow_down(make_app):
+    from app.accounts.models import User
+    from app.extensions import db
+    from tests import bargain_helpers as bh
+
+    app = make_app(RATE_LIMIT_BARGAIN_HELP="1 per hour")
+    client = app.test_client()
+    with app.app_context():
+        launcher, friend = Shopper(client), Shopper(client)
+        bargain_id = bh.launched(db.session.get(User, launcher.id), bh.activity(helpers=5)).id
+    first = friend.client.post(f"/api/v1/bargains/{bargain_id}/help", headers=friend.headers)
+    again = friend.client.post(f"/api/v1/bargains/{bargain_id}/help", headers=friend.headers)
+    assert first.status_code == 201 and again.status_code == 429 and error_code(again) == "too_many_requests"

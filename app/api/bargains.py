@@ -19,6 +19,7 @@ from app.core.errors import NotFound
 from app.core.labels import label
 from app.core.models import utcnow
 from app.core.pagination import Page, PageQuery, paginate
+from app.core.rate_limits import per_shopper_and_address
 from app.core.request_models import Body, Text
 from app.core.transactions import commit_with_retry
 from app.core.validation import documented, use_body, use_query
@@ -198,6 +199,7 @@ def bargain_activity_detail(activity_id: int):
 @bp.post("/bargain-activities/<int:activity_id>/launch")
 @documented(summary="Launch a bargain (409 activity_not_live, launch_limit)", response=BargainOut, auth=True,
             tags=TAGS, status=201)
+@per_shopper_and_address("RATE_LIMIT_BARGAIN_HELP")
 @login_required
 def bargain_launch(activity_id: int):
     user_id = current_user().id
@@ -230,6 +232,7 @@ def bargain_detail(bargain_id: int):
 @bp.post("/bargains/<int:bargain_id>/help")
 @documented(summary="Help a friend's bargain (409 self_help, already_helped, bargain_complete, bargain_ended, "
                     "help_limit)", response=HelpOut, auth=True, tags=TAGS, status=201)
+@per_shopper_and_address("RATE_LIMIT_BARGAIN_HELP")
 @login_required
 def bargain_help(bargain_id: int):
     user_id = current_user().id

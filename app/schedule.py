@@ -46,6 +46,8 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
                  "points earned two years ago expire (when the shop turned expiry on)"),
     ScheduledJob("app.marketing.jobs:expire_coupons", "default", HOUR,
                  "unused coupons past their date are marked expired (the console's counts follow)"),
+    ScheduledJob("app.marketing.jobs:end_flash_sales", "default", MINUTE,
+                 "flash sales past their last session give their unsold stock back to the products"),
     ScheduledJob("app.marketing.jobs:grant_level_coupons", "default", DAY,
                  "members of levels with a monthly coupon receive this month's (once a month)"),
     ScheduledJob("app.members.jobs:review_levels", "default", HOUR,

@@ -47,6 +47,13 @@ class AuditAction(StrEnum):
     FULL_REDUCTION_UPDATE = "full_reduction.update"
     FULL_REDUCTION_ENABLE = "full_reduction.enable"
     FULL_REDUCTION_DISABLE = "full_reduction.disable"
+    FLASH_SESSION_CREATE = "flash_session.create"
+    FLASH_SESSION_UPDATE = "flash_session.update"
+    FLASH_SESSION_DELETE = "flash_session.delete"
+    FLASH_SALE_CREATE = "flash_sale.create"
+    FLASH_SALE_UPDATE = "flash_sale.update"
+    FLASH_SALE_STOP = "flash_sale.stop"
+    FLASH_SALE_END = "flash_sale.end"
     POINTS_RULES_UPDATE = "points_rules.update"
     SIGN_IN_RULES_UPDATE = "sign_in_rules.update"
     SETTINGS_SAVE = "settings.save"
@@ -131,6 +138,13 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.FULL_REDUCTION_UPDATE: _l("Full-reduction activity changed"),
     AuditAction.FULL_REDUCTION_ENABLE: _l("Full-reduction activity enabled"),
     AuditAction.FULL_REDUCTION_DISABLE: _l("Full-reduction activity stopped"),
+    AuditAction.FLASH_SESSION_CREATE: _l("Flash sale session created"),
+    AuditAction.FLASH_SESSION_UPDATE: _l("Flash sale session changed"),
+    AuditAction.FLASH_SESSION_DELETE: _l("Flash sale session deleted"),
+    AuditAction.FLASH_SALE_CREATE: _l("Flash sale created"),
+    AuditAction.FLASH_SALE_UPDATE: _l("Flash sale changed"),
+    AuditAction.FLASH_SALE_STOP: _l("Flash sale stopped early"),
+    AuditAction.FLASH_SALE_END: _l("Flash sale ended, unsold stock returned"),
     AuditAction.POINTS_RULES_UPDATE: _l("Points rules saved"),
     AuditAction.SIGN_IN_RULES_UPDATE: _l("Sign-in rules saved"),
 })
@@ -149,6 +163,8 @@ class AuditTarget(StrEnum):
     COUPON_TEMPLATE = "coupon_template"
     COUPON_SETTINGS = "coupon_settings"
     FULL_REDUCTION = "full_reduction"
+    FLASH_SESSION = "flash_session"
+    FLASH_SALE = "flash_sale"
     POINTS_RULES = "points_rules"
     SIGN_IN_RULES = "sign_in_rules"
     AGENT_LEVEL = "agent_level"
@@ -175,6 +191,7 @@ AUDIT_TARGET_LABELS = labels(AuditTarget, {
     AuditTarget.OA_SETTINGS: _l("Official account settings"),
     AuditTarget.STAFF: _l("Staff"), AuditTarget.ROLE: _l("Role"),
     AuditTarget.COUPON_TEMPLATE: _l("Coupon"), AuditTarget.COUPON_SETTINGS: _l("Coupon settings"),
-    AuditTarget.FULL_REDUCTION: _l("Full-reduction activity"), AuditTarget.POINTS_RULES: _l("Points rules"),
+    AuditTarget.FULL_REDUCTION: _l("Full-reduction activity"),
+    AuditTarget.FLASH_SESSION: _l("Flash sale session"), AuditTarget.FLASH_SALE: _l("Flash sale"), AuditTarget.POINTS_RULES: _l("Points rules"),
     AuditTarget.SIGN_IN_RULES: _l("Sign-in rules"),
 })

@@ -98,7 +98,7 @@ def test_a_release_after_the_sale_returned_its_stock_goes_to_the_sku(app):
 
 
 def test_the_gate_loaded_from_the_database_figures_agrees_with_the_claims(app):
-    activity, red, _blue, morning, _evening = _setup(stock=3, limit_per_session=1)
+    _activity, red, _blue, morning, _evening = _setup(stock=3, limit_per_session=1)
     amy, bob, cat = factories.shopper(), factories.shopper(), factories.shopper()
     claim(red, amy.id, 1, morning)
     db.session.commit()

@@ -192,6 +192,7 @@ AUDIT_TARGET_LABELS = labels(AuditTarget, {
     AuditTarget.STAFF: _l("Staff"), AuditTarget.ROLE: _l("Role"),
     AuditTarget.COUPON_TEMPLATE: _l("Coupon"), AuditTarget.COUPON_SETTINGS: _l("Coupon settings"),
     AuditTarget.FULL_REDUCTION: _l("Full-reduction activity"),
-    AuditTarget.FLASH_SESSION: _l("Flash sale session"), AuditTarget.FLASH_SALE: _l("Flash sale"), AuditTarget.POINTS_RULES: _l("Points rules"),
+    AuditTarget.FLASH_SESSION: _l("Flash sale session"), AuditTarget.FLASH_SALE: _l("Flash sale"),
+    AuditTarget.POINTS_RULES: _l("Points rules"),
     AuditTarget.SIGN_IN_RULES: _l("Sign-in rules"),
 })

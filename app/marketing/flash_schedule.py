@@ -9,18 +9,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.china_time import day_start_utc, to_beijing
+from app.core.labels import labels
 from app.core.models import utcnow
 from app.extensions import db
 from app.marketing.flash_models import FlashActivity, FlashSession, FlashStatus
 
 
 class Phase(StrEnum):
+    """Where a session of today stands, as the storefront labels it."""
+
     PAST = "past"
     NOW = "now"
     COMING = "coming"
+
+
+PHASE_LABELS = labels(Phase, {Phase.PAST: _l("Ended"), Phase.NOW: _l("Selling now"),
+                              Phase.COMING: _l("Starting soon")})
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ def limits_for(activity: FlashActivity, occurrence: Occurrence) -> dict[str, int
 def _holdings_move(activity_id: int, user_id: int, scope: str, units: int, cap: int) -> bool:
     table = FlashHolding.__table__
     key = {"activity_id": activity_id, "user_id": user_id, "scope": scope}
-    upsert(db.session.connection(), table, {**key, "units": 0}, lambda _new: {"units": table.c.units})
+    if units > 0:  # a release finds the row its claim made
+        upsert(db.session.connection(), table, {**key, "units": 0}, lambda _new: {"units": table.c.units})
     condition = [table.c.activity_id == activity_id, table.c.user_id == user_id, table.c.scope == scope]
     if units > 0 and cap > 0:
         condition.append(table.c.units + units <= cap)

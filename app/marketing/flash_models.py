@@ -131,14 +131,16 @@ class FlashItem(TimestampMixin, db.Model):
 
 
 class FlashHolding(db.Model):
-    """Units a shopper holds in an activity under one limit scope (keyed by all three, so a
-    missing row is created the way app.core.upsert does it, without gap locks)."""
+    """Units a shopper holds in an activity under one limit scope. Keyed by all three, so a
+    missing row is created the way app.core.upsert does it (without gap locks); no foreign
+    keys, as for coupon holdings: a key's check would share-lock the activity or shopper row
+    from the short connection that creates the row, behind the order's own transaction."""
 
     __tablename__ = "flash_holdings"
     __table_args__ = (CheckConstraint("units >= 0", name="units_not_negative"),)
 
-    activity_id: Mapped[int] = mapped_column(ForeignKey("flash_activities.id"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    activity_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     scope: Mapped[str] = mapped_column(String(40), primary_key=True,
                                        comment='"activity" or "session:<session id>:<YYYY-MM-DD>"')
     units: Mapped[int] = mapped_column(Integer, default=0, nullable=False)

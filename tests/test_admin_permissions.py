@@ -19,7 +19,7 @@ SAMPLE_ARGS = {
     "after_sale_id": 1,
     "withdrawal_id": 1, "application_id": 1, "agent_level_id": 1,
     "key": "invite-starry",
-    "activity_id": 1,
+    "activity_id": 1, "flash_session_id": 1,
     "file_id": 1, "folder_id": 1,
 }
 

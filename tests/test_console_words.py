@@ -26,7 +26,7 @@ _STATUS_WORDS = {"pending", "reviewing", "approved", "rejected", "paid", "unpaid
                  "queued", "running", "done", "withdrawn", "settled"}
 # Enums that never reach a page: what a function returns to its caller, and error codes
 # (an error answer carries its own message).
-_INTERNAL = {"CloseOutcome", "Delivery", "PaymentErrorCode"}
+_INTERNAL = {"CloseOutcome", "Delivery", "PaymentErrorCode", "Taken"}
 # Pages whose rows link to the detail pages the test must reach.
 _DETAIL_PAGES = {
     "order": r"^/admin/orders/\d+$", "after-sale": r"^/admin/after-sales/\d+$", "member": r"^/admin/members/\d+$",

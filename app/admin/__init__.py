@@ -18,6 +18,7 @@ from app.admin.views import (  # noqa: E402,F401
                distribution_agent,
                distribution_team,
                exports,
+               flash_sales,
                full_reductions,
                marketing_points,
                media,

@@ -51,6 +51,13 @@ class AuditAction(StrEnum):
     BARGAIN_CREATE = "bargain.create"
     BARGAIN_UPDATE = "bargain.update"
     BARGAIN_STOP = "bargain.stop"
+    FLASH_SESSION_CREATE = "flash_session.create"
+    FLASH_SESSION_UPDATE = "flash_session.update"
+    FLASH_SESSION_DELETE = "flash_session.delete"
+    FLASH_SALE_CREATE = "flash_sale.create"
+    FLASH_SALE_UPDATE = "flash_sale.update"
+    FLASH_SALE_STOP = "flash_sale.stop"
+    FLASH_SALE_END = "flash_sale.end"
     POINTS_RULES_UPDATE = "points_rules.update"
     SIGN_IN_RULES_UPDATE = "sign_in_rules.update"
     SETTINGS_SAVE = "settings.save"
@@ -139,6 +146,13 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.BARGAIN_CREATE: _l("Bargain activity created"),
     AuditAction.BARGAIN_UPDATE: _l("Bargain activity changed"),
     AuditAction.BARGAIN_STOP: _l("Bargain activity stopped early"),
+    AuditAction.FLASH_SESSION_CREATE: _l("Flash sale session created"),
+    AuditAction.FLASH_SESSION_UPDATE: _l("Flash sale session changed"),
+    AuditAction.FLASH_SESSION_DELETE: _l("Flash sale session deleted"),
+    AuditAction.FLASH_SALE_CREATE: _l("Flash sale created"),
+    AuditAction.FLASH_SALE_UPDATE: _l("Flash sale changed"),
+    AuditAction.FLASH_SALE_STOP: _l("Flash sale stopped early"),
+    AuditAction.FLASH_SALE_END: _l("Flash sale ended, unsold stock returned"),
     AuditAction.POINTS_RULES_UPDATE: _l("Points rules saved"),
     AuditAction.SIGN_IN_RULES_UPDATE: _l("Sign-in rules saved"),
 })
@@ -159,6 +173,8 @@ class AuditTarget(StrEnum):
     COUPON_CENTRE = "coupon_centre"
     FULL_REDUCTION = "full_reduction"
     BARGAIN_ACTIVITY = "bargain_activity"
+    FLASH_SESSION = "flash_session"
+    FLASH_SALE = "flash_sale"
     POINTS_RULES = "points_rules"
     SIGN_IN_RULES = "sign_in_rules"
     AGENT_LEVEL = "agent_level"
@@ -187,6 +203,8 @@ AUDIT_TARGET_LABELS = labels(AuditTarget, {
     AuditTarget.COUPON_TEMPLATE: _l("Coupon"), AuditTarget.COUPON_SETTINGS: _l("Coupon settings"),
     AuditTarget.COUPON_CENTRE: _l("Coupon centre"),
     AuditTarget.FULL_REDUCTION: _l("Full-reduction activity"),
-    AuditTarget.BARGAIN_ACTIVITY: _l("Bargain activity"), AuditTarget.POINTS_RULES: _l("Points rules"),
+    AuditTarget.BARGAIN_ACTIVITY: _l("Bargain activity"),
+    AuditTarget.FLASH_SESSION: _l("Flash sale session"), AuditTarget.FLASH_SALE: _l("Flash sale"),
+    AuditTarget.POINTS_RULES: _l("Points rules"),
     AuditTarget.SIGN_IN_RULES: _l("Sign-in rules"),
 })

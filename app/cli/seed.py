@@ -22,6 +22,7 @@ def demo(if_empty: bool) -> None:
     from app.distribution.seed import seed_distribution
     from app.marketing.bargain_seed import seed_bargains
     from app.marketing.coupon_seed import seed_coupons
+    from app.marketing.flash_seed import seed_flash_sales
     from app.marketing.full_reduction_seed import seed_full_reductions
     from app.marketing.points_seed import seed_points
     from app.media.seed import seed_media
@@ -54,6 +55,7 @@ def demo(if_empty: bool) -> None:
         report += seed_points()
         report += seed_coupons()
         report += seed_bargains()
+        report += seed_flash_sales()
         db.session.commit()
     # The history was written with its own dates, not lived day by day: count it in the
     # dashboard's daily rollups from the rows, as `flask reports rebuild` does.

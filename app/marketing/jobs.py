@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core.jobs import job
 from app.extensions import db
-from app.marketing import bargains, coupon_expiry, level_coupons, points_expiry
+from app.marketing import bargains, coupon_expiry, flash_activities, level_coupons, points_expiry
 from app.members.models import MemberLevel
 
 
@@ -64,3 +64,9 @@ def expire_bargains() -> int:
     if expired == bargains.EXPIRY_BATCH:
         expire_bargains.delay()
     return expired
+def end_flash_sales() -> int:
+    """Flash sales whose last session has ended return their unsold stock to the SKUs (each
+    once: a replay or a second scheduler finds nothing left to return)."""
+    ended = flash_activities.end_due()
+    db.session.commit()
+    return len(ended)

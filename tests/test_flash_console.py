@@ -109,7 +109,7 @@ def test_the_list_shows_chinese_statuses_filters_and_stops_a_sale(client):
     assert answer.status_code == 302
     assert _stock(red) == 10
     stopped = client.get(f"{SALES}?status=stopped").get_data(as_text=True)
-    assert "今天的秒杀" in stopped and "已停止" in stopped
+    assert "今天的秒杀" in stopped and "已提前结束" in stopped
     post(client, f"{SALES}/{live.id}/stop", token_path=SALES)  # a second click returns nothing more
     assert _stock(red) == 10
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)

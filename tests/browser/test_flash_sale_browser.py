@@ -63,6 +63,6 @@ def test_a_merchant_adds_a_session_with_the_time_picker_and_stops_a_sale_after_c
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="停止").click()
     expect(page.get_by_text("秒杀已停止：5 件未售出库存已退回商品。")).to_be_visible()
-    expect(page.get_by_role("cell", name="已停止")).to_be_visible()
+    expect(page.get_by_role("cell", name="已提前结束")).to_be_visible()
     db.session.rollback()
     assert db.session.get(Sku, sku.id).stock == 20

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
+from app.core.errors import DomainError
+from app.core.events import subscribe
 from app.core.jobs import job
 from app.extensions import db
-from app.marketing import coupon_expiry, level_coupons, points_expiry
+from app.marketing import coupon_expiry, group_expiry, level_coupons, points_expiry
+from app.marketing.events import GROUP_REFUND_DUE
 from app.members.models import MemberLevel
+
+log = logging.getLogger(__name__)
 
 
 @job("default")
@@ -53,3 +60,32 @@ def expire_coupons() -> int:
     if expired == coupon_expiry.BATCH:
         expire_coupons.delay()
     return expired
+
+
+@job("default")
+def expire_groups() -> int:
+    """The sweep (cron, every minute): forming groups past their time succeed virtually or
+    fail, each in its own transaction; then every refund still due runs, each committed on
+    its own (a refund that fails stays due for the next sweep)."""
+    settled = 0
+    for group_id in group_expiry.due_groups():
+        group_expiry.expire_group(group_id)
+        db.session.commit()
+        settled += 1
+    for member_id in group_expiry.due_refunds():
+        refund_group_member(member_id)
+    return settled
+
+
+@subscribe(GROUP_REFUND_DUE)
+@job("money")
+def refund_group_member(member_id: int) -> bool:
+    """A group-buy order found no seat (or its group failed): its whole refund, once."""
+    try:
+        refunded = group_expiry.refund_member(member_id)
+        db.session.commit()
+    except DomainError as exc:  # e.g. WeChat refused the hold: the member stays due, the sweep retries
+        db.session.rollback()
+        log.warning("group-buy member %s not refunded: %s", member_id, exc.code)
+        return False
+    return refunded

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from app.core.locking import locked
+from app.core.locking import committed_scalars, locked
 from app.core.models import utcnow
 from app.extensions import db
 from app.marketing import events
@@ -30,7 +30,7 @@ from app.marketing.group_models import (
     OnFullSeat,
 )
 from app.marketing.group_states import move
-from app.marketing.group_terms import parse_ref, seated_in
+from app.marketing.group_terms import parse_ref
 from app.orders import oplog
 from app.orders.models import Order
 
@@ -70,13 +70,17 @@ def open_group(activity: GroupActivity, order: Order, now: datetime) -> GroupBuy
     return member
 
 
-def take_seat(group_id: int, order: Order, now: datetime) -> GroupBuyMember | None:
+def take_seat(group_id: int, order: Order, now: datetime, *, wait: bool = True) -> GroupBuyMember | None:
     """A seat in the group for the order, or None when the group is full, ended, or holds
-    the shopper already. The group's row is locked first; the seat is the conditional UPDATE."""
-    group = locked(GroupBuyGroup, id=group_id)
+    the shopper already. The group's row is locked first; the seat is the conditional UPDATE.
+    `wait=False` passes over a group another transaction holds (SKIP LOCKED): a payer already
+    holding its own full group never waits for a second one, so two such payers never deadlock."""
+    group = locked(GroupBuyGroup, id=group_id) if wait else db.session.scalars(
+        select(GroupBuyGroup).where(GroupBuyGroup.id == group_id).with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)).one_or_none()
     if group is None or group.status != GroupStatus.FORMING or group.expires_at <= now:
         return None
-    if seated_in(group.id, order.user_id):
+    if _seated_in(group.id, order.user_id):
         return None
     taken = db.session.execute(
         update(GroupBuyGroup)
@@ -109,9 +113,18 @@ def succeed(group: GroupBuyGroup, now: datetime, *, virtual_seats: int = 0) -> b
 
 
 def seated_members(group_id: int) -> list[GroupBuyMember]:
+    """The group's seated members as committed (a locking read: the caller holds the group's
+    lock, under which alone members are seated)."""
     return list(db.session.scalars(select(GroupBuyMember).where(
         GroupBuyMember.group_id == group_id, GroupBuyMember.status == MemberStatus.SEATED)
-        .order_by(GroupBuyMember.seat)))
+        .order_by(GroupBuyMember.seat).with_for_update().execution_options(populate_existing=True)))
+
+
+def _seated_in(group_id: int, user_id: int) -> bool:
+    """Whether the shopper holds a seat in the group, as committed by the group's lock holders before us."""
+    return bool(committed_scalars(select(GroupBuyMember.id).where(
+        GroupBuyMember.group_id == group_id, GroupBuyMember.user_id == user_id,
+        GroupBuyMember.status == MemberStatus.SEATED).limit(1)))
 
 
 def _seat(group: GroupBuyGroup, order: Order, *, seat: int, now: datetime, leader: bool) -> GroupBuyMember:
@@ -127,7 +140,7 @@ def _unseated(activity: GroupActivity, full_group_id: int, order: Order, now: da
     """The group was full (or ended) when the payment arrived: the activity's setting decides."""
     if activity.on_full_seat == OnFullSeat.ANOTHER_GROUP:
         for group_id in _other_open_groups(activity.id, full_group_id, now):
-            member = take_seat(group_id, order, now)
+            member = take_seat(group_id, order, now, wait=False)
             if member is not None:
                 return member
     if activity.on_full_seat in (OnFullSeat.ANOTHER_GROUP, OnFullSeat.NEW_GROUP):
@@ -145,9 +158,11 @@ def _unseated(activity: GroupActivity, full_group_id: int, order: Order, now: da
 
 
 def _other_open_groups(activity_id: int, full_group_id: int, now: datetime) -> list[int]:
-    return list(db.session.scalars(
+    """Forming groups of the activity with a seat left, soonest to end first, as committed now
+    (groups other payers opened a moment ago included); each is locked and checked again."""
+    return committed_scalars(
         select(GroupBuyGroup.id).where(GroupBuyGroup.activity_id == activity_id,
                                        GroupBuyGroup.status == GroupStatus.FORMING,
                                        GroupBuyGroup.expires_at > now, GroupBuyGroup.id != full_group_id,
                                        GroupBuyGroup.joined < GroupBuyGroup.size)
-        .order_by(GroupBuyGroup.expires_at, GroupBuyGroup.id).limit(OTHER_GROUPS_TRIED)))
+        .order_by(GroupBuyGroup.expires_at, GroupBuyGroup.id).limit(OTHER_GROUPS_TRIED))

@@ -59,7 +59,7 @@ def test_a_balance_order_comes_back_whole_once_however_often_it_runs(app):
     assert log.count("auto_refund") == 1 and log.count("after_sale_refunded") == 2
     assert log.index("auto_refund") < log.index("after_sale_refunded")
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "order.auto_refund")) == 1
+                             .where(AuditEntry.action == "after_sale.auto_refund")) == 1
 
 
 def test_points_spent_on_the_order_come_back_with_it(app):

@@ -33,7 +33,7 @@ class AuditAction(StrEnum):
     AFTER_SALE_REJECT = "after_sale.reject"
     AFTER_SALE_RECEIVE = "after_sale.receive"
     AFTER_SALE_REFUND_OFFLINE = "after_sale.refund_offline"
-    ORDER_AUTO_REFUND = "order.auto_refund"
+    AFTER_SALE_AUTO_REFUND = "after_sale.auto_refund"
     BALANCE_ADJUST = "balance.adjust"
     POINTS_ADJUST = "points.adjust"
     MEMBER_DISABLE = "member.disable"
@@ -100,7 +100,7 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.AFTER_SALE_APPROVE: _l("After-sale approved"), AuditAction.AFTER_SALE_REJECT: _l("After-sale rejected"),
     AuditAction.AFTER_SALE_RECEIVE: _l("Return received"),
     AuditAction.AFTER_SALE_REFUND_OFFLINE: _l("Refunded offline"),
-    AuditAction.ORDER_AUTO_REFUND: _l("Order refunded automatically"),
+    AuditAction.AFTER_SALE_AUTO_REFUND: _l("Order refunded automatically"),
     AuditAction.BALANCE_ADJUST: _l("Balance adjusted"), AuditAction.POINTS_ADJUST: _l("Points adjusted"),
     AuditAction.MEMBER_DISABLE: _l("Member disabled"), AuditAction.MEMBER_ENABLE: _l("Member enabled"),
     AuditAction.MEMBER_LEVEL_SET: _l("Member level set"),

@@ -85,7 +85,7 @@ def refund_whole_order(order_id: int, reason: str, by: OrderActor = oplog.SYSTEM
         after_sale_refunds.start_refund(row, by)
         outcome.after_sale_ids.append(row.id)
         outcome.refunded_fen += row.amount_fen
-    audit.record(audit.SYSTEM, area="orders", action=AuditAction.ORDER_AUTO_REFUND,
+    audit.record(audit.SYSTEM, area="orders", action=AuditAction.AFTER_SALE_AUTO_REFUND,
                  target_type=AuditTarget.ORDER, target_id=order.id,
                  summary=f"{order.order_no} ¥{fen_to_yuan(outcome.refunded_fen)} {label}",
                  before={"status": before}, after={"reason": reason, "after_sales": numbers})

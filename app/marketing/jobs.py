@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import OperationalError
+
 from app.core.errors import DomainError
 from app.core.events import subscribe
 from app.core.jobs import job
@@ -87,5 +89,9 @@ def refund_group_member(member_id: int) -> bool:
     except DomainError as exc:  # e.g. WeChat refused the hold: the member stays due, the sweep retries
         db.session.rollback()
         log.warning("group-buy member %s not refunded: %s", member_id, exc.code)
+        return False
+    except OperationalError as exc:  # a deadlock or lock wait lost to another refund: the same
+        db.session.rollback()
+        log.warning("group-buy member %s not refunded yet: %s", member_id, exc.orig)
         return False
     return refunded

@@ -293,3 +293,13 @@ def test_group_rows_are_what_the_hooks_wrote(app):
     leader = lead(sku, act)
     assert db.session.scalar(select(func.count()).select_from(GroupBuyGroup)) == 1
     assert leader.activity_id == act.id and leader.paid_at is not None
+
+
+def test_the_demo_shop_has_an_open_group_with_one_seat_left(runner):
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    again = runner.invoke(args=["seed", "demo"])
+    assert again.exit_code == 0 and "group buy: already seeded" in again.output
+    db.session.commit()
+    groups = db.session.scalars(select(GroupBuyGroup)).all()
+    assert [(row.status, row.joined, row.size) for row in groups] == [("forming", 2, 3)]
+    assert db.session.scalar(select(func.count()).select_from(GroupBuyMember)) == 2

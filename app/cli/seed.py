@@ -22,6 +22,7 @@ def demo(if_empty: bool) -> None:
     from app.distribution.seed import seed_distribution
     from app.marketing.coupon_seed import seed_coupons
     from app.marketing.full_reduction_seed import seed_full_reductions
+    from app.marketing.group_seed import seed_group_buy
     from app.marketing.points_seed import seed_points
     from app.media.seed import seed_media
     from app.members.seed import seed_member_growth
@@ -49,6 +50,8 @@ def demo(if_empty: bool) -> None:
         report += seed_member_growth()
         db.session.commit()
         report += seed_orders()
+        db.session.commit()
+        report += seed_group_buy()
         db.session.commit()
         report += seed_points()
         report += seed_coupons()

@@ -123,3 +123,30 @@ def test_a_wechat_order_is_refunded_through_wechat_once(live_app, live_server):
     done = fresh(Order, order.id)
     assert (done.status, done.refunded_fen) == ("closed", 5600)
     assert db.session.scalar(select(func.count()).select_from(Refund).where(Refund.payment_id == payment.id)) == 1
+
+
+def test_a_system_refund_wechat_refused_is_started_again_by_the_next_run(live_app, live_server):
+    from app.wechat import pay
+
+    # given a WeChat order whose money WeChat will not refund (refunded there already)
+    user = shopper("wx-refused")
+    sku = factories.product(factories.category(), price_fen=1990, stock=10).skus[0]
+    order = factories.order(user, [(sku, 1)], status="paid", pay_method="wechat")
+    payment = start_payment(user, order.paid_fen).payment
+    simulate(live_server, "pay/success", out_trade_no=payment.out_trade_no)
+    order = fresh(Order, order.id)
+    order.payment_id = payment.id
+    db.session.commit()
+    pay.create_refund(out_refund_no="Rother", out_trade_no=payment.out_trade_no, refund_fen=1990, total_fen=1990,
+                      reason="")
+    # when the system refunds it and WeChat refuses
+    first = _refund(order.id)[0]
+    row = fresh(AfterSale, first.after_sale_ids[0])
+    assert row.status == "requested"  # back to review, its units still claimed
+    # then the next run starts the same after-sale again rather than claiming anew
+    second = _refund(order.id)[0]
+    assert second.after_sale_ids == [row.id]
+    assert db.session.scalar(select(func.count()).select_from(AfterSale)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Refund).where(Refund.payment_id == payment.id)) == 2
+    item = db.session.get(OrderItem, order.items[0].id)
+    assert (item.claimed_fen, item.claimed_quantity) == (1990, 1)

@@ -303,3 +303,35 @@ def test_the_demo_shop_has_an_open_group_with_one_seat_left(runner):
     groups = db.session.scalars(select(GroupBuyGroup)).all()
     assert [(row.status, row.joined, row.size) for row in groups] == [("forming", 2, 3)]
     assert db.session.scalar(select(func.count()).select_from(GroupBuyMember)) == 2
+
+
+def test_a_failed_group_paid_through_wechat_is_refunded_through_wechat_once(live_app, live_server):
+    from app.marketing.group_seats import seat_paid
+    from app.payments.models import Refund
+    from tests.pay_helpers import fresh, shopper, simulate, start_payment
+
+    sku = goods(price_fen=3000)
+    act = activity(sku, size=3)
+    payments = []
+    ref = str(act.id)
+    for name in ("wx-leader", "wx-member"):
+        user = shopper(name)
+        order = factories.order(user, [(sku, 1)], status="paid", pay_method="wechat")
+        payment = start_payment(user, order.paid_fen).payment
+        simulate(live_server, "pay/success", out_trade_no=payment.out_trade_no)
+        order = fresh(Order, order.id)
+        order.payment_id = payment.id
+        member = seat_paid(order, ref)
+        db.session.commit()
+        ref = f"{act.id}:{member.group_id}"
+        payments.append((order.id, payment.id))
+    expire_now(member.group_id)
+    run_expiry(times=5)
+    for _order_id, payment_id in payments:
+        refunds = db.session.scalars(select(Refund).where(Refund.payment_id == payment_id)).all()
+        assert [row.amount_fen for row in refunds] == [3000]
+        simulate(live_server, "refund/success", out_refund_no=refunds[0].out_refund_no)
+    run_expiry(times=2)
+    for order_id, payment_id in payments:
+        assert fresh_order(order_id).status == "closed"
+        assert db.session.scalar(select(func.count()).select_from(Refund).where(Refund.payment_id == payment_id)) == 1

@@ -34,6 +34,7 @@ from app.marketing.coupon_models import (  # noqa: F401
 )
 from app.marketing.flash_models import FlashActivity, FlashHolding, FlashItem, FlashSession  # noqa: F401
 from app.marketing.full_reduction_models import FullReductionActivity, FullReductionTier  # noqa: F401
+from app.marketing.group_models import GroupActivity, GroupBuyGroup, GroupBuyMember  # noqa: F401
 from app.marketing.points_models import OrderPoints, PointsRules, SignIn, SignInRules  # noqa: F401
 from app.media.models import MediaFile, MediaFolder, MediaUsage  # noqa: F401
 from app.members.growth_models import GrowthSettings, LevelChange  # noqa: F401

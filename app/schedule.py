@@ -52,6 +52,9 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
                  "flash sales past their last session give their unsold stock back to the products"),
     ScheduledJob("app.marketing.jobs:grant_level_coupons", "default", DAY,
                  "members of levels with a monthly coupon receive this month's (once a month)"),
+    ScheduledJob("app.marketing.jobs:expire_groups", "default", MINUTE,
+                 "group-buy groups past their time succeed virtually or fail; members of failed groups (and "
+                 "shoppers who found no seat) are refunded in full"),
     ScheduledJob("app.members.jobs:review_levels", "default", HOUR,
                  "with the yearly downgrade on, member levels are reviewed from the last year's growth "
                  "at each Beijing year start"),

@@ -8,11 +8,15 @@ from app.marketing import (
     coupon_gifts,  # noqa: F401  (the new-user pack at first login, the invitee's gift at binding)
     coupon_lifecycle,  # noqa: F401  (a coupon follows its order; pricing step 30)
     full_reduction_pricing,  # noqa: F401  (checkout step 20: full-reduction activities)
+    group_shipping,  # noqa: F401  (a group-buy order ships once its group formed)
     level_benefits,  # noqa: F401  (the member free-delivery pricing step)
     member_growth,  # noqa: F401  (growth from completed orders, refunds, sign-ins)
     order_gifts,  # noqa: F401  (a full-reduction tier's points or coupon, given with a completed order)
     points_orders,  # noqa: F401  (points spent, returned, earned with their orders)
     points_pricing,  # noqa: F401  (checkout step 40: points deduction)
+)
+from app.marketing import (
+    jobs as marketing_jobs,  # noqa: F401  (a group-buy order that found no seat is refunded)
 )
 from app.media import order_pictures  # noqa: F401  (pictures sold in orders stay in the library)
 from app.orders import (

@@ -33,6 +33,7 @@ class AuditAction(StrEnum):
     AFTER_SALE_REJECT = "after_sale.reject"
     AFTER_SALE_RECEIVE = "after_sale.receive"
     AFTER_SALE_REFUND_OFFLINE = "after_sale.refund_offline"
+    AFTER_SALE_AUTO_REFUND = "after_sale.auto_refund"
     BALANCE_ADJUST = "balance.adjust"
     POINTS_ADJUST = "points.adjust"
     MEMBER_DISABLE = "member.disable"
@@ -110,6 +111,7 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.AFTER_SALE_APPROVE: _l("After-sale approved"), AuditAction.AFTER_SALE_REJECT: _l("After-sale rejected"),
     AuditAction.AFTER_SALE_RECEIVE: _l("Return received"),
     AuditAction.AFTER_SALE_REFUND_OFFLINE: _l("Refunded offline"),
+    AuditAction.AFTER_SALE_AUTO_REFUND: _l("Order refunded automatically"),
     AuditAction.BALANCE_ADJUST: _l("Balance adjusted"), AuditAction.POINTS_ADJUST: _l("Points adjusted"),
     AuditAction.MEMBER_DISABLE: _l("Member disabled"), AuditAction.MEMBER_ENABLE: _l("Member enabled"),
     AuditAction.MEMBER_LEVEL_SET: _l("Member level set"),
@@ -165,6 +167,7 @@ class AuditTarget(StrEnum):
     SHOP = "shop"
     EXPORT = "export"
     AFTER_SALE = "after_sale"
+    ORDER = "order"
     USER = "user"
     MEMBER_LEVEL = "member_level"
     GROWTH_SETTINGS = "growth_settings"
@@ -192,7 +195,8 @@ class AuditTarget(StrEnum):
 AUDIT_TARGET_LABELS = labels(AuditTarget, {
     AuditTarget.PRODUCT: _l("Product"), AuditTarget.CATEGORY: _l("Category"),
     AuditTarget.SHIPPING_TEMPLATE: _l("Shipping template"), AuditTarget.SHOP: _l("Shop"),
-    AuditTarget.EXPORT: _l("Export"), AuditTarget.AFTER_SALE: _l("After-sale"), AuditTarget.USER: _l("Member"),
+    AuditTarget.EXPORT: _l("Export"), AuditTarget.AFTER_SALE: _l("After-sale"),
+    AuditTarget.ORDER: _l("Order"), AuditTarget.USER: _l("Member"),
     AuditTarget.MEMBER_LEVEL: _l("Member level"),
     AuditTarget.GROWTH_SETTINGS: _l("Growth rules"), AuditTarget.AGENT_LEVEL: _l("Agent level"),
     AuditTarget.DISTRIBUTION_SETTINGS: _l("Distribution settings"), AuditTarget.WITHDRAWAL: _l("Withdrawal"),

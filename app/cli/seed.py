@@ -24,6 +24,7 @@ def demo(if_empty: bool) -> None:
     from app.marketing.coupon_seed import seed_coupons
     from app.marketing.flash_seed import seed_flash_sales
     from app.marketing.full_reduction_seed import seed_full_reductions
+    from app.marketing.group_seed import seed_group_buy
     from app.marketing.points_seed import seed_points
     from app.media.seed import seed_media
     from app.members.seed import seed_member_growth
@@ -51,6 +52,8 @@ def demo(if_empty: bool) -> None:
         report += seed_member_growth()
         db.session.commit()
         report += seed_orders()
+        db.session.commit()
+        report += seed_group_buy()
         db.session.commit()
         report += seed_points()
         report += seed_coupons()

@@ -66,6 +66,12 @@ def _short_engine(engine: Engine) -> Engine:
 _SHORT_ENGINES: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
 
 
+def short_engine(engine: Engine) -> Engine:
+    """The engine's autocommit twin without a pool (see `_short_engine`), for a read of the
+    latest committed rows outside the caller's transaction (`app.core.locking.committed_scalars`)."""
+    return _short_engine(engine)
+
+
 def upsert_many(connection: Connection, table: Table, rows: list[dict[str, Any]], changes: Changes,
                 chunk: int = 1_000) -> None:
     """`upsert` for many rows at once, as multi-row upserts of `chunk` rows (for rebuilds:

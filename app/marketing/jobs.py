@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.exc import OperationalError
+
+from app.core.errors import DomainError
+from app.core.events import subscribe
 from app.core.jobs import job
 from app.extensions import db
-from app.marketing import bargains, coupon_expiry, flash_activities, level_coupons, points_expiry
+from app.marketing import bargains, coupon_expiry, flash_activities, group_expiry, level_coupons, points_expiry
+from app.marketing.events import GROUP_REFUND_DUE
 from app.members.models import MemberLevel
+
+log = logging.getLogger(__name__)
 
 
 @job("default")
@@ -64,9 +73,45 @@ def expire_bargains() -> int:
     if expired == bargains.EXPIRY_BATCH:
         expire_bargains.delay()
     return expired
+
+
+@job("default")
 def end_flash_sales() -> int:
     """Flash sales whose last session has ended return their unsold stock to the SKUs (each
     once: a replay or a second scheduler finds nothing left to return)."""
     ended = flash_activities.end_due()
     db.session.commit()
     return len(ended)
+
+
+@job("default")
+def expire_groups() -> int:
+    """The sweep (cron, every minute): forming groups past their time succeed virtually or
+    fail, each in its own transaction; then every refund still due runs, each committed on
+    its own (a refund that fails stays due for the next sweep)."""
+    settled = 0
+    for group_id in group_expiry.due_groups():
+        group_expiry.expire_group(group_id)
+        db.session.commit()
+        settled += 1
+    for member_id in group_expiry.due_refunds():
+        refund_group_member(member_id)
+    return settled
+
+
+@subscribe(GROUP_REFUND_DUE)
+@job("money")
+def refund_group_member(member_id: int) -> bool:
+    """A group-buy order found no seat (or its group failed): its whole refund, once."""
+    try:
+        refunded = group_expiry.refund_member(member_id)
+        db.session.commit()
+    except DomainError as exc:  # e.g. WeChat refused the hold: the member stays due, the sweep retries
+        db.session.rollback()
+        log.warning("group-buy member %s not refunded: %s", member_id, exc.code)
+        return False
+    except OperationalError as exc:  # a deadlock or lock wait lost to another refund: the same
+        db.session.rollback()
+        log.warning("group-buy member %s not refunded yet: %s", member_id, exc.orig)
+        return False
+    return refunded

@@ -25,7 +25,7 @@ from app.core.locking import locked
 from app.core.models import utcnow
 from app.extensions import db
 from app.logistics.couriers import Courier, checked_courier, checked_tracking_no
-from app.orders import events
+from app.orders import events, shipping_holds
 from app.orders.models import Order, OrderItem, Parcel, ParcelLine
 from app.orders.oplog import SYSTEM, OrderActor, log, move_order
 from app.orders.states import OrderStatus, PayMethod
@@ -57,6 +57,9 @@ def ship(order_id: int, parcels: list[dict[str, Any]], actor: OrderActor) -> lis
     order = _locked_order(order_id)
     if order.status != OrderStatus.PAID:
         raise Conflict(_("Only orders awaiting shipment can be shipped."), code="order_not_shippable")
+    held = shipping_holds.refusal(order)
+    if held:
+        raise Conflict(held, code="order_on_hold")
     items = {item.id: item for item in _locked_items(order.id)}
     planned = _planned_parcels(parcels, items)
     totals: dict[int, int] = defaultdict(int)

@@ -51,6 +51,9 @@ class OrderLogAction(StrEnum):
     AFTER_SALE_REFUNDING = "after_sale_refunding"
     AFTER_SALE_REFUNDED = "after_sale_refunded"
     AFTER_SALE_REFUND_FAILED = "after_sale_refund_failed"
+    GROUP_JOINED = "group_joined"
+    GROUP_SUCCEEDED = "group_succeeded"
+    GROUP_FAILED = "group_failed"
 
 
 ORDER_LOG_ACTION_LABELS = labels(OrderLogAction, {
@@ -70,6 +73,9 @@ ORDER_LOG_ACTION_LABELS = labels(OrderLogAction, {
     OrderLogAction.AFTER_SALE_REFUNDING: _l("Refund started"),
     OrderLogAction.AFTER_SALE_REFUNDED: _l("Refunded"),
     OrderLogAction.AFTER_SALE_REFUND_FAILED: _l("Refund failed"),
+    OrderLogAction.GROUP_JOINED: _l("Joined a group"),
+    OrderLogAction.GROUP_SUCCEEDED: _l("Group formed"),
+    OrderLogAction.GROUP_FAILED: _l("Group failed"),
 })
 
 

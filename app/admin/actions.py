@@ -25,3 +25,26 @@ def run_action(step: Callable[[], object], done: str) -> bool:
     db.session.commit()
     flash(done, "success")
     return True
+
+
+def save_activity(record: object | None, values: dict, create: Callable, update: Callable,
+                  form_errors: Callable[[dict[str, str]], dict[str, str]] = dict) -> dict[str, str]:
+    """An activity form's save (满减, 秒杀, 砍价): `create(actor, values)` or
+    `update(actor, record, values)`, then commit and flash "Saved."; a refusal is rolled back
+    and returned as the form's errors (its fields named as the form names them, else its
+    message on the name). No errors: saved."""
+    from flask_babel import gettext as _
+
+    from app.admin.security import actor
+
+    try:
+        if record is None:
+            create(actor(), values)
+        else:
+            update(actor(), record, values)
+    except DomainError as refusal:
+        db.session.rollback()
+        return form_errors(refusal.fields) or {"name": refusal.message}
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return {}

@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.admin import bp
+from app.admin.actions import save_activity
 from app.admin.security import actor, area
 from app.core.china_time import BEIJING, to_beijing
-from app.core.errors import DomainError
 from app.core.labels import label
 from app.core.models import utcnow
 from app.core.money import fen_to_yuan, yuan_to_fen
@@ -135,17 +135,8 @@ def bargain_activity_edit(activity_id: int | None = None):
     if request.method == "POST":
         values, errors = parse(request.form)
         if not errors:
-            try:
-                if activity is None:
-                    service.create_activity(actor(), values)
-                else:
-                    service.update_activity(actor(), activity, values)
-            except DomainError as refusal:
-                db.session.rollback()
-                errors = refusal.fields or {"name": refusal.message}
-            else:
-                db.session.commit()
-                flash(_("Saved."), "success")
+            errors = save_activity(activity, values, service.create_activity, service.update_activity)
+            if not errors:
                 return redirect(url_for("admin.bargain_activities"))
         form = _form_from_request(request.form)
     else:

@@ -13,6 +13,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.admin import bp
+from app.admin.actions import save_activity
 from app.admin.security import actor, area
 from app.core.errors import DomainError
 from app.core.models import utcnow
@@ -211,17 +212,9 @@ def flash_sale_edit(activity_id: int | None = None):
         if request.form.get("refresh") != "1" and not closed:
             values, errors = parse(request.form, products)
             if not errors:
-                try:
-                    if activity is None:
-                        flash_activities.create_activity(actor(), values)
-                    else:
-                        flash_activities.update_activity(actor(), activity, values)
-                except DomainError as refusal:
-                    db.session.rollback()
-                    errors = _form_errors(refusal.fields) or {"name": refusal.message}
-                else:
-                    db.session.commit()
-                    flash(_("Saved."), "success")
+                errors = save_activity(activity, values, flash_activities.create_activity,
+                                       flash_activities.update_activity, _form_errors)
+                if not errors:
                     return redirect(url_for("admin.flash_sales"))
         form = _form_from_request(request.form, activity)
     else:

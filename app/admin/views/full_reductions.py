@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.admin import bp
+from app.admin.actions import save_activity
 from app.admin.security import actor, area
 from app.core.china_time import BEIJING, to_beijing
-from app.core.errors import DomainError
 from app.core.labels import label
 from app.core.models import utcnow
 from app.core.money import BASIS_POINTS, yuan_to_fen
@@ -209,17 +209,9 @@ def full_reduction_edit(activity_id: int | None = None):
     if request.method == "POST":
         values, errors = parse(request.form)
         if not errors:
-            try:
-                if activity is None:
-                    full_reductions.create_activity(actor(), values)
-                else:
-                    full_reductions.update_activity(actor(), activity, values)
-            except DomainError as refusal:
-                db.session.rollback()
-                errors = _form_errors(refusal.fields) or {"name": refusal.message}
-            else:
-                db.session.commit()
-                flash(_("Saved."), "success")
+            errors = save_activity(activity, values, full_reductions.create_activity,
+                                   full_reductions.update_activity, _form_errors)
+            if not errors:
                 return redirect(url_for("admin.full_reductions"))
         form = _form_from_request(request.form, errors)
     else:

@@ -8,6 +8,7 @@ from app.marketing import (
     coupon_gifts,  # noqa: F401  (the new-user pack at first login, the invitee's gift at binding)
     coupon_lifecycle,  # noqa: F401  (a coupon follows its order; pricing step 30)
     full_reduction_pricing,  # noqa: F401  (checkout step 20: full-reduction activities)
+    group_kind,  # noqa: F401  (the group-buy activity kind)
     group_shipping,  # noqa: F401  (a group-buy order ships once its group formed)
     level_benefits,  # noqa: F401  (the member free-delivery pricing step)
     member_growth,  # noqa: F401  (growth from completed orders, refunds, sign-ins)

@@ -91,7 +91,7 @@ def test_an_unknown_activity_kind_is_refused_with_the_error_shape(app, client):
     shopper.add_address()
     item = bh.sku()
     body = {"idempotency_key": uuid.uuid4().hex, "lines": [{"sku_id": item.id, "quantity": 1}],
-            "activity": {"kind": "group_buy", "ref": "1"}}
+            "activity": {"kind": "flash_sale", "ref": "1"}}
     answer = shopper.post("/orders", body)
     assert answer.status_code == 422
     assert answer.get_json()["error"]["code"] == "activity_unknown"

@@ -43,8 +43,9 @@ class CheckoutLineIn(Body):
 
 class ActivityIn(Body):
     kind: Literal["flash_sale", "group_buy", "bargain"]
-    ref: str = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z_-]+$",
-                     description="the activity's reference, e.g. the bargain id")
+    ref: str = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z_:@-]+$",
+                     description="the activity's reference: the bargain id; for a group buy the activity "
+                                 "id to start a group, or activity:group to join one")
 
 
 class CheckoutIn(Body):
@@ -214,7 +215,8 @@ class OrderOut(OrderSummaryOut):
     cancelled_at: str | None
     closed_at: str | None
     activity_kind: str | None = Field(description="flash_sale | group_buy | bargain: bought in that activity")
-    activity_ref: str | None = Field(description="the activity's reference, e.g. the bargain id")
+    activity_ref: str | None = Field(description="the activity's reference, as ordered: the bargain id; for a "
+                                                 "group buy the activity id, or activity:group for a join")
 
 
 class OrderListOut(Page[OrderSummaryOut]):

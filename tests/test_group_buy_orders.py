@@ -64,3 +64,35 @@ def test_a_leader_starts_a_group_and_friends_join_it_through_checkout(app, clien
     refused = _order(late, sku, f"{act.id}:{group.id}")
     assert refused.status_code == 409 and error_code(refused) in {"group_full", "group_ended"}
     assert stock_of(sku) == 8  # the refused order reserved nothing
+
+
+def test_the_storefront_shows_forming_groups_to_join_and_my_groups(app, client):
+    allow(pay_balance=True)
+    sku = goods(price_fen=5000, stock=10)
+    act = activity(sku, size=3, group_price_fen=3900)
+    leader, friend, visitor = _buyer(client), _buyer(client), _buyer(client)
+    db.session.get(User, leader.id).nickname = "团长阿花"
+    db.session.commit()
+    _pay(leader, _order(leader, sku, str(act.id)).get_json()["id"])
+    group = db.session.query(GroupBuyGroup).one()
+
+    offered = visitor.get(f"/products/{sku.product_id}/group-activities").get_json()["items"]
+    assert [(entry["id"], entry["group_price_fen"], entry["start_ref"]) for entry in offered] == [
+        (act.id, 3900, str(act.id))]
+    forming = offered[0]["forming"]
+    assert [(entry["ref"], entry["seats_left"], entry["can_join"]) for entry in forming] == [
+        (f"{act.id}:{group.id}", 2, True)]
+    assert [(member["nickname"], member["is_leader"]) for member in forming[0]["members"]] == [("团长阿花", True)]
+    assert visitor.get(f"/products/{sku.product_id + 999}/group-activities").get_json()["items"] == []
+
+    _pay(friend, _order(friend, sku, forming[0]["ref"]).get_json()["id"])
+    seen = friend.get(f"/groups/{group.id}").get_json()
+    assert (seen["joined"], seen["seats_left"], seen["i_am_in"], seen["can_join"], seen["status_label"]) == (
+        2, 1, True, False, "拼团中")
+    assert visitor.get(f"/groups/{group.id}").get_json()["can_join"] is True
+    missing = visitor.get("/groups/999999")
+    assert missing.status_code == 404 and error_code(missing) == "group_not_found"
+
+    mine = friend.get("/groups/mine").get_json()
+    assert [(entry["group"]["id"], entry["member_status_label"]) for entry in mine["items"]] == [(group.id, "已参团")]
+    assert visitor.get("/groups/mine").get_json()["items"] == []

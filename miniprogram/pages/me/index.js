@@ -1,5 +1,6 @@
 // Me: who I am, my points and balance, orders by status, after-sales, addresses, and the way
-// into distribution (become an agent, or the distribution centre once I am one), my member level.
+// into distribution (become an agent, or the distribution centre once I am one), my member level,
+// bargains and my group buys.
 const api = require('../../utils/api')
 const agent = require('../../utils/agent')
 
@@ -71,6 +72,10 @@ Page({
 
   onBargains() {
     wx.navigateTo({ url: '/packages/bargain/index' })
+  },
+
+  onGroups() {
+    wx.navigateTo({ url: '/packages/group/mine' })
   },
 
   onMemberLevel() {

@@ -1,17 +1,19 @@
 // Product detail: images, price, SKU choice, add to cart / buy now, and sharing — to a friend
-// or Moments with the agent's invite code, or as a poster saved to the album.
+// or Moments with the agent's invite code, or as a poster saved to the album; a 拼团 entry when the
+// product has a group buy running.
 const api = require('../../utils/api')
 const agent = require('../../utils/agent')
 const scene = require('../../utils/scene')
 const sku = require('../../utils/sku')
 const poster = require('../../utils/poster')
+const { yuan } = require('../../utils/money')
 
 Page({
   data: {
     id: 0, status: 'loading', product: null, current: 0, isAgent: false, pickerShow: false, pickerAction: 'both',
     chosenText: '', chosen: null, quantity: 1, cartCount: 0, shareShow: false,
     shareActions: [{ name: '分享给好友', openType: 'share' }, { name: '生成分享海报', value: 'poster' }],
-    posterUrl: '', posterShow: false, posterBusy: false, promotions: [], couponTags: [],
+    posterUrl: '', posterShow: false, posterBusy: false, promotions: [], couponTags: [], groupBuy: null,
   },
 
   onLoad(options) {
@@ -55,6 +57,7 @@ Page({
         this.addCommission()
         this.loadPromotions()
         this.loadCoupons()
+        this.loadGroupBuys()
       })
       .catch((err) => this.setData({ status: err.status === 404 ? 'missing' : 'error' }))
   },
@@ -78,6 +81,28 @@ Page({
     return api.get(`/api/v1/products/${this.data.id}/coupons`, {}, { silent: true })
       .then((answer) => this.setData({ couponTags: answer.items.slice(0, 3).map((c) => c.description) }))
       .catch(() => {})
+  },
+
+  // The group buys (拼团) of this product running now: a 拼团 entry with the lowest group price,
+  // to the activity (its forming groups, or start one), or to the group buy list when several run.
+  loadGroupBuys() {
+    return api.get(`/api/v1/products/${this.data.id}/group-activities`, {}, { silent: true })
+      .then((answer) => {
+        const items = answer.items || []
+        if (!items.length) return this.setData({ groupBuy: null })
+        const cheapest = items.reduce((best, item) => (item.group_price_fen < best.group_price_fen ? item : best))
+        const forming = items.reduce((count, item) => count + (item.forming || []).length, 0)
+        return this.setData({ groupBuy: {
+          url: items.length === 1 ? `/packages/group/detail?activity_id=${cheapest.id}` : '/packages/group/index',
+          text: `${cheapest.group_size}人团 ¥${yuan(cheapest.group_price_fen)}${items.length > 1 ? ' 起' : ''}`,
+          formingText: forming ? `${forming}个团正在拼` : '去开团',
+        } })
+      })
+      .catch(() => {})
+  },
+
+  openGroupBuy() {
+    if (this.data.groupBuy) wx.navigateTo({ url: this.data.groupBuy.url })
   },
 
   openCoupons() {

@@ -20,6 +20,7 @@ from app.admin.views import (  # noqa: E402,F401
                exports,
                flash_sales,
                full_reductions,
+               group_buys,
                marketing_points,
                media,
                members,

@@ -54,6 +54,8 @@ ENTRIES = (
               "/admin/marketing/flash-sessions", MARKETING),
     MenuEntry("marketing", _l("Flash sales"), "lightning", "admin.flash_sales", "/admin/marketing/flash-sales",
               MARKETING),
+    MenuEntry("marketing", _l("Group buy"), "people", "admin.group_activities", "/admin/marketing/groups",
+              MARKETING),
     MenuEntry("marketing", _l("Bargain"), "scissors", "admin.bargain_activities", "/admin/marketing/bargains",
               MARKETING),
     MenuEntry("marketing", _l("Points rules"), "coin", "admin.points_rules", "/admin/marketing/points", MARKETING),

@@ -52,6 +52,9 @@ class AuditAction(StrEnum):
     BARGAIN_CREATE = "bargain.create"
     BARGAIN_UPDATE = "bargain.update"
     BARGAIN_STOP = "bargain.stop"
+    GROUP_ACTIVITY_CREATE = "group_activity.create"
+    GROUP_ACTIVITY_UPDATE = "group_activity.update"
+    GROUP_ACTIVITY_STOP = "group_activity.stop"
     FLASH_SESSION_CREATE = "flash_session.create"
     FLASH_SESSION_UPDATE = "flash_session.update"
     FLASH_SESSION_DELETE = "flash_session.delete"
@@ -148,6 +151,9 @@ AUDIT_ACTION_LABELS = labels(AuditAction, {
     AuditAction.BARGAIN_CREATE: _l("Bargain activity created"),
     AuditAction.BARGAIN_UPDATE: _l("Bargain activity changed"),
     AuditAction.BARGAIN_STOP: _l("Bargain activity stopped early"),
+    AuditAction.GROUP_ACTIVITY_CREATE: _l("Group-buy activity created"),
+    AuditAction.GROUP_ACTIVITY_UPDATE: _l("Group-buy activity changed"),
+    AuditAction.GROUP_ACTIVITY_STOP: _l("Group-buy activity stopped early"),
     AuditAction.FLASH_SESSION_CREATE: _l("Flash sale session created"),
     AuditAction.FLASH_SESSION_UPDATE: _l("Flash sale session changed"),
     AuditAction.FLASH_SESSION_DELETE: _l("Flash sale session deleted"),
@@ -176,6 +182,7 @@ class AuditTarget(StrEnum):
     COUPON_CENTRE = "coupon_centre"
     FULL_REDUCTION = "full_reduction"
     BARGAIN_ACTIVITY = "bargain_activity"
+    GROUP_ACTIVITY = "group_activity"
     FLASH_SESSION = "flash_session"
     FLASH_SALE = "flash_sale"
     POINTS_RULES = "points_rules"
@@ -208,6 +215,7 @@ AUDIT_TARGET_LABELS = labels(AuditTarget, {
     AuditTarget.COUPON_CENTRE: _l("Coupon centre"),
     AuditTarget.FULL_REDUCTION: _l("Full-reduction activity"),
     AuditTarget.BARGAIN_ACTIVITY: _l("Bargain activity"),
+    AuditTarget.GROUP_ACTIVITY: _l("Group-buy activity"),
     AuditTarget.FLASH_SESSION: _l("Flash sale session"), AuditTarget.FLASH_SALE: _l("Flash sale"),
     AuditTarget.POINTS_RULES: _l("Points rules"),
     AuditTarget.SIGN_IN_RULES: _l("Sign-in rules"),

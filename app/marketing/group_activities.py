@@ -1,0 +1,215 @@
+"""Group-buy activities as the merchant runs them (营销 → 拼团): create, edit, stop early —
+each audited — the status they read as, and the figures of one activity.
+
+These flush and never commit; the console view commits. Values come as the form reads them
+(Beijing times already naive UTC, yuan already fen).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, case, func, select
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.audit.services import Actor
+from app.catalog.models import Sku
+from app.core.china_time import format_beijing
+from app.core.errors import Conflict, ValidationError
+from app.core.models import utcnow
+from app.extensions import db
+from app.marketing.bargain_activities import sku_title
+from app.marketing.group_models import (
+    GroupActivity,
+    GroupActivityStatus,
+    GroupBuyGroup,
+    GroupBuyMember,
+    GroupStatus,
+    MemberStatus,
+    OnFullSeat,
+)
+from app.marketing.group_terms import KIND, activity_status
+from app.orders.models import Order
+
+AREA = "marketing"
+MAX_PRICE_FEN = 100_000_000
+MAX_SIZE = 50
+LIMITS = {"group_size": (2, MAX_SIZE), "time_limit_hours": (1, 168), "per_shopper_limit": (0, 1000)}
+SWITCHES = ("new_shoppers_only", "virtual_success", "pays_commission", "stacks")
+EDITABLE = ("name", "sku_id", "group_price_fen", "leader_price_fen", "group_size", "time_limit_hours",
+            "per_shopper_limit", "new_shoppers_only", "virtual_success", "virtual_min_members", "pays_commission",
+            "stacks", "on_full_seat", "starts_at", "ends_at")
+# What cannot change once a group was opened (each group copied its size; its members paid these prices
+# for this item)
+FROZEN_ONCE_OPENED = ("sku_id", "group_price_fen", "leader_price_fen", "group_size")
+
+
+def status_of(activity: GroupActivity, now: datetime | None = None) -> GroupActivityStatus:
+    return activity_status(activity, now)
+
+
+def status_clause(status: str, now: datetime):
+    """The SQL condition matching `status_of` (the list's filter)."""
+    activity = GroupActivity
+    running = activity.stopped_at.is_(None)
+    return {
+        GroupActivityStatus.STOPPED: activity.stopped_at.is_not(None),
+        GroupActivityStatus.ENDED: and_(running, activity.ends_at <= now),
+        GroupActivityStatus.COMING: and_(running, activity.starts_at > now),
+        GroupActivityStatus.LIVE: and_(running, activity.starts_at <= now, activity.ends_at > now),
+    }[GroupActivityStatus(status)]
+
+
+def activity_list(*, status: str = "") -> Select:
+    """Newest first (a shop runs tens of these; the console pages by id)."""
+    statement = select(GroupActivity).order_by(GroupActivity.id.desc())
+    if status in set(GroupActivityStatus):
+        statement = statement.where(status_clause(status, utcnow()))
+    return statement
+
+
+def _number(values: dict[str, Any], key: str) -> int:
+    value = values.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else -1
+
+
+def validate(values: dict[str, Any]) -> dict[str, Any]:
+    """The values checked; ValidationError naming each bad field."""
+    fields: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    name = (values.get("name") or "").strip()
+    if not 1 <= len(name) <= 40:
+        fields["name"] = _("Enter a name of at most 40 characters.")
+    clean["name"] = name
+    sku = db.session.get(Sku, values.get("sku_id")) if isinstance(values.get("sku_id"), int) else None
+    if sku is None:
+        fields["sku_id"] = _("Choose the item to sell in groups.")
+    clean["sku_id"], clean["product_id"] = (sku.id, sku.product_id) if sku else (None, None)
+    price = _number(values, "group_price_fen")
+    if not 0 <= price <= MAX_PRICE_FEN:
+        fields["group_price_fen"] = _("Enter a price in yuan, e.g. 99.")
+    elif sku is not None and price >= sku.price_fen:
+        fields["group_price_fen"] = _("The group price must be below the item's price.")
+    leader = values.get("leader_price_fen")
+    if leader is not None and (_number(values, "leader_price_fen") < 0 or ("group_price_fen" not in fields
+                                                                           and leader > price)):
+        fields["leader_price_fen"] = _("The leader price must not be above the group price.")
+    for key, (low, high) in LIMITS.items():
+        clean[key] = _number(values, key)
+        if not low <= clean[key] <= high:
+            fields[key] = _("Enter a whole number from %(low)s to %(high)s.", low=low, high=high)
+    virtual = bool(values.get("virtual_success"))
+    minimum = _number(values, "virtual_min_members") if virtual else 1
+    if virtual and "group_size" not in fields and not 1 <= minimum <= clean["group_size"] - 1:
+        fields["virtual_min_members"] = _("Enter a whole number from %(low)s to %(high)s.", low=1,
+                                          high=clean["group_size"] - 1)
+    on_full = values.get("on_full_seat")
+    if on_full not in set(OnFullSeat):
+        fields["on_full_seat"] = _("Choose what happens when the last seat was taken first.")
+    starts_at, ends_at = values.get("starts_at"), values.get("ends_at")
+    if not isinstance(starts_at, datetime):
+        fields["starts_at"] = _("Enter the start time.")
+    if not isinstance(ends_at, datetime):
+        fields["ends_at"] = _("Enter the end time.")
+    elif isinstance(starts_at, datetime) and ends_at <= starts_at:
+        fields["ends_at"] = _("The end must be after the start.")
+    if fields:
+        raise ValidationError(_("Some fields are invalid."), fields=fields)
+    clean.update(group_price_fen=price, leader_price_fen=leader, virtual_min_members=minimum,
+                 on_full_seat=str(on_full), starts_at=starts_at, ends_at=ends_at,
+                 **{key: bool(values.get(key)) for key in SWITCHES})
+    return clean
+
+
+def snapshot(activity: GroupActivity) -> dict[str, Any]:
+    """What the audit log keeps of an activity (times in Beijing time)."""
+    return {**{key: getattr(activity, key) for key in EDITABLE if key not in ("starts_at", "ends_at")},
+            "starts_at": format_beijing(activity.starts_at), "ends_at": format_beijing(activity.ends_at)}
+
+
+def opened(activity_id: int) -> int:
+    """Groups the activity has opened (down the (activity, status, expires) index)."""
+    return db.session.scalar(select(func.count()).select_from(GroupBuyGroup)
+                             .where(GroupBuyGroup.activity_id == activity_id))
+
+
+def create_activity(actor: Actor, values: dict[str, Any]) -> GroupActivity:
+    clean = validate(values)
+    activity = GroupActivity(**clean)
+    db.session.add(activity)
+    db.session.flush()
+    audit.record(actor, area=AREA, action="group_activity.create", target_type="group_activity",
+                 target_id=activity.id, summary=activity.name, after=snapshot(activity))
+    return activity
+
+
+def update_activity(actor: Actor, activity: GroupActivity, values: dict[str, Any]) -> GroupActivity:
+    if activity.stopped_at is not None:
+        raise Conflict(_("A stopped activity can no longer be changed."), code="activity_stopped")
+    clean = validate(values)
+    if opened(activity.id):
+        frozen = {key: _("Groups were opened at these terms: they can no longer change.")
+                  for key in FROZEN_ONCE_OPENED if clean[key] != getattr(activity, key)}
+        if frozen:
+            raise ValidationError(_("Some fields are invalid."), fields=frozen)
+    before = snapshot(activity)
+    for key, value in clean.items():
+        setattr(activity, key, value)
+    db.session.flush()
+    changed_before, changed_after = audit.changed_fields(before, snapshot(activity))
+    audit.record(actor, area=AREA, action="group_activity.update", target_type="group_activity",
+                 target_id=activity.id, summary=activity.name, before=changed_before, after=changed_after)
+    return activity
+
+
+def stop_activity(actor: Actor, activity: GroupActivity) -> bool:
+    """Stop early: no new groups from now on; groups still forming run on to their own expiry
+    (they fill up or fail and are refunded then). False if it was stopped already."""
+    if activity.stopped_at is not None:
+        return False
+    now = utcnow()
+    activity.stopped_at = now
+    db.session.flush()
+    audit.record(actor, area=AREA, action="group_activity.stop", target_type="group_activity",
+                 target_id=activity.id, summary=activity.name, before={"stopped_at": None},
+                 after={"stopped_at": format_beijing(now), "groups_forming": forming_count(activity.id)})
+    return True
+
+
+def forming_count(activity_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(GroupBuyGroup).where(
+        GroupBuyGroup.activity_id == activity_id, GroupBuyGroup.status == GroupStatus.FORMING))
+
+
+def results(activity_id: int) -> dict[str, int]:
+    """Groups formed / failed / forming, members paid and refunded, the activity's orders and
+    their paid amount."""
+    by_status = dict(db.session.execute(
+        select(GroupBuyGroup.status, func.count()).where(GroupBuyGroup.activity_id == activity_id)
+        .group_by(GroupBuyGroup.status)).all())
+    refunded = (MemberStatus.REFUND_DUE, MemberStatus.REFUNDED)
+    members = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((GroupBuyMember.status.in_(refunded), 1), else_=0)), 0))
+        .where(GroupBuyMember.activity_id == activity_id)).one()
+    orders = db.session.execute(
+        select(func.count(), func.count(Order.paid_at), func.coalesce(func.sum(Order.paid_fen), 0))
+        .where(Order.activity_kind == KIND, Order.activity_id == activity_id)).one()
+    return {"formed": by_status.get(GroupStatus.SUCCEEDED, 0), "failed": by_status.get(GroupStatus.FAILED, 0),
+            "forming": by_status.get(GroupStatus.FORMING, 0), "members_paid": members[0],
+            "members_refunded": int(members[1]), "orders": orders[0], "paid_orders": orders[1],
+            "paid_fen": int(orders[2])}
+
+
+def groups_of(activity_id: int, limit: int = 5000) -> list[tuple[GroupBuyGroup, str]]:
+    """The activity's groups, newest first, each with its leader's nickname (the results' export)."""
+    return [tuple(row) for row in db.session.execute(
+        select(GroupBuyGroup, User.nickname).join(User, User.id == GroupBuyGroup.leader_user_id)
+        .where(GroupBuyGroup.activity_id == activity_id).order_by(GroupBuyGroup.id.desc()).limit(limit))]
+
+
+def item_title(activity: GroupActivity) -> str:
+    """The item the activity sells, as the console shows it."""
+    return sku_title(activity.sku_id) or f"#{activity.sku_id}"

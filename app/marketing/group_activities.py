@@ -185,15 +185,17 @@ def forming_count(activity_id: int) -> int:
 
 
 def results(activity_id: int) -> dict[str, int]:
-    """Groups formed / failed / forming, members paid and refunded, the activity's orders and
-    their paid amount."""
+    """Groups formed / failed / forming, members paid (seated or refunded: each is a paid order)
+    and refunded, the activity's orders and their paid amount."""
     by_status = dict(db.session.execute(
         select(GroupBuyGroup.status, func.count()).where(GroupBuyGroup.activity_id == activity_id)
         .group_by(GroupBuyGroup.status)).all())
     refunded = (MemberStatus.REFUND_DUE, MemberStatus.REFUNDED)
+    # through the activity's groups: both steps down an index ((activity, status, expires), (group, status))
     members = db.session.execute(
         select(func.count(), func.coalesce(func.sum(case((GroupBuyMember.status.in_(refunded), 1), else_=0)), 0))
-        .where(GroupBuyMember.activity_id == activity_id)).one()
+        .join(GroupBuyGroup, GroupBuyGroup.id == GroupBuyMember.group_id)
+        .where(GroupBuyGroup.activity_id == activity_id)).one()
     orders = db.session.execute(
         select(func.count(), func.count(Order.paid_at), func.coalesce(func.sum(Order.paid_fen), 0))
         .where(Order.activity_kind == KIND, Order.activity_id == activity_id)).one()

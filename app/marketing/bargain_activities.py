@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import Select, func, select, update
 
 from app.audit import services as audit
 from app.audit.services import Actor
@@ -21,6 +21,8 @@ from app.core.china_time import format_beijing
 from app.core.errors import Conflict, ValidationError
 from app.core.models import utcnow
 from app.extensions import db
+from app.marketing import activity_windows as windows
+from app.marketing.activity_windows import whole_number
 from app.marketing.bargain_models import Bargain, BargainActivity, BargainActivityStatus, BargainStatus
 from app.orders.activity import ActivityKind
 from app.orders.models import Order
@@ -38,65 +40,32 @@ FROZEN_ONCE_LAUNCHED = ("sku_id", "start_price_fen", "floor_price_fen", "helpers
 
 
 def status_of(activity: BargainActivity, now: datetime | None = None) -> BargainActivityStatus:
-    now = now or utcnow()
-    if activity.stopped_at is not None:
-        return BargainActivityStatus.STOPPED
-    if activity.ends_at <= now:
-        return BargainActivityStatus.ENDED
-    return BargainActivityStatus.COMING if activity.starts_at > now else BargainActivityStatus.LIVE
-
-
-def status_clause(status: str, now: datetime):
-    """The SQL condition matching `status_of` (the list's filter)."""
-    activity = BargainActivity
-    running = activity.stopped_at.is_(None)
-    return {
-        BargainActivityStatus.STOPPED: activity.stopped_at.is_not(None),
-        BargainActivityStatus.ENDED: and_(running, activity.ends_at <= now),
-        BargainActivityStatus.COMING: and_(running, activity.starts_at > now),
-        BargainActivityStatus.LIVE: and_(running, activity.starts_at <= now, activity.ends_at > now),
-    }[BargainActivityStatus(status)]
+    return windows.status_of(activity, BargainActivityStatus, now)
 
 
 def activity_list(*, status: str = "") -> Select:
-    """Newest first (a shop runs tens of these; the console pages by id)."""
-    statement = select(BargainActivity).order_by(BargainActivity.id.desc())
-    if status in set(BargainActivityStatus):
-        statement = statement.where(status_clause(status, utcnow()))
-    return statement
-
-
-def _number(values: dict[str, Any], key: str) -> int:
-    value = values.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else -1
+    return windows.activity_list(BargainActivity, BargainActivityStatus, status)
 
 
 def validate(values: dict[str, Any]) -> dict[str, Any]:
     """The values checked; ValidationError naming each bad field."""
     fields: dict[str, str] = {}
     clean: dict[str, Any] = {}
-    name = (values.get("name") or "").strip()
-    if not 1 <= len(name) <= 40:
-        fields["name"] = _("Enter a name of at most 40 characters.")
-    clean["name"] = name
-    sku = db.session.get(Sku, values.get("sku_id")) if isinstance(values.get("sku_id"), int) else None
-    if sku is None:
-        fields["sku_id"] = _("Choose the item to bargain for.")
-    clean["sku_id"], clean["product_id"] = (sku.id, sku.product_id) if sku else (None, None)
-    start, floor = _number(values, "start_price_fen"), _number(values, "floor_price_fen")
+    windows.check_name_and_sku(values, fields, clean, _("Choose the item to bargain for."))
+    start, floor = whole_number(values, "start_price_fen"), whole_number(values, "floor_price_fen")
     if not 1 <= start <= MAX_PRICE_FEN:
         fields["start_price_fen"] = _("Enter a price in yuan, e.g. 99.")
     if not 0 <= floor < max(start, 1):
         fields["floor_price_fen"] = _("The floor price must be below the start price.")
     for key, (low, high) in LIMITS.items():
-        clean[key] = _number(values, key)
+        clean[key] = whole_number(values, key)
         if not low <= clean[key] <= high:
             fields[key] = _("Enter a whole number from %(low)s to %(high)s.", low=low, high=high)
     helpers = clean["helpers_needed"]
     if "start_price_fen" not in fields and "floor_price_fen" not in fields and "helpers_needed" not in fields \
             and start - floor < helpers:
         fields["helpers_needed"] = _("Each helper must cut at least ¥0.01: lower the count or widen the prices.")
-    cut_min, cut_max = max(_number(values, "cut_min_fen"), 0), max(_number(values, "cut_max_fen"), 0)
+    cut_min, cut_max = max(whole_number(values, "cut_min_fen"), 0), max(whole_number(values, "cut_max_fen"), 0)
     if cut_max and cut_min > cut_max:
         fields["cut_max_fen"] = _("The largest cut must not be below the smallest.")
     elif cut_max and "helpers_needed" not in fields and start > floor and cut_min * (helpers - 1) >= start - floor:

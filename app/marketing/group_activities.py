@@ -11,16 +11,17 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, case, func, select
 
 from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.services import Actor
-from app.catalog.models import Sku
 from app.core.china_time import format_beijing
 from app.core.errors import Conflict, ValidationError
 from app.core.models import utcnow
 from app.extensions import db
+from app.marketing import activity_windows as windows
+from app.marketing.activity_windows import whole_number
 from app.marketing.bargain_activities import sku_title
 from app.marketing.group_models import (
     GroupActivity,
@@ -51,58 +52,30 @@ def status_of(activity: GroupActivity, now: datetime | None = None) -> GroupActi
     return activity_status(activity, now)
 
 
-def status_clause(status: str, now: datetime):
-    """The SQL condition matching `status_of` (the list's filter)."""
-    activity = GroupActivity
-    running = activity.stopped_at.is_(None)
-    return {
-        GroupActivityStatus.STOPPED: activity.stopped_at.is_not(None),
-        GroupActivityStatus.ENDED: and_(running, activity.ends_at <= now),
-        GroupActivityStatus.COMING: and_(running, activity.starts_at > now),
-        GroupActivityStatus.LIVE: and_(running, activity.starts_at <= now, activity.ends_at > now),
-    }[GroupActivityStatus(status)]
-
-
 def activity_list(*, status: str = "") -> Select:
-    """Newest first (a shop runs tens of these; the console pages by id)."""
-    statement = select(GroupActivity).order_by(GroupActivity.id.desc())
-    if status in set(GroupActivityStatus):
-        statement = statement.where(status_clause(status, utcnow()))
-    return statement
-
-
-def _number(values: dict[str, Any], key: str) -> int:
-    value = values.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else -1
+    return windows.activity_list(GroupActivity, GroupActivityStatus, status)
 
 
 def validate(values: dict[str, Any]) -> dict[str, Any]:
     """The values checked; ValidationError naming each bad field."""
     fields: dict[str, str] = {}
     clean: dict[str, Any] = {}
-    name = (values.get("name") or "").strip()
-    if not 1 <= len(name) <= 40:
-        fields["name"] = _("Enter a name of at most 40 characters.")
-    clean["name"] = name
-    sku = db.session.get(Sku, values.get("sku_id")) if isinstance(values.get("sku_id"), int) else None
-    if sku is None:
-        fields["sku_id"] = _("Choose the item to sell in groups.")
-    clean["sku_id"], clean["product_id"] = (sku.id, sku.product_id) if sku else (None, None)
-    price = _number(values, "group_price_fen")
+    sku = windows.check_name_and_sku(values, fields, clean, _("Choose the item to sell in groups."))
+    price = whole_number(values, "group_price_fen")
     if not 0 <= price <= MAX_PRICE_FEN:
         fields["group_price_fen"] = _("Enter a price in yuan, e.g. 99.")
     elif sku is not None and price >= sku.price_fen:
         fields["group_price_fen"] = _("The group price must be below the item's price.")
     leader = values.get("leader_price_fen")
-    if leader is not None and (_number(values, "leader_price_fen") < 0 or ("group_price_fen" not in fields
+    if leader is not None and (whole_number(values, "leader_price_fen") < 0 or ("group_price_fen" not in fields
                                                                            and leader > price)):
         fields["leader_price_fen"] = _("The leader price must not be above the group price.")
     for key, (low, high) in LIMITS.items():
-        clean[key] = _number(values, key)
+        clean[key] = whole_number(values, key)
         if not low <= clean[key] <= high:
             fields[key] = _("Enter a whole number from %(low)s to %(high)s.", low=low, high=high)
     virtual = bool(values.get("virtual_success"))
-    minimum = _number(values, "virtual_min_members") if virtual else 1
+    minimum = whole_number(values, "virtual_min_members") if virtual else 1
     if virtual and "group_size" not in fields and not 1 <= minimum <= clean["group_size"] - 1:
         fields["virtual_min_members"] = _("Enter a whole number from %(low)s to %(high)s.", low=1,
                                           high=clean["group_size"] - 1)

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import utcnow
 from app.extensions import db
+from app.marketing import activity_windows as windows
 from app.marketing.group_models import (
     GroupActivity,
     GroupActivityStatus,
@@ -66,14 +67,7 @@ def parse_ref(ref: str) -> GroupRef:
 
 
 def activity_status(activity: GroupActivity, now: datetime | None = None) -> GroupActivityStatus:
-    now = now or utcnow()
-    if activity.stopped_at is not None:
-        return GroupActivityStatus.STOPPED
-    if now < activity.starts_at:
-        return GroupActivityStatus.COMING
-    if now >= activity.ends_at:
-        return GroupActivityStatus.ENDED
-    return GroupActivityStatus.LIVE
+    return windows.status_of(activity, GroupActivityStatus, now)
 
 
 def price_for(activity: GroupActivity, *, leader: bool) -> int:

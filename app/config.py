@@ -81,6 +81,7 @@ class Config:
         self.RATE_LIMITS_ENABLED = _env_bool("RATE_LIMITS_ENABLED", default=True)
         self.RATE_LIMIT_COUPON_CLAIM = os.environ.get("RATE_LIMIT_COUPON_CLAIM", "5 per second; 60 per minute")
         self.RATE_LIMIT_BARGAIN_HELP = os.environ.get("RATE_LIMIT_BARGAIN_HELP", "5 per second; 60 per minute")
+        self.RATE_LIMIT_FLASH_BUY = os.environ.get("RATE_LIMIT_FLASH_BUY", "5 per second; 60 per minute")
         self.RATE_LIMIT_PER_ADDRESS = os.environ.get("RATE_LIMIT_PER_ADDRESS", "600 per minute")
         # Reverse proxies in front of the app that append to X-Forwarded-For (nginx: 1); 0 trusts none.
         self.TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)

@@ -7,6 +7,7 @@ from app.marketing import (
     bargains,  # noqa: F401  (the bargain activity kind)
     coupon_gifts,  # noqa: F401  (the new-user pack at first login, the invitee's gift at binding)
     coupon_lifecycle,  # noqa: F401  (a coupon follows its order; pricing step 30)
+    flash_purchase,  # noqa: F401  (the flash sale activity kind)
     full_reduction_pricing,  # noqa: F401  (checkout step 20: full-reduction activities)
     group_kind,  # noqa: F401  (the group-buy activity kind)
     group_shipping,  # noqa: F401  (a group-buy order ships once its group formed)

@@ -15,6 +15,7 @@ from app.api import (  # noqa: E402,F401
     coupons,
     distribution,
     docs,
+    flash_sales,
     groups,
     member_levels,
     order_pay,

@@ -31,6 +31,16 @@ ACTIVITY_KIND_LABELS = labels(ActivityKind, {
 })
 
 
+# Kinds whose activity set its units aside from the SKU when it was saved (秒杀): their orders take
+# no SKU stock when placed and give none back when closed; the activity's own hooks count the
+# units (app.marketing.flash_claims) instead.
+OWN_STOCK_KINDS = frozenset({ActivityKind.FLASH_SALE.value})
+
+
+def sells_own_stock(kind: str | None) -> bool:
+    return kind in OWN_STOCK_KINDS
+
+
 @dataclass(frozen=True)
 class ActivityTerms:
     """What an activity agreed to sell to this shopper, checked by the activity's module just

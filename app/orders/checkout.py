@@ -31,7 +31,7 @@ from app.core.errors import Conflict, ValidationError
 from app.core.models import utcnow
 from app.extensions import db
 from app.orders import events, oplog
-from app.orders.activity import ActivityTerms
+from app.orders.activity import ActivityTerms, sells_own_stock
 from app.orders.models import Order, OrderItem
 from app.orders.pricing import PricingOptions, Quote, check_stock, insufficient_stock, quote
 from app.orders.states import OrderStatus, PayMethod
@@ -115,8 +115,14 @@ def preview(user_id: int, request: CheckoutRequest) -> Quote:
     """What placing this order would cost now (no freight until there is an address)."""
     lines = requested_lines(user_id, request)
     result = quote(user_id, lines, _address(user_id, request.address_id, required=False), request.options)
-    check_stock(result.lines)
+    if not _own_stock(request):
+        check_stock(result.lines)
     return result
+
+
+def _own_stock(request: CheckoutRequest) -> bool:
+    """An activity order whose units the activity set aside (秒杀): no SKU stock to check or take."""
+    return request.activity is not None and sells_own_stock(request.activity.kind.value)
 
 
 def order_by_key(user_id: int, idempotency_key: str) -> Order | None:
@@ -177,6 +183,8 @@ def place_order(user_id: int, request: CheckoutRequest, idempotency_key: str,
         return winner, False
     short = []
     for line in sorted(result.lines, key=lambda line: line.sku.id):  # one lock order for every buyer
+        if _own_stock(request):
+            break  # the activity's placed hook claims its own units
         if not stock.take(line.sku.id, line.quantity):
             short.append((line.sku, line.product, line.quantity))
     if short:

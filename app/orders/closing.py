@@ -20,6 +20,7 @@ from app.core.locking import locked
 from app.core.models import utcnow
 from app.extensions import db
 from app.orders import events, oplog
+from app.orders.activity import sells_own_stock
 from app.orders.models import Order
 from app.orders.oplog import OrderActor
 from app.orders.states import OrderStatus
@@ -69,8 +70,9 @@ def close_unpaid_order(order_id: int, actor: OrderActor, reason: str, *, note: s
     if not moved:
         return CloseOutcome.ALREADY_ENDED if order.status in (OrderStatus.CANCELLED, OrderStatus.CLOSED) \
             else CloseOutcome.PAID
-    for item in sorted(order.items, key=lambda item: item.sku_id):
-        stock.give_back(item.sku_id, item.quantity)
+    if not sells_own_stock(order.activity_kind):  # else the activity takes its units back (closed hook)
+        for item in sorted(order.items, key=lambda item: item.sku_id):
+            stock.give_back(item.sku_id, item.quantity)
     events.order_closed(order.id)
     db.session.flush()
     return CloseOutcome.CLOSED

@@ -185,3 +185,20 @@ def test_racing_taps_sell_each_unit_once(app, backend):
                                 .group_by(Order.user_id)).all()
     assert len(orders) == 10 and max(count for _user, count in orders) == 1
     assert _sold(item_id) == 10 and _gate(item_id).snapshot().left == 0
+
+
+def test_the_storefront_lists_todays_sessions_and_the_live_ones_items(app, client):
+    sku, item_id = _live_sale(stock=4)
+    amy = _buyer(client)
+    assert _buy(amy, item_id).status_code == 201
+    today = client.get("/api/v1/flash-sales/today").get_json()
+    assert today["shown"]["name"] == "现在场" and today["shown"]["phase"] == "now"
+    assert today["shown"]["phase_label"] == "抢购中"
+    assert [(entry["name"], entry["phase"]) for entry in today["sessions"]] == [("现在场", "now")]
+    assert [(entry["id"], entry["sku_id"], entry["flash_price_fen"], entry["price_fen"], entry["sold_percent"],
+             entry["sold_out"]) for entry in today["items"]] == [(item_id, sku.id, 1990, 5000, 25, False)]
+    assert today["server_time"].endswith("+08:00")
+    unknown = client.get("/api/v1/flash-sales/today?session_id=999999").get_json()
+    assert unknown["shown"]["name"] == "现在场"  # not one of today's: the one on now
+    bad = client.get("/api/v1/flash-sales/today?session_id=abc")
+    assert bad.status_code == 422 and error_code(bad) == "validation_failed"

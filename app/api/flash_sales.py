@@ -1,20 +1,26 @@
-"""The shopper's flash sales (秒杀): preview and buy an item of the session on now. Buying
+"""The shopper's flash sales (秒杀): today's sessions and their items, preview and buy an item of the
+session on now. Buying
 takes the units at the Redis gate first (app.marketing.flash_purchase), then places the order
 through the normal checkout; rate-limited per shopper and per address."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import jsonify
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from app.api import bp
 from app.api.current_user import current_user, login_required
 from app.api.orders import OrderOut, PreviewOut, order_out, own_order, quote_out
+from app.catalog.models import Product, Sku
+from app.core.china_time import beijing_iso
+from app.core.labels import label
 from app.core.rate_limits import per_shopper_and_address
-from app.core.request_models import Body, Text
-from app.core.validation import documented, use_body
+from app.core.request_models import Body, Query, Text
+from app.core.validation import documented, use_body, use_query
 from app.extensions import db
-from app.marketing import flash_purchase
+from app.marketing import flash_offers, flash_purchase, flash_schedule
 from app.orders import checkout
 
 TAGS = ("flash sales",)
@@ -65,3 +71,75 @@ def flash_buy(item_id: int, body: FlashPlaceIn):
                                         body.expected_payable_fen)
     db.session.commit()
     return jsonify(order_out(own_order(order.id))), 201 if created else 200
+
+
+class FlashItemOut(BaseModel):
+    id: int
+    activity_id: int
+    product_id: int
+    sku_id: int
+    title: str
+    image_url: str
+    price_fen: int = Field(description="the SKU's shelf price")
+    flash_price_fen: int
+    stock: int
+    sold_percent: int = Field(description="what the progress bar shows; 100 only when none is left")
+    sold_out: bool
+
+
+class FlashSessionOut(BaseModel):
+    session_id: int
+    name: str
+    day: str
+    starts_at: str
+    ends_at: str
+    phase: Literal["past", "now", "coming"]
+    phase_label: str
+
+
+class FlashTodayOut(BaseModel):
+    server_time: str = Field(description="Beijing time now: countdowns run from it, not the phone's clock")
+    sessions: list[FlashSessionOut] = Field(description="today's sessions in order, each past, now or coming")
+    shown: FlashSessionOut | None = Field(description="the session whose items follow: the one asked for, else the "
+                                                      "one on now, else the next")
+    items: list[FlashItemOut]
+
+
+class FlashTodayQuery(Query):
+    session_id: int | None = Field(None, ge=1, le=2_000_000_000, description="one of today's sessions")
+
+
+def _session_out(occurrence, phase) -> dict:
+    return {"session_id": occurrence.session_id, "name": occurrence.name, "day": occurrence.day.isoformat(),
+            "starts_at": beijing_iso(occurrence.starts_at), "ends_at": beijing_iso(occurrence.ends_at),
+            "phase": phase.value, "phase_label": label(phase, "Phase")}
+
+
+@bp.get("/flash-sales/today")
+@documented(summary="Today's flash sale sessions (past / now / coming) and the items of one of them",
+            response=FlashTodayOut, tags=TAGS)
+@use_query(FlashTodayQuery)
+def flash_today(query: FlashTodayQuery):
+    today = flash_schedule.today_sessions()
+    phases = {occurrence.session_id: (occurrence, phase) for occurrence, phase in today.sessions}
+    if query.session_id is not None and query.session_id in phases:
+        shown = phases[query.session_id]
+    elif today.current is not None:
+        shown = phases[today.current.session_id]
+    elif today.next is not None:
+        shown = (today.next, today.next.phase(today.now))
+    else:
+        shown = None
+    items = []
+    if shown is not None:
+        for item, _activity in flash_offers.items_on(shown[0]):
+            sku, product = db.session.get(Sku, item.sku_id), db.session.get(Product, item.product_id)
+            if sku is None or product is None:
+                continue
+            items.append({"id": item.id, "activity_id": item.activity_id, "product_id": product.id, "sku_id": sku.id,
+                          "title": product.title, "image_url": sku.image_url or product.cover_url,
+                          "price_fen": sku.price_fen, "flash_price_fen": item.flash_price_fen, "stock": item.stock,
+                          "sold_percent": flash_offers.sold_percent(item), "sold_out": item.sold >= item.stock})
+    return jsonify({"server_time": beijing_iso(today.now),
+                    "sessions": [_session_out(occurrence, phase) for occurrence, phase in today.sessions],
+                    "shown": _session_out(*shown) if shown else None, "items": items})

@@ -48,6 +48,8 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
                  "unused coupons past their date are marked expired (the console's counts follow)"),
     ScheduledJob("app.marketing.jobs:expire_bargains", "default", MINUTE,
                  "bargains out of time that never reached the floor price end (their friends can no longer help)"),
+    ScheduledJob("app.marketing.jobs:reconcile_flash_gates", "default", MINUTE,
+                 "the flash sale gates of the session on now agree with the database (lost holds given back)"),
     ScheduledJob("app.marketing.jobs:end_flash_sales", "default", MINUTE,
                  "flash sales past their last session give their unsold stock back to the products"),
     ScheduledJob("app.marketing.jobs:grant_level_coupons", "default", DAY,

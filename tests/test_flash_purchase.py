@@ -202,3 +202,26 @@ def test_the_storefront_lists_todays_sessions_and_the_live_ones_items(app, clien
     assert unknown["shown"]["name"] == "现在场"  # not one of today's: the one on now
     bad = client.get("/api/v1/flash-sales/today?session_id=abc")
     assert bad.status_code == 422 and error_code(bad) == "validation_failed"
+
+
+def test_the_minute_job_gives_back_a_hold_no_order_carries(app, client):
+    import time
+
+    from app.marketing import jobs
+    from app.marketing.flash_gates import gate_limits
+
+    _sku, item_id = _live_sale(stock=3, limit_per_session=1)
+    amy, bob = _buyer(client), _buyer(client)
+    waiting = _buy(amy, item_id)
+    assert waiting.status_code == 201
+    offer = offer_for(item_id)
+    gate = gate_for(offer.item, offer.occurrence)
+    # bob's tap took a unit two minutes ago, and its worker died before the order was written
+    two_minutes_ago = int((time.time() - 120) * 1000)
+    assert gate.take(bob.id, 1, f"{bob.id}:lost-tap", gate_limits(offer.item, offer.occurrence),
+                     now_ms=two_minutes_ago) == 1
+    assert jobs.reconcile_flash_gates() >= 1
+    snapshot = _gate(item_id).snapshot()
+    assert snapshot.left == 2 and [hold.user_id for hold in snapshot.holds] == [amy.id]
+    assert jobs.reconcile_flash_gates() == 0  # agreed: a second run repairs nothing
+    assert _buy(bob, item_id).status_code == 201  # his limit is free again

@@ -10,7 +10,15 @@ from app.core.errors import DomainError
 from app.core.events import subscribe
 from app.core.jobs import job
 from app.extensions import db
-from app.marketing import bargains, coupon_expiry, flash_activities, group_expiry, level_coupons, points_expiry
+from app.marketing import (
+    bargains,
+    coupon_expiry,
+    flash_activities,
+    flash_reconcile,
+    group_expiry,
+    level_coupons,
+    points_expiry,
+)
 from app.marketing.events import GROUP_REFUND_DUE
 from app.members.models import MemberLevel
 
@@ -82,6 +90,15 @@ def end_flash_sales() -> int:
     ended = flash_activities.end_due()
     db.session.commit()
     return len(ended)
+
+
+@job("default")
+def reconcile_flash_gates() -> int:
+    """The gates of the flash sale session on now agree with the database again (lost holds
+    given back, paid ones settled, figures set): how many repairs. Safe to run twice."""
+    repairs = flash_reconcile.reconcile_live_gates()
+    db.session.commit()
+    return len(repairs)
 
 
 @job("default")

@@ -90,6 +90,8 @@ def test_a_test_payment_is_created_and_marked_paid(page, live_app):
     page.goto("/admin/simulator")
     page.get_by_role("link", name="微信支付").click()
     expect(page).to_have_url(re.compile(r"/admin/simulator/pay$"))
+    # the page's component fills its defaults when it starts: type only after it did
+    expect(page.locator("#sim-payment-amount")).to_have_value("9.90")
     page.locator("#sim-payment-amount").fill("12.50")
     page.locator("#sim-test-payment").get_by_role("button", name="创建").click()
     row = page.locator("[data-rows='payments'] tr").first
@@ -147,6 +149,8 @@ def test_the_simulator_follows_the_dark_theme(page, live_app):
     _screenshot(page, "simulator_fan_dark")
     # and the pay side's cards, table heads and badges too
     page.goto("/admin/simulator/pay")
+    # the page's component fills its defaults when it starts: type only after it did
+    expect(page.locator("#sim-payment-amount")).to_have_value("9.90")
     page.locator("#sim-payment-amount").fill("8.80")
     page.locator("#sim-test-payment").get_by_role("button", name="创建").click()
     expect(page.locator("[data-rows='payments'] tr").first).to_contain_text("¥8.80")

@@ -9,6 +9,7 @@ from typing import Literal
 
 from flask import jsonify
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from app.api import bp
 from app.api.current_user import current_user, login_required
@@ -131,15 +132,19 @@ def flash_today(query: FlashTodayQuery):
     else:
         shown = None
     items = []
-    if shown is not None:
-        for item, _activity in flash_offers.items_on(shown[0]):
-            sku, product = db.session.get(Sku, item.sku_id), db.session.get(Product, item.product_id)
-            if sku is None or product is None:
-                continue
-            items.append({"id": item.id, "activity_id": item.activity_id, "product_id": product.id, "sku_id": sku.id,
-                          "title": product.title, "image_url": sku.image_url or product.cover_url,
-                          "price_fen": sku.price_fen, "flash_price_fen": item.flash_price_fen, "stock": item.stock,
-                          "sold_percent": flash_offers.sold_percent(item), "sold_out": item.sold >= item.stock})
+    on_sale = [item for item, _activity in flash_offers.items_on(shown[0])] if shown is not None else []
+    skus = {sku.id: sku for sku in db.session.scalars(select(Sku).where(Sku.id.in_({i.sku_id for i in on_sale})))} \
+        if on_sale else {}
+    products = {product.id: product for product in db.session.scalars(
+        select(Product).where(Product.id.in_({i.product_id for i in on_sale})))} if on_sale else {}
+    for item in on_sale:  # the SKUs and products in two queries, however many items the session sells
+        sku, product = skus.get(item.sku_id), products.get(item.product_id)
+        if sku is None or product is None:
+            continue
+        items.append({"id": item.id, "activity_id": item.activity_id, "product_id": product.id, "sku_id": sku.id,
+                      "title": product.title, "image_url": sku.image_url or product.cover_url,
+                      "price_fen": sku.price_fen, "flash_price_fen": item.flash_price_fen, "stock": item.stock,
+                      "sold_percent": flash_offers.sold_percent(item), "sold_out": item.sold >= item.stock})
     return jsonify({"server_time": beijing_iso(today.now),
                     "sessions": [_session_out(occurrence, phase) for occurrence, phase in today.sessions],
                     "shown": _session_out(*shown) if shown else None, "items": items})

@@ -21,7 +21,6 @@ from app.core.validation import documented, use_query
 from app.extensions import db
 from app.marketing import group_queries
 from app.marketing.group_models import GroupActivity, GroupBuyGroup, GroupStatus
-from app.marketing.group_terms import seated_in
 
 TAGS = ("group buy",)
 
@@ -132,9 +131,7 @@ def group_detail(group_id: int):
     group = db.session.get(GroupBuyGroup, group_id)
     if group is None:
         raise NotFound(_("The group does not exist."), code="group_not_found")
-    answer = group_out(group, group_queries.seated([group.id])[group.id], current_user().id)
-    answer["can_join"] = answer["can_join"] and not seated_in(group.id, current_user().id)
-    return jsonify(answer)
+    return jsonify(group_out(group, group_queries.seated([group.id])[group.id], current_user().id))
 
 
 @bp.get("/groups/mine")

@@ -1,12 +1,14 @@
 """What the time-boxed activities (砍价, 拼团) share on the console side: a status computed from
 the stop and the window (coming / live / ended / stopped, never stored), the SQL that filters a
-list by it, the list itself, and the checks every activity form starts with.
+list by it, the list itself, the checks every activity form starts with, and the audited
+create and update (terms frozen once shoppers used them).
 
 An activity model here has `stopped_at`, `starts_at` and `ends_at` (UTC, the end exclusive);
 its status enum has the members COMING, LIVE, ENDED and STOPPED."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -14,9 +16,14 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, select
 
+from app.audit import services as audit
+from app.audit.services import Actor
 from app.catalog.models import Sku
+from app.core.errors import Conflict, ValidationError
 from app.core.models import utcnow
 from app.extensions import db
+
+AREA = "marketing"
 
 
 def status_of(activity: Any, statuses: type[StrEnum], now: datetime | None = None) -> StrEnum:
@@ -67,3 +74,36 @@ def check_name_and_sku(values: dict[str, Any], fields: dict[str, str], clean: di
         fields["sku_id"] = no_sku
     clean["sku_id"], clean["product_id"] = (sku.id, sku.product_id) if sku else (None, None)
     return sku
+
+
+def create_audited(actor: Actor, activity: Any, action: str, target_type: str,
+                   snapshot: Callable[[Any], dict[str, Any]]) -> Any:
+    """Add a new activity (its values already checked) and audit it whole."""
+    db.session.add(activity)
+    db.session.flush()
+    audit.record(actor, area=AREA, action=action, target_type=target_type, target_id=activity.id,
+                 summary=activity.name, after=snapshot(activity))
+    return activity
+
+
+def refuse_if_stopped(activity: Any) -> None:
+    if activity.stopped_at is not None:
+        raise Conflict(_("A stopped activity can no longer be changed."), code="activity_stopped")
+
+
+def update_audited(actor: Actor, activity: Any, clean: dict[str, Any], action: str, target_type: str,
+                   snapshot: Callable[[Any], dict[str, Any]], *, frozen: tuple[str, ...] = (),
+                   frozen_message: str = "") -> Any:
+    """Write checked values onto an activity and audit what changed; `frozen` fields (the terms
+    shoppers already bought or launched at) may not change: a refusal naming each, nothing written."""
+    moved = {key: frozen_message for key in frozen if clean[key] != getattr(activity, key)}
+    if moved:
+        raise ValidationError(_("Some fields are invalid."), fields=moved)
+    before = snapshot(activity)
+    for key, value in clean.items():
+        setattr(activity, key, value)
+    db.session.flush()
+    changed_before, changed_after = audit.changed_fields(before, snapshot(activity))
+    audit.record(actor, area=AREA, action=action, target_type=target_type, target_id=activity.id,
+                 summary=activity.name, before=changed_before, after=changed_after)
+    return activity

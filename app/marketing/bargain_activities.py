@@ -18,7 +18,7 @@ from app.audit.services import Actor
 from app.cart.services import spec_text
 from app.catalog.models import Product, Sku
 from app.core.china_time import format_beijing
-from app.core.errors import Conflict, ValidationError
+from app.core.errors import ValidationError
 from app.core.models import utcnow
 from app.extensions import db
 from app.marketing import activity_windows as windows
@@ -93,37 +93,22 @@ def snapshot(activity: BargainActivity) -> dict[str, Any]:
             "starts_at": format_beijing(activity.starts_at), "ends_at": format_beijing(activity.ends_at)}
 
 
-def launched(activity_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Bargain).where(Bargain.activity_id == activity_id))
+def launched(activity_id: int) -> bool:
+    """Whether any bargain was launched (one index entry read, not a count of them all)."""
+    return db.session.scalar(select(Bargain.id).where(Bargain.activity_id == activity_id).limit(1)) is not None
 
 
 def create_activity(actor: Actor, values: dict[str, Any]) -> BargainActivity:
-    clean = validate(values)
-    activity = BargainActivity(**clean)
-    db.session.add(activity)
-    db.session.flush()
-    audit.record(actor, area=AREA, action="bargain.create", target_type="bargain_activity", target_id=activity.id,
-                 summary=activity.name, after=snapshot(activity))
-    return activity
+    return windows.create_audited(actor, BargainActivity(**validate(values)), "bargain.create", "bargain_activity",
+                                  snapshot)
 
 
 def update_activity(actor: Actor, activity: BargainActivity, values: dict[str, Any]) -> BargainActivity:
-    if activity.stopped_at is not None:
-        raise Conflict(_("A stopped activity can no longer be changed."), code="activity_stopped")
+    windows.refuse_if_stopped(activity)
     clean = validate(values)
-    if launched(activity.id):
-        frozen = {key: _("Bargains were launched at these terms: they can no longer change.")
-                  for key in FROZEN_ONCE_LAUNCHED if clean[key] != getattr(activity, key)}
-        if frozen:
-            raise ValidationError(_("Some fields are invalid."), fields=frozen)
-    before = snapshot(activity)
-    for key, value in clean.items():
-        setattr(activity, key, value)
-    db.session.flush()
-    changed_before, changed_after = audit.changed_fields(before, snapshot(activity))
-    audit.record(actor, area=AREA, action="bargain.update", target_type="bargain_activity", target_id=activity.id,
-                 summary=activity.name, before=changed_before, after=changed_after)
-    return activity
+    return windows.update_audited(actor, activity, clean, "bargain.update", "bargain_activity", snapshot,
+                                  frozen=FROZEN_ONCE_LAUNCHED if launched(activity.id) else (),
+                                  frozen_message=_("Bargains were launched at these terms: they can no longer change."))
 
 
 def stop_activity(actor: Actor, activity: BargainActivity) -> int:

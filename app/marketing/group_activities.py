@@ -17,7 +17,7 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.audit.services import Actor
 from app.core.china_time import format_beijing
-from app.core.errors import Conflict, ValidationError
+from app.core.errors import ValidationError
 from app.core.models import utcnow
 from app.extensions import db
 from app.marketing import activity_windows as windows
@@ -103,39 +103,23 @@ def snapshot(activity: GroupActivity) -> dict[str, Any]:
             "starts_at": format_beijing(activity.starts_at), "ends_at": format_beijing(activity.ends_at)}
 
 
-def opened(activity_id: int) -> int:
-    """Groups the activity has opened (down the (activity, status, expires) index)."""
-    return db.session.scalar(select(func.count()).select_from(GroupBuyGroup)
-                             .where(GroupBuyGroup.activity_id == activity_id))
+def opened(activity_id: int) -> bool:
+    """Whether the activity opened any group (one entry of the (activity, status, expires) index)."""
+    return db.session.scalar(select(GroupBuyGroup.id).where(GroupBuyGroup.activity_id == activity_id)
+                             .limit(1)) is not None
 
 
 def create_activity(actor: Actor, values: dict[str, Any]) -> GroupActivity:
-    clean = validate(values)
-    activity = GroupActivity(**clean)
-    db.session.add(activity)
-    db.session.flush()
-    audit.record(actor, area=AREA, action="group_activity.create", target_type="group_activity",
-                 target_id=activity.id, summary=activity.name, after=snapshot(activity))
-    return activity
+    return windows.create_audited(actor, GroupActivity(**validate(values)), "group_activity.create", "group_activity",
+                                  snapshot)
 
 
 def update_activity(actor: Actor, activity: GroupActivity, values: dict[str, Any]) -> GroupActivity:
-    if activity.stopped_at is not None:
-        raise Conflict(_("A stopped activity can no longer be changed."), code="activity_stopped")
+    windows.refuse_if_stopped(activity)
     clean = validate(values)
-    if opened(activity.id):
-        frozen = {key: _("Groups were opened at these terms: they can no longer change.")
-                  for key in FROZEN_ONCE_OPENED if clean[key] != getattr(activity, key)}
-        if frozen:
-            raise ValidationError(_("Some fields are invalid."), fields=frozen)
-    before = snapshot(activity)
-    for key, value in clean.items():
-        setattr(activity, key, value)
-    db.session.flush()
-    changed_before, changed_after = audit.changed_fields(before, snapshot(activity))
-    audit.record(actor, area=AREA, action="group_activity.update", target_type="group_activity",
-                 target_id=activity.id, summary=activity.name, before=changed_before, after=changed_after)
-    return activity
+    return windows.update_audited(actor, activity, clean, "group_activity.update", "group_activity", snapshot,
+                                  frozen=FROZEN_ONCE_OPENED if opened(activity.id) else (),
+                                  frozen_message=_("Groups were opened at these terms: they can no longer change."))
 
 
 def stop_activity(actor: Actor, activity: GroupActivity) -> bool:

@@ -141,7 +141,7 @@ def bargain_activity_edit(activity_id: int | None = None):
         form = _form_from_request(request.form)
     else:
         form = _form_from(activity)
-    locked = activity is not None and service.launched(activity.id) > 0
+    locked = activity is not None and service.launched(activity.id)
     return render_template("admin/marketing/bargain_form.html", activity=activity, form=form, errors=errors,
                            terms_locked=locked), (422 if errors else 200)
 

@@ -117,7 +117,7 @@ def group_activity_edit(activity_id: int | None = None):
         form = _form_from_request(request.form)
     else:
         form = _form_from(activity)
-    locked = activity is not None and service.opened(activity.id) > 0
+    locked = activity is not None and service.opened(activity.id)
     return render_template("admin/marketing/group_form.html", activity=activity, form=form, errors=errors,
                            terms_locked=locked, on_full_seat_labels=ON_FULL_SEAT_LABELS), (422 if errors else 200)
 

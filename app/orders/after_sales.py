@@ -100,6 +100,13 @@ def claim_points(item: OrderItem, amount_fen: int, quantity: int) -> int:
             - points_back(item, item.claimed_fen, item.claimed_quantity))
 
 
+def claimed_points(item: OrderItem, amount_fen: int, quantity: int) -> int:
+    """The points a claim just made on the item (already counted in its claimed figures, the
+    row locked) gives back."""
+    return (points_back(item, item.claimed_fen, item.claimed_quantity)
+            - points_back(item, item.claimed_fen - amount_fen, item.claimed_quantity - quantity))
+
+
 def refundable_points(item: OrderItem) -> int:
     """The item's points that no request has claimed yet."""
     return item_points(item) - points_back(item, item.claimed_fen, item.claimed_quantity)
@@ -124,7 +131,7 @@ def _returnable_quantity(item: OrderItem) -> int:
     return item.shipped_quantity - int(returning or 0)
 
 
-def _claim(item: OrderItem, amount_fen: int, quantity: int, *, as_seen: bool = False) -> bool:
+def claim_units(item: OrderItem, amount_fen: int, quantity: int, *, as_seen: bool = False) -> bool:
     """Hold `amount_fen` and `quantity` of the item in one conditional UPDATE (atomic on
     every backend, so two claims racing cannot both exceed the caps). `as_seen` also
     requires the claims to be what was read, for an amount computed from them."""
@@ -207,14 +214,13 @@ def request_after_sale(user_id: int, application: Application) -> AfterSale:
     for _attempt in range(CLAIM_ATTEMPTS):
         amount = _checked_amount(item, application)
         # ¥0 is allowed only for points still unclaimed: checked against the claims as read
-        if _claim(item, amount, application.quantity, as_seen=application.amount_fen is None or amount == 0):
+        if claim_units(item, amount, application.quantity, as_seen=application.amount_fen is None or amount == 0):
             break
     else:
         left, units_left = refundable_fen(item), item.quantity - item.claimed_quantity
         raise _refused(_("At most %(yuan)s yuan and %(n)s units can still be claimed for this item.",
                          yuan=fen_to_yuan(left), n=units_left), "amount_fen", code="after_sale_exceeds_item")
-    points = (points_back(item, item.claimed_fen, item.claimed_quantity)  # the claim is ours, the row locked
-              - points_back(item, item.claimed_fen - amount, item.claimed_quantity - application.quantity))
+    points = claimed_points(item, amount, application.quantity)
     row = AfterSale(after_sale_no=new_number("S"), order_id=order.id, order_item_id=item.id, user_id=user_id,
                     kind=application.kind, status=AfterSaleStatus.REQUESTED, quantity=application.quantity,
                     amount_fen=amount, refund_points=points, reason=application.reason,

@@ -28,7 +28,7 @@ from app.core.models import utcnow
 from app.core.money import fen_to_yuan
 from app.extensions import db
 from app.orders import after_sale_refunds, oplog
-from app.orders.after_sales import _claim, points_back
+from app.orders.after_sales import claim_units, claimed_points
 from app.orders.models import AfterSale, Order, OrderItem
 from app.orders.oplog import OrderActor
 from app.orders.states import AfterSaleKind, AfterSaleStatus, OrderStatus
@@ -128,10 +128,9 @@ def _claim_items(order: Order, label: str) -> list[AfterSale]:
         amount = item.paid_fen - item.claimed_fen
         if quantity <= 0:
             continue  # every unit is claimed already: by this refund before, or by the shopper
-        if not _claim(item, amount, quantity, as_seen=True):
+        if not claim_units(item, amount, quantity, as_seen=True):
             continue  # claimed meanwhile (only without row locks): the next run sees it
-        points = (points_back(item, item.claimed_fen, item.claimed_quantity)
-                  - points_back(item, item.claimed_fen - amount, item.claimed_quantity - quantity))
+        points = claimed_points(item, amount, quantity)
         row = AfterSale(after_sale_no=new_number(SYSTEM_PREFIX), order_id=order.id, order_item_id=item.id,
                         user_id=order.user_id, kind=AfterSaleKind.REFUND_ONLY, status=AfterSaleStatus.REQUESTED,
                         quantity=quantity, amount_fen=amount, refund_points=points, reason=label,
